@@ -1,0 +1,114 @@
+package dev.semstream.model;
+
+import dev.semstream.tokenize.Encoding;
+import dev.semstream.tokenize.Tokenizer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Text in, sentence embeddings out: tokenizer, BERT forward pass and pooling. Thread-safe; calls may run
+ * concurrently, and each batch already uses every core.
+ */
+public final class Encoder {
+    private final String modelId;
+    private final Tokenizer tokenizer;
+    private final BertEncoderModel model;
+    private final EncoderOptions options;
+
+    /**
+     * @param modelId stamped on every vector this encoder makes: name plus a hash of the weights
+     * @throws IllegalArgumentException when {@code options.maxTokens()} exceeds the model's positions
+     */
+    public Encoder(String modelId, Tokenizer tokenizer, BertEncoderModel model, EncoderOptions options) {
+        this.modelId = Objects.requireNonNull(modelId, "modelId");
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+        this.model = Objects.requireNonNull(model, "model");
+        this.options = Objects.requireNonNull(options, "options");
+        if (options.maxTokens() > model.config().maxPositions()) {
+            throw new IllegalArgumentException("maxTokens " + options.maxTokens() + " is more than the model's "
+                    + model.config().maxPositions() + " positions");
+        }
+    }
+
+    /** Name and weight hash of the model, e.g. {@code all-MiniLM-L6-v2@3f2a9c1e07b4}. */
+    public String modelId() {
+        return modelId;
+    }
+
+    /** Length of every vector. */
+    public int dimensions() {
+        return model.config().hiddenSize();
+    }
+
+    public EncoderOptions options() {
+        return options;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** This encoder with other options, sharing the loaded weights. */
+    public Encoder withOptions(EncoderOptions newOptions) {
+        return new Encoder(modelId, tokenizer, model, newOptions);
+    }
+
+    /** Embeds one text. */
+    public Embedding embed(String text) {
+        return embed(List.of(Objects.requireNonNull(text, "text must not be null"))).get(0);
+    }
+
+    /**
+     * Embeds a batch, one result per text in order. Batching amortises the weight traffic: a batch of
+     * 32 short texts costs far less than 32 single calls.
+     *
+     * @throws NullPointerException if the list or any text is null (the message names the index)
+     */
+    public List<Embedding> embed(List<String> texts) {
+        Objects.requireNonNull(texts, "texts must not be null");
+        int n = texts.size();
+        if (n == 0) {
+            return List.of();
+        }
+        int[][] ids = new int[n][];
+        boolean[] truncated = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            String text = texts.get(i);
+            if (text == null) {
+                throw new NullPointerException("text " + i + " of the batch is null");
+            }
+            Encoding e = tokenizer.encode(text, options.maxTokens());
+            ids[i] = e.ids();
+            truncated[i] = e.truncated();
+        }
+        return model.forward(ids, (hidden, sequences, h) -> {
+            List<Embedding> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                float[] v = pool(hidden, sequences[i], h);
+                out.add(new Embedding(v, ids[i].length, truncated[i]));
+            }
+            return out;
+        });
+    }
+
+    private float[] pool(float[] hidden, Attention.Sequence s, int h) {
+        Kernels k = model.kernels();
+        float[] v = new float[h];
+        if (options.pooling() == Pooling.CLS) {
+            System.arraycopy(hidden, s.start() * h, v, 0, h);
+        } else {
+            for (int t = 0; t < s.length(); t++) {
+                k.add(hidden, (s.start() + t) * h, v, 0, h);
+            }
+            k.scale(v, 0, h, 1f / s.length());
+        }
+        if (options.normalize()) {
+            float norm = (float) Math.sqrt(k.sumOfSquares(v, 0, h));
+            // Same floor as sentence-transformers' F.normalize, so an all-zero vector stays zero.
+            k.scale(v, 0, h, 1f / Math.max(norm, 1e-12f));
+        }
+        return v;
+    }
+}

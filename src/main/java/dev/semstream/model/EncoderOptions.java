@@ -1,0 +1,39 @@
+package dev.semstream.model;
+
+/**
+ * How an {@link Encoder} turns text into a vector.
+ *
+ * @param maxTokens longest input in tokens, special tokens included; longer texts are truncated and
+ *                  flagged. Never more than the model's positions.
+ * @param pooling   how token vectors become one vector
+ * @param normalize scale every vector to unit length, so cosine similarity is a dot product
+ */
+public record EncoderOptions(int maxTokens, Pooling pooling, boolean normalize) {
+    public static final int DEFAULT_MAX_TOKENS = 256;
+
+    public EncoderOptions {
+        if (maxTokens < 2) {
+            throw new IllegalArgumentException("maxTokens must be at least 2 (room for [CLS] and [SEP]), got " + maxTokens);
+        }
+        if (pooling == null) {
+            throw new IllegalArgumentException("pooling must be given");
+        }
+    }
+
+    /** Mean pooling, L2-normalised, 256 tokens: what all-MiniLM-L6-v2 was trained for. */
+    public static EncoderOptions defaults() {
+        return new EncoderOptions(DEFAULT_MAX_TOKENS, Pooling.MEAN, true);
+    }
+
+    public EncoderOptions withMaxTokens(int max) {
+        return new EncoderOptions(max, pooling, normalize);
+    }
+
+    public EncoderOptions withPooling(Pooling p) {
+        return new EncoderOptions(maxTokens, p, normalize);
+    }
+
+    public EncoderOptions withNormalize(boolean n) {
+        return new EncoderOptions(maxTokens, pooling, n);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.semstream.model;
+
+/** What a GEMM does with {@code x W + bias} before it lands in the output. */
+public enum Epilogue {
+    /** out = xW + b */
+    STORE,
+    /** out = gelu(xW + b): the MLP's first layer, fused so the activation costs no extra pass. */
+    GELU,
+    /** out += xW + b: a projection added onto the residual stream already in {@code out}. */
+    ACCUMULATE
+}

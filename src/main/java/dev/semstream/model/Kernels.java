@@ -1,0 +1,118 @@
+package dev.semstream.model;
+
+/**
+ * The numeric kernels every transformer block is built from. Two implementations compute the same
+ * thing: {@link ScalarKernels} in plain Java, and {@link VectorKernels} with {@code jdk.incubator.vector}
+ * SIMD. {@link #best()} picks the vector one when the module is present (the JVM runs with
+ * {@code --add-modules jdk.incubator.vector}) unless {@code -Dsemstream.simd=false}.
+ *
+ * <p>Matrices are row-major float arrays addressed by an offset, so a batch of packed sequences can be
+ * processed in place without copies. Only {@link #gemm} and {@link #attention} spread work across cores;
+ * the rest are per-row operations callers parallelise themselves.
+ */
+public abstract class Kernels {
+
+    private static final Kernels BEST = choose();
+
+    /** The fastest kernels this JVM can run. */
+    public static Kernels best() {
+        return BEST;
+    }
+
+    /** The plain-Java kernels, for reference and for JVMs without the vector module. */
+    public static Kernels scalar() {
+        return ScalarKernels.INSTANCE;
+    }
+
+    private static Kernels choose() {
+        boolean wanted = Boolean.parseBoolean(System.getProperty("semstream.simd", "true"));
+        if (wanted && VectorSupport.available()) {
+            return VectorSupport.kernels();
+        }
+        return ScalarKernels.INSTANCE;
+    }
+
+    /** Short name for logs and benchmark reports, e.g. {@code vector-512} or {@code scalar}. */
+    public abstract String name();
+
+    /** Columns per packed panel this implementation's micro-kernel wants. */
+    protected abstract int panelWidth();
+
+    /** Packs W [k][n] for {@link #gemm}. Done once per weight at load time. */
+    public PackedMatrix pack(float[] w, int k, int n) {
+        return PackedMatrix.pack(w, k, n, panelWidth());
+    }
+
+    /**
+     * {@code out[r] (op)= x[r] W + bias} for {@code rows} rows: x is [rows][w.k] at xOff, out is
+     * [rows][w.n] at outOff. Runs on all cores. {@code bias} may be null.
+     */
+    public void gemm(float[] x, int xOff, int rows, PackedMatrix w, float[] bias, float[] out, int outOff,
+                     Epilogue epilogue) {
+        if (rows == 0) {
+            return;
+        }
+        int panels = w.panels();
+        // Row blocks share one panel while it is hot in cache; each task is a row block x panel group.
+        int rowBlock = 64;
+        int rowBlocks = (rows + rowBlock - 1) / rowBlock;
+        // Enough tasks to keep every core busy even for a single short text.
+        int wantTasks = Parallel.threads() * 4;
+        int panelGroups = Math.min(panels, Math.max(1, (wantTasks + rowBlocks - 1) / rowBlocks));
+        int panelsPerGroup = (panels + panelGroups - 1) / panelGroups;
+        int groups = (panels + panelsPerGroup - 1) / panelsPerGroup;
+        Parallel.forEach(rowBlocks * groups, task -> {
+            int rb = task / groups;
+            int g = task % groups;
+            int r0 = rb * rowBlock;
+            int r1 = Math.min(rows, r0 + rowBlock);
+            int p0 = g * panelsPerGroup;
+            int p1 = Math.min(panels, p0 + panelsPerGroup);
+            gemmTile(x, xOff, r0, r1, w, p0, p1, bias, out, outOff, epilogue);
+        });
+    }
+
+    /** The single-threaded GEMM over rows [r0, r1) and panels [p0, p1). */
+    protected abstract void gemmTile(float[] x, int xOff, int r0, int r1, PackedMatrix w, int p0, int p1,
+                                     float[] bias, float[] out, int outOff, Epilogue epilogue);
+
+    /** {@code sum a[i] * b[i]}. */
+    public abstract float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** {@code y[i] += alpha * x[i]}. */
+    public abstract void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** {@code y[i] += x[i]}. */
+    public abstract void add(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** {@code x[i] *= alpha}. */
+    public abstract void scale(float[] x, int off, int n, float alpha);
+
+    /** In-place layer norm of one row: {@code (x - mean) / sqrt(var + eps) * gamma + beta}. */
+    public abstract void layerNorm(float[] x, int off, float[] gamma, float[] beta, float eps);
+
+    /** In-place softmax of one row, stable (the row maximum is subtracted first). */
+    public abstract void softmax(float[] x, int off, int n);
+
+    /** In-place GELU, exact (erf) form: {@code 0.5 x (1 + erf(x / sqrt 2))}. */
+    public abstract void gelu(float[] x, int off, int n);
+
+    /**
+     * Attention scores of one query against keys stored transposed: {@code scores[j] = sum_d q[d] *
+     * kt[d * ktStride + j]} for j in [0, n). Keys are transposed per head so that this is a run of
+     * vector multiply-adds over j instead of n short dot products, each ending in a horizontal sum.
+     */
+    public abstract void scoreKeys(float[] q, int qOff, int headSize, float[] kt, int ktStride, float[] scores, int n);
+
+    /**
+     * The attention output of one query: {@code out[d] = sum_j p[j] * v[vOff + j * vStride + d]} for d in
+     * [0, headSize), j in [0, n).
+     */
+    public abstract void mixValues(float[] p, int n, float[] v, int vOff, int vStride, float[] out, int outOff,
+                                   int headSize);
+
+    /** Sum of squares, for L2 normalisation. */
+    public float sumOfSquares(float[] x, int off, int n) {
+        return dot(x, off, x, off, n);
+    }
+}

@@ -1,0 +1,330 @@
+package dev.semstream.model;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD kernels on {@code jdk.incubator.vector} at the platform's preferred width (16 floats with
+ * AVX-512, 8 with AVX2). Each method mirrors {@link ScalarKernels}; tests hold them to each other.
+ */
+final class VectorKernels extends Kernels {
+    static final VectorKernels INSTANCE = new VectorKernels();
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Two vectors per panel row: with 4 rows that is 8 accumulators, which fit AVX2's 16 registers too. */
+    private static final int PANEL = 2 * L;
+    private static final int ROWS = 4;
+
+    private VectorKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + S.vectorBitSize();
+    }
+
+    @Override
+    protected int panelWidth() {
+        return PANEL;
+    }
+
+    @Override
+    protected void gemmTile(float[] x, int xOff, int r0, int r1, PackedMatrix w, int p0, int p1,
+                            float[] bias, float[] out, int outOff, Epilogue epilogue) {
+        int n = w.n();
+        for (int p = p0; p < p1; p++) {
+            int col0 = p * PANEL;
+            int width = Math.min(PANEL, n - col0);
+            FloatVector bias0 = FloatVector.zero(S);
+            FloatVector bias1 = FloatVector.zero(S);
+            if (bias != null) {
+                bias0 = FloatVector.fromArray(S, bias, col0, S.indexInRange(0, width));
+                bias1 = FloatVector.fromArray(S, bias, col0 + L, S.indexInRange(L, width));
+            }
+            int r = r0;
+            for (; r + ROWS <= r1; r += ROWS) {
+                kernel4x2(x, xOff + r * w.k(), w, p, bias0, bias1, out, outOff + r * n + col0, n, width, epilogue);
+            }
+            for (; r < r1; r++) {
+                kernel1x2(x, xOff + r * w.k(), w, p, bias0, bias1, out, outOff + r * n + col0, width, epilogue);
+            }
+        }
+    }
+
+    /** Four output rows by one panel: the hot loop. Accumulators live in registers for the whole k loop. */
+    private static void kernel4x2(float[] x, int a0, PackedMatrix w, int p, FloatVector bias0, FloatVector bias1,
+                                  float[] out, int o0, int n, int width, Epilogue epilogue) {
+        int k = w.k();
+        float[] packed = w.data();
+        int a1 = a0 + k;
+        int a2 = a1 + k;
+        int a3 = a2 + k;
+        FloatVector c00 = bias0;
+        FloatVector c01 = bias1;
+        FloatVector c10 = bias0;
+        FloatVector c11 = bias1;
+        FloatVector c20 = bias0;
+        FloatVector c21 = bias1;
+        FloatVector c30 = bias0;
+        FloatVector c31 = bias1;
+        int b = w.panelOffset(p);
+        for (int kk = 0; kk < k; kk++, b += PANEL) {
+            FloatVector w0 = FloatVector.fromArray(S, packed, b);
+            FloatVector w1 = FloatVector.fromArray(S, packed, b + L);
+            FloatVector x0 = FloatVector.broadcast(S, x[a0 + kk]);
+            c00 = w0.fma(x0, c00);
+            c01 = w1.fma(x0, c01);
+            FloatVector x1 = FloatVector.broadcast(S, x[a1 + kk]);
+            c10 = w0.fma(x1, c10);
+            c11 = w1.fma(x1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, x[a2 + kk]);
+            c20 = w0.fma(x2, c20);
+            c21 = w1.fma(x2, c21);
+            FloatVector x3 = FloatVector.broadcast(S, x[a3 + kk]);
+            c30 = w0.fma(x3, c30);
+            c31 = w1.fma(x3, c31);
+        }
+        store(c00, c01, out, o0, width, epilogue);
+        store(c10, c11, out, o0 + n, width, epilogue);
+        store(c20, c21, out, o0 + 2 * n, width, epilogue);
+        store(c30, c31, out, o0 + 3 * n, width, epilogue);
+    }
+
+    private static void kernel1x2(float[] x, int a0, PackedMatrix w, int p, FloatVector bias0, FloatVector bias1,
+                                  float[] out, int o0, int width, Epilogue epilogue) {
+        int k = w.k();
+        float[] packed = w.data();
+        FloatVector c0 = bias0;
+        FloatVector c1 = bias1;
+        int b = w.panelOffset(p);
+        for (int kk = 0; kk < k; kk++, b += PANEL) {
+            FloatVector x0 = FloatVector.broadcast(S, x[a0 + kk]);
+            c0 = FloatVector.fromArray(S, packed, b).fma(x0, c0);
+            c1 = FloatVector.fromArray(S, packed, b + L).fma(x0, c1);
+        }
+        store(c0, c1, out, o0, width, epilogue);
+    }
+
+    private static void store(FloatVector c0, FloatVector c1, float[] out, int o, int width, Epilogue epilogue) {
+        if (width == PANEL) {
+            switch (epilogue) {
+                case STORE -> {
+                    c0.intoArray(out, o);
+                    c1.intoArray(out, o + L);
+                }
+                case GELU -> {
+                    gelu(c0).intoArray(out, o);
+                    gelu(c1).intoArray(out, o + L);
+                }
+                case ACCUMULATE -> {
+                    FloatVector.fromArray(S, out, o).add(c0).intoArray(out, o);
+                    FloatVector.fromArray(S, out, o + L).add(c1).intoArray(out, o + L);
+                }
+            }
+            return;
+        }
+        // The last, partial panel of a matrix whose width is not a multiple of the panel.
+        VectorMask<Float> m0 = S.indexInRange(0, width);
+        VectorMask<Float> m1 = S.indexInRange(L, width);
+        switch (epilogue) {
+            case STORE -> {
+                c0.intoArray(out, o, m0);
+                c1.intoArray(out, o + L, m1);
+            }
+            case GELU -> {
+                gelu(c0).intoArray(out, o, m0);
+                gelu(c1).intoArray(out, o + L, m1);
+            }
+            case ACCUMULATE -> {
+                FloatVector.fromArray(S, out, o, m0).add(c0).intoArray(out, o, m0);
+                FloatVector.fromArray(S, out, o + L, m1).add(c1).intoArray(out, o + L, m1);
+            }
+        }
+    }
+
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector A1 = FloatVector.broadcast(S, Erf.A1);
+    private static final FloatVector A2 = FloatVector.broadcast(S, Erf.A2);
+    private static final FloatVector A3 = FloatVector.broadcast(S, Erf.A3);
+
+    /** Vector GELU with the same erf approximation, step for step, as {@link Erf#gelu}. */
+    static FloatVector gelu(FloatVector x) {
+        FloatVector z = x.mul(Erf.INV_SQRT2);
+        FloatVector az = z.abs();
+        FloatVector t = ONE.div(az.fma(Erf.P, 1f));
+        FloatVector poly = t.fma(Erf.A5, Erf.A4).fma(t, A3).fma(t, A2).fma(t, A1).mul(t);
+        FloatVector e = az.mul(az).neg().lanewise(VectorOperators.EXP);
+        FloatVector erf = poly.neg().fma(e, ONE).lanewise(VectorOperators.NEG, z.compare(VectorOperators.LT, 0f));
+        return x.mul(0.5f).mul(erf.add(ONE));
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[aOff + i] * b[bOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(a, FloatVector.fromArray(S, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    public void add(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(S, y, yOff + i).add(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += x[xOff + i];
+        }
+    }
+
+    @Override
+    public void scale(float[] x, int off, int n, float alpha) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(S, x, off + i).mul(alpha).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            x[off + i] *= alpha;
+        }
+    }
+
+    @Override
+    public void layerNorm(float[] x, int off, float[] gamma, float[] beta, float eps) {
+        int n = gamma.length;
+        int upper = S.loopBound(n);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i < upper; i += L) {
+            acc = acc.add(FloatVector.fromArray(S, x, off + i));
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += x[off + i];
+        }
+        float mean = sum / n;
+        FloatVector meanV = FloatVector.broadcast(S, mean);
+        acc = FloatVector.zero(S);
+        for (i = 0; i < upper; i += L) {
+            FloatVector d = FloatVector.fromArray(S, x, off + i).sub(meanV);
+            acc = d.fma(d, acc);
+        }
+        float var = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float d = x[off + i] - mean;
+            var += d * d;
+        }
+        float inv = (float) (1.0 / Math.sqrt(var / n + eps));
+        for (i = 0; i < upper; i += L) {
+            FloatVector d = FloatVector.fromArray(S, x, off + i).sub(meanV).mul(inv);
+            d.fma(FloatVector.fromArray(S, gamma, i), FloatVector.fromArray(S, beta, i)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            x[off + i] = (x[off + i] - mean) * inv * gamma[i] + beta[i];
+        }
+    }
+
+    @Override
+    public void softmax(float[] x, int off, int n) {
+        int upper = S.loopBound(n);
+        FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i < upper; i += L) {
+            maxV = maxV.max(FloatVector.fromArray(S, x, off + i));
+        }
+        float max = maxV.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, x[off + i]);
+        }
+        FloatVector sumV = FloatVector.zero(S);
+        for (i = 0; i < upper; i += L) {
+            FloatVector e = FloatVector.fromArray(S, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(x, off + i);
+            sumV = sumV.add(e);
+        }
+        float sum = sumV.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        scale(x, off, n, 1f / sum);
+    }
+
+    @Override
+    public void gelu(float[] x, int off, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            gelu(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            x[off + i] = Erf.gelu(x[off + i]);
+        }
+    }
+
+    @Override
+    public void scoreKeys(float[] q, int qOff, int headSize, float[] kt, int ktStride, float[] scores, int n) {
+        int j = 0;
+        // Two key blocks at a time share each broadcast of q[d].
+        for (int upper = n - 2 * L; j <= upper; j += 2 * L) {
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = FloatVector.zero(S);
+            for (int d = 0, row = j; d < headSize; d++, row += ktStride) {
+                FloatVector qd = FloatVector.broadcast(S, q[qOff + d]);
+                s0 = FloatVector.fromArray(S, kt, row).fma(qd, s0);
+                s1 = FloatVector.fromArray(S, kt, row + L).fma(qd, s1);
+            }
+            s0.intoArray(scores, j);
+            s1.intoArray(scores, j + L);
+        }
+        for (; j < n; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector s0 = FloatVector.zero(S);
+            for (int d = 0, row = j; d < headSize; d++, row += ktStride) {
+                s0 = FloatVector.fromArray(S, kt, row, m).fma(FloatVector.broadcast(S, q[qOff + d]), s0);
+            }
+            s0.intoArray(scores, j, m);
+        }
+    }
+
+    @Override
+    public void mixValues(float[] p, int n, float[] v, int vOff, int vStride, float[] out, int outOff,
+                          int headSize) {
+        int d = 0;
+        for (int upper = S.loopBound(headSize); d < upper; d += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int j = 0, row = vOff + d; j < n; j++, row += vStride) {
+                acc = FloatVector.fromArray(S, v, row).fma(FloatVector.broadcast(S, p[j]), acc);
+            }
+            acc.intoArray(out, outOff + d);
+        }
+        for (; d < headSize; d++) {
+            float s = 0f;
+            for (int j = 0, row = vOff + d; j < n; j++, row += vStride) {
+                s += p[j] * v[row];
+            }
+            out[outOff + d] = s;
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package dev.semstream.model;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Both kernel implementations against plain double-precision definitions, on shapes that hit every
+ * edge: row counts that are not a multiple of the micro-kernel's rows, widths that end in a partial
+ * panel, lengths shorter than one vector.
+ */
+class KernelsTest {
+
+    static Stream<Kernels> kernels() {
+        return Stream.of(Kernels.scalar(), Kernels.best());
+    }
+
+    @Test
+    void vectorKernelsAreChosenWhenTheModuleIsPresent() {
+        // Surefire runs with --add-modules jdk.incubator.vector, so this must be the SIMD path.
+        assertTrue(Kernels.best().name().startsWith("vector-"), "best kernels were " + Kernels.best().name());
+        assertEquals("scalar", Kernels.scalar().name());
+    }
+
+    static Stream<Arguments> gemmShapes() {
+        return kernels().flatMap(k -> Stream.of(
+                Arguments.of(k, 1, 1, 1), Arguments.of(k, 1, 384, 384), Arguments.of(k, 3, 7, 5),
+                Arguments.of(k, 4, 32, 32), Arguments.of(k, 5, 33, 47), Arguments.of(k, 13, 64, 1152),
+                Arguments.of(k, 70, 129, 100), Arguments.of(k, 131, 96, 48)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}x{3}")
+    @MethodSource("gemmShapes")
+    void gemmMatchesDefinitionForEveryEpilogue(Kernels k, int rows, int depth, int cols) {
+        Random rnd = new Random(rows * 31L + depth * 7L + cols);
+        float[] x = random(rnd, rows * depth + 3);
+        float[] w = random(rnd, depth * cols);
+        float[] bias = random(rnd, cols);
+        PackedMatrix packed = k.pack(w, depth, cols);
+        for (Epilogue e : Epilogue.values()) {
+            float[] out = random(new Random(5), rows * cols + 2);
+            float[] expected = out.clone();
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    double s = bias[c];
+                    for (int i = 0; i < depth; i++) {
+                        s += (double) x[3 + r * depth + i] * w[i * cols + c];
+                    }
+                    int o = 2 + r * cols + c;
+                    expected[o] = switch (e) {
+                        case STORE -> (float) s;
+                        case GELU -> (float) gelu(s);
+                        case ACCUMULATE -> (float) (expected[o] + s);
+                    };
+                }
+            }
+            k.gemm(x, 3, rows, packed, bias, out, 2, e);
+            assertClose(expected, out, 2e-5f * (float) Math.sqrt(depth), k + " " + e);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void gemmWithoutBias(Kernels k) {
+        Random rnd = new Random(1);
+        float[] x = random(rnd, 6 * 10);
+        float[] w = random(rnd, 10 * 20);
+        float[] out = new float[6 * 20];
+        k.gemm(x, 0, 6, k.pack(w, 10, 20), null, out, 0, Epilogue.STORE);
+        for (int r = 0; r < 6; r++) {
+            for (int c = 0; c < 20; c++) {
+                double s = 0;
+                for (int i = 0; i < 10; i++) {
+                    s += x[r * 10 + i] * w[i * 20 + c];
+                }
+                assertEquals(s, out[r * 20 + c], 1e-5);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void geluIsTheErfFormToWithinFloatRounding(Kernels k) {
+        float[] x = new float[2001];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = -10f + i * 0.01f;
+        }
+        float[] y = x.clone();
+        k.gelu(y, 0, y.length);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(gelu(x[i]), y[i], 3e-7 * Math.max(1, Math.abs(x[i])), "gelu(" + x[i] + ")");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void layerNormMatchesDefinition(Kernels k) {
+        Random rnd = new Random(2);
+        for (int n : new int[]{1, 7, 16, 33, 384, 1000}) {
+            float[] x = random(rnd, n + 5);
+            float[] gamma = random(rnd, n);
+            float[] beta = random(rnd, n);
+            float[] y = x.clone();
+            k.layerNorm(y, 5, gamma, beta, 1e-12f);
+            double mean = 0;
+            for (int i = 0; i < n; i++) {
+                mean += x[5 + i];
+            }
+            mean /= n;
+            double var = 0;
+            for (int i = 0; i < n; i++) {
+                var += (x[5 + i] - mean) * (x[5 + i] - mean);
+            }
+            var /= n;
+            for (int i = 0; i < n; i++) {
+                double expected = (x[5 + i] - mean) / Math.sqrt(var + 1e-12) * gamma[i] + beta[i];
+                assertEquals(expected, y[5 + i], n == 1 ? 1e-3 : 2e-5, "n=" + n + " i=" + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void softmaxIsStableAndSumsToOne(Kernels k) {
+        Random rnd = new Random(3);
+        for (int n : new int[]{1, 5, 16, 17, 250}) {
+            float[] x = random(rnd, n);
+            x[0] = 1000f; // would overflow exp without the max subtraction
+            float[] y = x.clone();
+            k.softmax(y, 0, n);
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : x) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (float v : x) {
+                sum += Math.exp(v - max);
+            }
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                assertEquals(Math.exp(x[i] - max) / sum, y[i], 1e-6);
+                total += y[i];
+            }
+            assertEquals(1.0, total, 1e-5);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void vectorPrimitivesMatchDefinition(Kernels k) {
+        Random rnd = new Random(4);
+        for (int n : new int[]{1, 15, 16, 31, 32, 100}) {
+            float[] a = random(rnd, n + 1);
+            float[] b = random(rnd, n + 2);
+            double dot = 0;
+            for (int i = 0; i < n; i++) {
+                dot += a[1 + i] * b[2 + i];
+            }
+            assertEquals(dot, k.dot(a, 1, b, 2, n), 1e-4);
+            float[] y = b.clone();
+            k.axpy(0.5f, a, 1, y, 2, n);
+            float[] z = b.clone();
+            k.add(a, 1, z, 2, n);
+            float[] s = b.clone();
+            k.scale(s, 2, n, -3f);
+            for (int i = 0; i < n; i++) {
+                assertEquals(b[2 + i] + 0.5f * a[1 + i], y[2 + i], 1e-6);
+                assertEquals(b[2 + i] + a[1 + i], z[2 + i], 1e-6);
+                assertEquals(-3f * b[2 + i], s[2 + i], 1e-6);
+            }
+            assertEquals(b[0], y[0]);
+            assertEquals(b[1], y[1]);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void scoreKeysAndMixValuesMatchDefinition(Kernels k) {
+        Random rnd = new Random(6);
+        int headSize = 32;
+        for (int n : new int[]{1, 9, 32, 33, 70}) {
+            float[] q = random(rnd, headSize + 4);
+            float[] kt = random(rnd, headSize * n);
+            float[] scores = new float[n];
+            k.scoreKeys(q, 4, headSize, kt, n, scores, n);
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int d = 0; d < headSize; d++) {
+                    s += q[4 + d] * kt[d * n + j];
+                }
+                assertEquals(s, scores[j], 1e-4, "score " + j);
+            }
+            int vStride = 3 * headSize;
+            float[] v = random(rnd, 1 + n * vStride);
+            float[] out = new float[headSize + 2];
+            k.mixValues(scores, n, v, 1, vStride, out, 2, headSize);
+            for (int d = 0; d < headSize; d++) {
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    s += scores[j] * v[1 + j * vStride + d];
+                }
+                assertEquals(s, out[2 + d], 1e-3, "value " + d);
+            }
+        }
+    }
+
+    static double gelu(double x) {
+        return 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+    }
+
+    /** erf to double precision by its Taylor series (|x| < 3) or continued fraction (|x| >= 3). */
+    static double erf(double x) {
+        double ax = Math.abs(x);
+        double r;
+        if (ax < 3) {
+            double term = ax;
+            double sum = ax;
+            for (int n = 1; n < 100; n++) {
+                term *= -ax * ax / n;
+                sum += term / (2 * n + 1);
+            }
+            r = 2 / Math.sqrt(Math.PI) * sum;
+        } else {
+            double f = 0;
+            for (int n = 60; n >= 1; n--) {
+                f = n / 2.0 / (ax + f);
+            }
+            r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
+        }
+        return x < 0 ? -r : r;
+    }
+
+    static float[] random(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) rnd.nextGaussian();
+        }
+        return a;
+    }
+
+    static void assertClose(float[] expected, float[] actual, float tol, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            float t = tol * Math.max(1f, Math.abs(expected[i]));
+            if (Math.abs(expected[i] - actual[i]) > t) {
+                throw new AssertionError(what + ": index " + i + " expected " + expected[i] + " but was "
+                        + actual[i] + " (tolerance " + t + ")");
+            }
+        }
+    }
+}
