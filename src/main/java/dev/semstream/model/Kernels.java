@@ -13,6 +13,8 @@ package dev.semstream.model;
 public abstract class Kernels {
 
     private static final Kernels BEST = choose();
+    /** Packed weights one GEMM task keeps hot: most of a 1 MiB per-core L2 (tuned on Zen 4, see BENCHMARKS.md). */
+    private static final long L2_BUDGET_BYTES = 768 * 1024;
 
     /** The fastest kernels this JVM can run. */
     public static Kernels best() {
@@ -53,21 +55,25 @@ public abstract class Kernels {
             return;
         }
         int panels = w.panels();
-        // Row blocks share one panel while it is hot in cache; each task is a row block x panel group.
-        int rowBlock = 64;
+        // A task is a block of rows times a group of panels. A panel group is sized to stay in the L2
+        // cache while consecutive tasks (same group, next row block) stream their rows past it.
+        int rowBlock = 128;
         int rowBlocks = (rows + rowBlock - 1) / rowBlock;
+        long panelBytes = (long) w.k() * w.panelWidth() * Float.BYTES;
+        int panelsPerGroup = (int) Math.max(1, Math.min(panels, L2_BUDGET_BYTES / panelBytes));
         // Enough tasks to keep every core busy even for a single short text.
         int wantTasks = Parallel.threads() * 4;
-        int panelGroups = Math.min(panels, Math.max(1, (wantTasks + rowBlocks - 1) / rowBlocks));
-        int panelsPerGroup = (panels + panelGroups - 1) / panelGroups;
-        int groups = (panels + panelsPerGroup - 1) / panelsPerGroup;
+        int groupsForCores = (wantTasks + rowBlocks - 1) / rowBlocks;
+        panelsPerGroup = Math.min(panelsPerGroup, Math.max(1, panels / Math.max(1, groupsForCores)));
+        int perGroup = panelsPerGroup;
+        int groups = (panels + perGroup - 1) / perGroup;
         Parallel.forEach(rowBlocks * groups, task -> {
-            int rb = task / groups;
-            int g = task % groups;
+            int g = task / rowBlocks;
+            int rb = task % rowBlocks;
             int r0 = rb * rowBlock;
             int r1 = Math.min(rows, r0 + rowBlock);
-            int p0 = g * panelsPerGroup;
-            int p1 = Math.min(panels, p0 + panelsPerGroup);
+            int p0 = g * perGroup;
+            int p1 = Math.min(panels, p0 + perGroup);
             gemmTile(x, xOff, r0, r1, w, p0, p1, bias, out, outOff, epilogue);
         });
     }

@@ -17,6 +17,8 @@ final class VectorKernels extends Kernels {
     /** Two vectors per panel row: with 4 rows that is 8 accumulators, which fit AVX2's 16 registers too. */
     private static final int PANEL = 2 * L;
     private static final int ROWS = 4;
+    /** Stands in for a missing bias. */
+    private static final float[] ZEROS = new float[PANEL];
 
     private VectorKernels() {
     }
@@ -35,28 +37,47 @@ final class VectorKernels extends Kernels {
     protected void gemmTile(float[] x, int xOff, int r0, int r1, PackedMatrix w, int p0, int p1,
                             float[] bias, float[] out, int outOff, Epilogue epilogue) {
         int n = w.n();
+        int k = w.k();
+        boolean accumulate = epilogue == Epilogue.ACCUMULATE;
         for (int p = p0; p < p1; p++) {
             int col0 = p * PANEL;
             int width = Math.min(PANEL, n - col0);
-            FloatVector bias0 = FloatVector.zero(S);
-            FloatVector bias1 = FloatVector.zero(S);
-            if (bias != null) {
-                bias0 = FloatVector.fromArray(S, bias, col0, S.indexInRange(0, width));
-                bias1 = FloatVector.fromArray(S, bias, col0 + L, S.indexInRange(L, width));
+            if (width < PANEL) {
+                // The last, partial panel of a matrix whose width is not a multiple of the panel.
+                for (int r = r0; r < r1; r++) {
+                    kernelPartial(x, xOff + r * k, w, p, bias, out, outOff + r * n + col0, width, accumulate);
+                }
+            } else {
+                // Vectors are never passed between methods here: a vector argument arrives boxed, and
+                // C2 then keeps the loop's accumulators boxed too, allocating on every iteration.
+                float[] b = bias == null ? ZEROS : bias;
+                int bOff = bias == null ? 0 : col0;
+                int r = r0;
+                for (; r + ROWS <= r1; r += ROWS) {
+                    kernel4x2(x, xOff + r * k, w, p, b, bOff, out, outOff + r * n + col0, n, accumulate);
+                }
+                for (; r < r1; r++) {
+                    kernel1x2(x, xOff + r * k, w, p, b, bOff, out, outOff + r * n + col0, accumulate);
+                }
             }
-            int r = r0;
-            for (; r + ROWS <= r1; r += ROWS) {
-                kernel4x2(x, xOff + r * w.k(), w, p, bias0, bias1, out, outOff + r * n + col0, n, width, epilogue);
-            }
-            for (; r < r1; r++) {
-                kernel1x2(x, xOff + r * w.k(), w, p, bias0, bias1, out, outOff + r * n + col0, width, epilogue);
+            if (epilogue == Epilogue.GELU) {
+                // Applied while the tile is still in L1; kept out of the micro-kernel so C2 keeps its
+                // accumulators in registers (a large inlined epilogue makes it box them).
+                for (int r = r0; r < r1; r++) {
+                    gelu(out, outOff + r * n + col0, width);
+                }
             }
         }
     }
 
-    /** Four output rows by one panel: the hot loop. Accumulators live in registers for the whole k loop. */
-    private static void kernel4x2(float[] x, int a0, PackedMatrix w, int p, FloatVector bias0, FloatVector bias1,
-                                  float[] out, int o0, int n, int width, Epilogue epilogue) {
+    /**
+     * Four output rows by one full panel: the hot loop. The accumulators stay in registers for the whole
+     * k loop; nothing in this method may stop C2 from inlining every vector operation, or it boxes them.
+     */
+    private static void kernel4x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
+                                  float[] out, int o0, int n, boolean accumulate) {
+        FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
+        FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
         int k = w.k();
         float[] packed = w.data();
         int a1 = a0 + k;
@@ -87,62 +108,70 @@ final class VectorKernels extends Kernels {
             c30 = w0.fma(x3, c30);
             c31 = w1.fma(x3, c31);
         }
-        store(c00, c01, out, o0, width, epilogue);
-        store(c10, c11, out, o0 + n, width, epilogue);
-        store(c20, c21, out, o0 + 2 * n, width, epilogue);
-        store(c30, c31, out, o0 + 3 * n, width, epilogue);
+        int o1 = o0 + n;
+        int o2 = o1 + n;
+        int o3 = o2 + n;
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, out, o0));
+            c01 = c01.add(FloatVector.fromArray(S, out, o0 + L));
+            c10 = c10.add(FloatVector.fromArray(S, out, o1));
+            c11 = c11.add(FloatVector.fromArray(S, out, o1 + L));
+            c20 = c20.add(FloatVector.fromArray(S, out, o2));
+            c21 = c21.add(FloatVector.fromArray(S, out, o2 + L));
+            c30 = c30.add(FloatVector.fromArray(S, out, o3));
+            c31 = c31.add(FloatVector.fromArray(S, out, o3 + L));
+        }
+        c00.intoArray(out, o0);
+        c01.intoArray(out, o0 + L);
+        c10.intoArray(out, o1);
+        c11.intoArray(out, o1 + L);
+        c20.intoArray(out, o2);
+        c21.intoArray(out, o2 + L);
+        c30.intoArray(out, o3);
+        c31.intoArray(out, o3 + L);
     }
 
-    private static void kernel1x2(float[] x, int a0, PackedMatrix w, int p, FloatVector bias0, FloatVector bias1,
-                                  float[] out, int o0, int width, Epilogue epilogue) {
+    private static void kernel1x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
+                                  float[] out, int o0, boolean accumulate) {
         int k = w.k();
         float[] packed = w.data();
-        FloatVector c0 = bias0;
-        FloatVector c1 = bias1;
+        FloatVector c0 = FloatVector.fromArray(S, bias, biasOff);
+        FloatVector c1 = FloatVector.fromArray(S, bias, biasOff + L);
         int b = w.panelOffset(p);
         for (int kk = 0; kk < k; kk++, b += PANEL) {
             FloatVector x0 = FloatVector.broadcast(S, x[a0 + kk]);
             c0 = FloatVector.fromArray(S, packed, b).fma(x0, c0);
             c1 = FloatVector.fromArray(S, packed, b + L).fma(x0, c1);
         }
-        store(c0, c1, out, o0, width, epilogue);
+        if (accumulate) {
+            c0 = c0.add(FloatVector.fromArray(S, out, o0));
+            c1 = c1.add(FloatVector.fromArray(S, out, o0 + L));
+        }
+        c0.intoArray(out, o0);
+        c1.intoArray(out, o0 + L);
     }
 
-    private static void store(FloatVector c0, FloatVector c1, float[] out, int o, int width, Epilogue epilogue) {
-        if (width == PANEL) {
-            switch (epilogue) {
-                case STORE -> {
-                    c0.intoArray(out, o);
-                    c1.intoArray(out, o + L);
-                }
-                case GELU -> {
-                    gelu(c0).intoArray(out, o);
-                    gelu(c1).intoArray(out, o + L);
-                }
-                case ACCUMULATE -> {
-                    FloatVector.fromArray(S, out, o).add(c0).intoArray(out, o);
-                    FloatVector.fromArray(S, out, o + L).add(c1).intoArray(out, o + L);
-                }
-            }
-            return;
-        }
-        // The last, partial panel of a matrix whose width is not a multiple of the panel.
+    /** One row of a partial panel, with masked loads and stores; runs once per row per matrix. */
+    private static void kernelPartial(float[] x, int a0, PackedMatrix w, int p, float[] bias, float[] out, int o0,
+                                      int width, boolean accumulate) {
         VectorMask<Float> m0 = S.indexInRange(0, width);
         VectorMask<Float> m1 = S.indexInRange(L, width);
-        switch (epilogue) {
-            case STORE -> {
-                c0.intoArray(out, o, m0);
-                c1.intoArray(out, o + L, m1);
-            }
-            case GELU -> {
-                gelu(c0).intoArray(out, o, m0);
-                gelu(c1).intoArray(out, o + L, m1);
-            }
-            case ACCUMULATE -> {
-                FloatVector.fromArray(S, out, o, m0).add(c0).intoArray(out, o, m0);
-                FloatVector.fromArray(S, out, o + L, m1).add(c1).intoArray(out, o + L, m1);
-            }
+        int col0 = p * PANEL;
+        FloatVector c0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, col0, m0);
+        FloatVector c1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, col0 + L, m1);
+        float[] packed = w.data();
+        int b = w.panelOffset(p);
+        for (int kk = 0; kk < w.k(); kk++, b += PANEL) {
+            FloatVector x0 = FloatVector.broadcast(S, x[a0 + kk]);
+            c0 = FloatVector.fromArray(S, packed, b).fma(x0, c0);
+            c1 = FloatVector.fromArray(S, packed, b + L).fma(x0, c1);
         }
+        if (accumulate) {
+            c0 = c0.add(FloatVector.fromArray(S, out, o0, m0));
+            c1 = c1.add(FloatVector.fromArray(S, out, o0 + L, m1));
+        }
+        c0.intoArray(out, o0, m0);
+        c1.intoArray(out, o0 + L, m1);
     }
 
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
