@@ -1,0 +1,138 @@
+package dev.semstream.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.semstream.model.Embedding;
+import dev.semstream.model.Encoder;
+import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.Pooling;
+import dev.semstream.model.load.EncoderModels;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code semstream embed}: texts from the arguments, or from stdin one per line, to one JSON line each
+ * on stdout. Nothing else goes to stdout, so the output can be piped straight into jq or a file.
+ */
+@Command(name = "embed", mixinStandardHelpOptions = true,
+        description = {"Embed texts with the in-process encoder and print one JSON line per text:",
+                "{\"text\", \"tokens\", \"truncated\", \"model\", \"dimensions\", \"vector\"}.",
+                "Texts come from the arguments, or from stdin (one per line, UTF-8) when there are none."})
+final class EmbedCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to embed; none means read stdin.")
+    List<String> texts = new ArrayList<>();
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "A Hugging Face BERT-family checkpoint directory (config.json, model.safetensors, "
+                    + "tokenizer.json). Default: the bundled all-MiniLM-L6-v2.")
+    Path model;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "256",
+            description = "Longest input in tokens, special tokens included; longer texts are truncated and flagged (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--pooling", paramLabel = "MODE", defaultValue = "MEAN",
+            description = "How token vectors become one vector: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Pooling pooling;
+
+    @Option(names = "--no-normalize", description = "Leave vectors unnormalised (default: unit length).")
+    boolean noNormalize;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+            description = "Texts per forward pass when reading stdin (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Override
+    public Integer call() throws IOException {
+        if (maxTokens < 2) {
+            throw new ParameterException(spec.commandLine(), "--max-tokens must be at least 2, got " + maxTokens);
+        }
+        if (batchSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
+        }
+        EncoderOptions options = new EncoderOptions(maxTokens, pooling, !noNormalize);
+        Encoder encoder = EncoderModels.encoder(model, options);
+        PrintStream stdout = System.out;
+        try (JsonGenerator json = new JsonFactory().createGenerator((OutputStream) stdout, JsonEncoding.UTF8)) {
+            json.setRootValueSeparator(null);
+            json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            if (!texts.isEmpty()) {
+                write(json, encoder, texts);
+            } else {
+                readStdin(json, encoder);
+            }
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    private void readStdin(JsonGenerator json, Encoder encoder) throws IOException {
+        // Strict decoding: a byte sequence that is not UTF-8 is an error, never a silent U+FFFD.
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, decoder));
+        List<String> batch = new ArrayList<>(batchSize);
+        long line = 0;
+        try {
+            for (String text; (text = in.readLine()) != null; ) {
+                line++;
+                batch.add(text);
+                if (batch.size() == batchSize) {
+                    write(json, encoder, batch);
+                    batch.clear();
+                }
+            }
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("stdin line " + (line + 1) + " is not valid UTF-8");
+        }
+        write(json, encoder, batch);
+    }
+
+    private static void write(JsonGenerator json, Encoder encoder, List<String> batch) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Embedding> embeddings = encoder.embed(batch);
+        for (int i = 0; i < batch.size(); i++) {
+            Embedding e = embeddings.get(i);
+            json.writeStartObject();
+            json.writeStringField("text", batch.get(i));
+            json.writeNumberField("tokens", e.tokenCount());
+            json.writeBooleanField("truncated", e.truncated());
+            json.writeStringField("model", encoder.modelId());
+            json.writeNumberField("dimensions", e.vector().length);
+            json.writeFieldName("vector");
+            json.writeStartArray();
+            for (float v : e.vector()) {
+                json.writeNumber(v);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeRaw('\n');
+        }
+        json.flush();
+    }
+}
