@@ -24,8 +24,11 @@ final class HuggingFaceReference implements AutoCloseable {
         this.tokenizer = tokenizer;
     }
 
-    /** Loads the classpath resource, strips truncation and padding, and writes it to {@code dir}. */
-    static Path untruncatedCopy(String resource, Path dir) throws IOException {
+    /**
+     * Loads the classpath resource, applies {@code variant}, strips truncation and padding, and
+     * writes it to {@code dir}.
+     */
+    static Path untruncatedCopy(String resource, TokenizerJsonVariant variant, Path dir) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root;
         try (InputStream in = HuggingFaceReference.class.getClassLoader().getResourceAsStream(resource)) {
@@ -34,9 +37,10 @@ final class HuggingFaceReference implements AutoCloseable {
             }
             root = (ObjectNode) json.readTree(in);
         }
+        variant.applyTo(root);
         root.putNull("truncation");
         root.putNull("padding");
-        Path file = dir.resolve("tokenizer.json");
+        Path file = dir.resolve(variant.name().toLowerCase(java.util.Locale.ROOT) + "-tokenizer.json");
         json.writeValue(file.toFile(), root);
         return file;
     }

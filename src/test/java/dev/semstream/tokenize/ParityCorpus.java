@@ -40,7 +40,8 @@ final class ParityCorpus {
         "\u0903", "\u093C", "\u1AC1", "\u1DFA", "\u0898", "\u0E31", "\u05B4", "\u064B",
     };
     private static final String[] SPECIAL_LITERALS = {
-        "[CLS]", "[SEP]", "[MASK]", "[UNK]", "[PAD]", "[cls]", "[Sep]", "[[CLS]]", "[CLS", "CLS]", "[ MASK ]",
+        "[CLS]", "[SEP]", "[MASK]", "[UNK]", "[PAD]", "[cls]", "[pad]", "[Sep]", "[[CLS]]", "[CLS", "CLS]",
+        "[ MASK ]", " [MASK] ", "\t[MASK]\n", " [SEP] ", "x [SEP]", "[SEP]1", "_[SEP]", "é[SEP]", "[MASK][MASK]",
     };
     private static final String[] SNIPPETS = {
         "https://example.com/path?q=kafka+streams&lang=en#top", "http://localhost:8080/api/v1/embed",
@@ -72,11 +73,52 @@ final class ParityCorpus {
     /** Every string, in a fixed order; the same on every run. */
     static List<String> strings(int randomCount, long seed) {
         List<String> out = new ArrayList<>(handPicked());
+        out.addAll(unicodeVersionProbes());
         Random random = new Random(seed);
         for (int i = 0; i < randomCount; i++) {
             out.add(generated(random, i % 16));
         }
         return out;
+    }
+
+    /**
+     * Strings around every code point whose category in this JDK's Unicode data differs from the
+     * Unicode 9 tables HF uses (punctuation, nonspacing mark, format), and every cased code point
+     * alone, twenty to a string. These are the places where a JDK-based implementation would drift.
+     */
+    static List<String> unicodeVersionProbes() {
+        List<String> out = new ArrayList<>();
+        StringBuilder cased = new StringBuilder();
+        int casedInBatch = 0;
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
+                continue;
+            }
+            if (jdkPunctuation(cp) != Unicode9Categories.isPunctuation(cp)
+                    || (Character.getType(cp) == Character.NON_SPACING_MARK) != Unicode9Categories.isNonspacingMark(cp)
+                    || (Character.getType(cp) == Character.FORMAT) != Unicode9Categories.isFormat(cp)) {
+                String c = new String(Character.toChars(cp));
+                out.add("x" + c + "y " + c + " e" + c);
+            }
+            if (Character.toLowerCase(cp) != cp || Character.toUpperCase(cp) != cp) {
+                cased.appendCodePoint(cp).append(' ');
+                if (++casedInBatch == 20) {
+                    out.add(cased.toString());
+                    cased.setLength(0);
+                    casedInBatch = 0;
+                }
+            }
+        }
+        out.add(cased.toString());
+        return out;
+    }
+
+    private static boolean jdkPunctuation(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.CONNECTOR_PUNCTUATION || type == Character.DASH_PUNCTUATION
+                || type == Character.START_PUNCTUATION || type == Character.END_PUNCTUATION
+                || type == Character.INITIAL_QUOTE_PUNCTUATION || type == Character.FINAL_QUOTE_PUNCTUATION
+                || type == Character.OTHER_PUNCTUATION;
     }
 
     private static List<String> handPicked() {

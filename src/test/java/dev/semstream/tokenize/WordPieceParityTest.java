@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -17,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Our ids against Hugging Face's (Rust, through DJL) for the all-MiniLM-L6-v2 tokenizer.json, on
- * a few thousand deterministic strings covering every input family the pipeline treats specially.
+ * Our ids against Hugging Face's (Rust, through DJL) for the all-MiniLM-L6-v2 tokenizer.json and
+ * edited variants of it, on a few thousand deterministic strings covering every input family the
+ * pipeline treats specially.
  */
 class WordPieceParityTest {
     private static final int RANDOM_STRINGS = 3000;
@@ -34,7 +36,8 @@ class WordPieceParityTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path json = HuggingFaceReference.untruncatedCopy(HuggingFaceReference.MINILM_RESOURCE, dir);
+        Path json = HuggingFaceReference.untruncatedCopy(
+                HuggingFaceReference.MINILM_RESOURCE, TokenizerJsonVariant.AS_SHIPPED, dir);
         reference = HuggingFaceReference.open(json);
         ours = WordPieceTokenizer.fromJson(json);
         corpus = ParityCorpus.strings(RANDOM_STRINGS, SEED);
@@ -52,21 +55,27 @@ class WordPieceParityTest {
         assertTrue(corpus.size() >= 2000, "corpus has only " + corpus.size() + " strings");
     }
 
-    @Test
-    void fullIdsMatchHuggingFace() {
+    @ParameterizedTest
+    @EnumSource(TokenizerJsonVariant.class)
+    void fullIdsMatchHuggingFace(TokenizerJsonVariant variant) throws IOException {
+        Path json = HuggingFaceReference.untruncatedCopy(HuggingFaceReference.MINILM_RESOURCE, variant, dir);
+        WordPieceTokenizer candidate = WordPieceTokenizer.fromJson(json);
         StringBuilder report = new StringBuilder();
         int mismatches = 0;
-        for (String text : corpus) {
-            int[] expected = reference.ids(text);
-            int[] actual = ours.encode(text, Integer.MAX_VALUE).ids();
-            if (!Arrays.equals(expected, actual)) {
-                mismatches++;
-                report.append(describe(text, expected, actual));
+        try (HuggingFaceReference hf = HuggingFaceReference.open(json)) {
+            for (String text : corpus) {
+                int[] expected = hf.ids(text);
+                int[] actual = candidate.encode(text, Integer.MAX_VALUE).ids();
+                if (!Arrays.equals(expected, actual)) {
+                    mismatches++;
+                    report.append(describe(text, expected, actual));
+                }
             }
         }
-        System.out.printf("parity: %d of %d strings give identical ids%n", corpus.size() - mismatches, corpus.size());
+        System.out.printf("parity %s: %d of %d strings give identical ids%n",
+                variant, corpus.size() - mismatches, corpus.size());
         System.out.print(report);
-        assertEquals(0, mismatches, mismatches + " of " + corpus.size() + " strings differ:\n" + report);
+        assertEquals(0, mismatches, variant + ": " + mismatches + " of " + corpus.size() + " strings differ:\n" + report);
     }
 
     /** Truncated ids must be HF's first maxTokens - 1 ids followed by [SEP]. */
