@@ -103,12 +103,12 @@ final class TokenizerJsonReader {
             throw fail("normalizer type \"" + type + "\" is not supported; only BertNormalizer (or null) is");
         }
         JsonNode strip = node.get("strip_accents");
-        Boolean stripAccents = strip == null || strip.isNull() ? null : bool(node, "strip_accents", false);
+        Boolean stripAccents = strip == null || strip.isNull() ? null : bool(node, "strip_accents", false, "normalizer");
         return new BertNormalizer(
-                bool(node, "clean_text", true),
-                bool(node, "handle_chinese_chars", true),
+                bool(node, "clean_text", true, "normalizer"),
+                bool(node, "handle_chinese_chars", true, "normalizer"),
                 stripAccents,
-                bool(node, "lowercase", true));
+                bool(node, "lowercase", true, "normalizer"));
     }
 
     private void requireBertPreTokenizer(JsonNode node) {
@@ -139,11 +139,11 @@ final class TokenizerJsonReader {
             result.add(new AddedToken(
                     requiredInt(token, "id", where),
                     text(token, "content", where),
-                    bool(token, "single_word", false),
-                    bool(token, "lstrip", false),
-                    bool(token, "rstrip", false),
-                    bool(token, "normalized", true),
-                    bool(token, "special", false)));
+                    bool(token, "single_word", false, where),
+                    bool(token, "lstrip", false, where),
+                    bool(token, "rstrip", false, where),
+                    bool(token, "normalized", true, where),
+                    bool(token, "special", false, where)));
         }
         return result;
     }
@@ -257,13 +257,13 @@ final class TokenizerJsonReader {
         return value.intValue();
     }
 
-    private boolean bool(JsonNode node, String field, boolean fallback) {
+    private boolean bool(JsonNode node, String field, boolean fallback, String where) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return fallback;
         }
         if (!value.isBoolean()) {
-            throw fail(field + " is not a boolean: " + value);
+            throw fail(where + "." + field + " is not a boolean: " + value);
         }
         return value.booleanValue();
     }

@@ -59,7 +59,7 @@ class TokenizerJsonErrorsTest {
     @Test
     void normalizerFlagThatIsNotABoolean() {
         assertFailsAfter(root -> ((ObjectNode) root.get("normalizer")).put("lowercase", "yes"),
-                "lowercase is not a boolean");
+                "normalizer.lowercase is not a boolean");
     }
 
     @Test
