@@ -10,8 +10,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -112,6 +117,36 @@ class WordPieceParityTest {
         WordPieceTokenizer fromResource = WordPieceTokenizer.fromResource(HuggingFaceReference.MINILM_RESOURCE);
         for (String text : corpus.subList(0, 200)) {
             assertArrayEquals(ours.encode(text, 512).ids(), fromResource.encode(text, 512).ids(), escape(text));
+        }
+    }
+
+    /** One shared instance, many threads: every thread must see exactly the single-threaded ids. */
+    @Test
+    void sharedInstanceGivesTheSameIdsFromManyThreads() throws Exception {
+        List<int[]> expected = new ArrayList<>();
+        for (String text : corpus) {
+            expected.add(ours.encode(text, 128).ids());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<Integer>> workers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int offset = w * 97;
+                workers.add(() -> {
+                    int checked = 0;
+                    for (int i = 0; i < corpus.size(); i++) {
+                        int k = (i + offset) % corpus.size(); // threads walk the corpus out of step
+                        assertArrayEquals(expected.get(k), ours.encode(corpus.get(k), 128).ids(), escape(corpus.get(k)));
+                        checked++;
+                    }
+                    return checked;
+                });
+            }
+            for (Future<Integer> done : pool.invokeAll(workers)) {
+                assertEquals(corpus.size(), done.get());
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
