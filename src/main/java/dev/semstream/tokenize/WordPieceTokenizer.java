@@ -164,35 +164,32 @@ public final class WordPieceTokenizer implements Tokenizer {
 
     /** Appends piece ids for {@code text} to {@code out}, stopping once it holds {@code limit}. */
     private void appendPieceIds(String text, int limit, IntList out) {
-        TextBuffer normalized = new TextBuffer(text.length() + 16);
-        TextBuffer scratch = new TextBuffer(0);
-        IntList words = new IntList(32);
-        IntList segments = new IntList(6);
+        WorkBuffers buffers = new WorkBuffers(text.length());
         if (rawAddedTokens.isEmpty()) {
-            appendTextPieces(text, 0, text.length(), limit, out, normalized, scratch, words, segments);
+            appendTextPieces(text, 0, text.length(), limit, out, buffers);
             return;
         }
-        rawAddedTokens.split(text, 0, text.length(), segments);
-        // Copy out the raw segments: the normalized-token pass below reuses the list.
-        int[] raw = new int[segments.size()];
-        segments.copyTo(raw.length, raw, 0);
-        for (int s = 0; s < raw.length && out.size() < limit; s += 3) {
-            if (raw[s + 2] != AddedTokenMatcher.TEXT) {
-                out.add(raw[s + 2]);
+        IntList rawSegments = new IntList(6);
+        rawAddedTokens.split(text, 0, text.length(), rawSegments);
+        for (int s = 0; s < rawSegments.size() && out.size() < limit; s += 3) {
+            int id = rawSegments.get(s + 2);
+            if (id != AddedTokenMatcher.TEXT) {
+                out.add(id);
             } else {
-                appendTextPieces(text, raw[s], raw[s + 1], limit, out, normalized, scratch, words, segments);
+                appendTextPieces(text, rawSegments.get(s), rawSegments.get(s + 1), limit, out, buffers);
             }
         }
     }
 
     /** Normalizes a stretch of raw text, then handles normalized added tokens and the words between them. */
-    private void appendTextPieces(String text, int from, int to, int limit, IntList out,
-                                  TextBuffer normalized, TextBuffer scratch, IntList words, IntList segments) {
-        normalizer.normalize(text, from, to, normalized, scratch);
+    private void appendTextPieces(String text, int from, int to, int limit, IntList out, WorkBuffers buffers) {
+        TextBuffer normalized = buffers.normalized;
+        normalizer.normalize(text, from, to, normalized, buffers.scratch);
         if (normalizedAddedTokens.isEmpty()) {
-            appendWordPieces(normalized.array(), 0, normalized.length(), limit, out, words);
+            appendWordPieces(normalized.array(), 0, normalized.length(), limit, out, buffers.words);
             return;
         }
+        IntList segments = buffers.normalizedSegments;
         segments.clear();
         normalizedAddedTokens.split(normalized, 0, normalized.length(), segments);
         for (int s = 0; s < segments.size() && out.size() < limit; s += 3) {
@@ -200,7 +197,7 @@ public final class WordPieceTokenizer implements Tokenizer {
             if (id != AddedTokenMatcher.TEXT) {
                 out.add(id);
             } else {
-                appendWordPieces(normalized.array(), segments.get(s), segments.get(s + 1), limit, out, words);
+                appendWordPieces(normalized.array(), segments.get(s), segments.get(s + 1), limit, out, buffers.words);
             }
         }
     }
@@ -210,6 +207,18 @@ public final class WordPieceTokenizer implements Tokenizer {
         BertPreTokenizer.split(chars, from, to, words);
         for (int w = 0; w < words.size() && out.size() < limit; w += 2) {
             wordPiece.tokenize(chars, words.get(w), words.get(w + 1), out);
+        }
+    }
+
+    /** One call's work space: allocated per call (keeps the tokenizer thread-safe), reused across its segments. */
+    private static final class WorkBuffers {
+        final TextBuffer normalized;
+        final TextBuffer scratch = new TextBuffer(0);
+        final IntList words = new IntList(32);
+        final IntList normalizedSegments = new IntList(6);
+
+        WorkBuffers(int textLength) {
+            normalized = new TextBuffer(textLength + 16);
         }
     }
 
