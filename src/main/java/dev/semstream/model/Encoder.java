@@ -19,17 +19,15 @@ public final class Encoder {
 
     /**
      * @param modelId stamped on every vector this encoder makes: name plus a hash of the weights
-     * @throws IllegalArgumentException when {@code options.maxTokens()} exceeds the model's positions
+     * @param options {@code maxTokens} above the model's positions is lowered to them: the model cannot
+     *                read further, so truncation happens there
      */
     public Encoder(String modelId, Tokenizer tokenizer, BertEncoderModel model, EncoderOptions options) {
         this.modelId = Objects.requireNonNull(modelId, "modelId");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.model = Objects.requireNonNull(model, "model");
-        this.options = Objects.requireNonNull(options, "options");
-        if (options.maxTokens() > model.config().maxPositions()) {
-            throw new IllegalArgumentException("maxTokens " + options.maxTokens() + " is more than the model's "
-                    + model.config().maxPositions() + " positions");
-        }
+        Objects.requireNonNull(options, "options");
+        this.options = options.withMaxTokens(Math.min(options.maxTokens(), model.config().maxPositions()));
     }
 
     /** Name and weight hash of the model, e.g. {@code all-MiniLM-L6-v2@3f2a9c1e07b4}. */

@@ -1,5 +1,14 @@
 package dev.semstream.model.load;
 
+import dev.semstream.model.BertEncoderModel;
+import dev.semstream.model.Encoder;
+import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.Kernels;
+import dev.semstream.tokenize.Tokenizer;
+import dev.semstream.tokenize.WordPieceTokenizer;
+
+import java.io.ByteArrayInputStream;
+
 import dev.semstream.model.ModelException;
 
 import java.io.IOException;
@@ -54,6 +63,32 @@ public final class EncoderModels {
     /** A Hugging Face checkpoint directory; see {@link HfBertCheckpoint}. Named after the directory. */
     public static LoadedEncoder fromHuggingFaceDir(Path dir) {
         return HfBertCheckpoint.load(dir);
+    }
+
+    /**
+     * A ready {@link Encoder}: the checkpoint directory's model, or the bundled default when {@code dir} is
+     * null, on the fastest kernels this JVM has.
+     */
+    public static Encoder encoder(Path dir, EncoderOptions options) {
+        return encoder(dir, options, Kernels.best());
+    }
+
+    /** As {@link #encoder(Path, EncoderOptions)}, on the given kernels (tests pin the scalar ones). */
+    public static Encoder encoder(Path dir, EncoderOptions options, Kernels kernels) {
+        return assemble(dir == null ? defaultModel() : fromHuggingFaceDir(dir), options, kernels);
+    }
+
+    /** Tokenizer, packed weights and model id of a loaded encoder, put together. */
+    public static Encoder assemble(LoadedEncoder loaded, EncoderOptions options, Kernels kernels) {
+        Tokenizer tokenizer;
+        try {
+            tokenizer = WordPieceTokenizer.fromJson(new ByteArrayInputStream(loaded.tokenizerJson()),
+                    loaded.name() + " tokenizer.json");
+        } catch (IOException e) {
+            throw new ModelException("cannot read the tokenizer of " + loaded.name() + ": " + e.getMessage(), e);
+        }
+        BertEncoderModel model = new BertEncoderModel(loaded.config(), loaded.weights(), kernels);
+        return new Encoder(loaded.modelId(), tokenizer, model, options);
     }
 
     /**
