@@ -17,8 +17,9 @@ package dev.semstream.model;
 public final class Attention {
 
     /**
-     * Per-thread scratch: the transposed keys of one head and one row of scores. Reused across calls on
-     * the same thread so the attention loop allocates nothing; grown when a longer sequence arrives.
+     * Per-thread scratch for one head's operands. Reused across calls on the same thread so attention
+     * allocates nothing in steady state; grown when a longer sequence arrives. Never shared: a task
+     * reads and writes only its own thread's buffers, and finishes with them before it returns.
      */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -31,7 +32,8 @@ public final class Attention {
 
     /**
      * Bidirectional self-attention for a batch of packed texts: every token attends to every token of
-     * its own text. Runs (text, head) pairs in parallel.
+     * its own text. Runs (text, head) pairs in parallel; each pair is two small matrix products on the
+     * GEMM micro-kernel, {@code S = Q K^T / sqrt(d)} and {@code O = softmax(S) V}.
      *
      * @param qkv       [tokens][qkvStride] with Q at column qCol, K at kCol, V at vCol
      * @param out       [tokens][outStride], head outputs written side by side from column 0
@@ -41,14 +43,56 @@ public final class Attention {
                                      int numHeads, int headSize) {
         Parallel.forEach(sequences.length * numHeads, task -> {
             Sequence s = sequences[task / numHeads];
-            int head = task % numHeads;
+            int col = (task % numHeads) * headSize;
             int row0 = s.start() * qkvStride;
-            attendHead(kernels, head, headSize, s.length(), s.length(), false,
-                    qkv, row0 + qCol, qkvStride,
-                    qkv, row0 + kCol, qkvStride,
-                    qkv, row0 + vCol, qkvStride,
-                    out, s.start() * outStride, outStride);
+            attendAll(kernels, headSize, s.length(), qkv, row0 + qCol + col, row0 + kCol + col, row0 + vCol + col,
+                    qkvStride, out, s.start() * outStride + col, outStride);
         });
+    }
+
+    /** One head over one whole text, as two GEMMs on per-thread scratch. Offsets point at the head's column. */
+    private static void attendAll(Kernels kernels, int headSize, int n, float[] qkv, int qOff, int kOff, int vOff,
+                                  int stride, float[] out, int outOff, int outStride) {
+        Scratch s = SCRATCH.get();
+        int pw = kernels.panelWidth();
+        float scale = (float) (1.0 / Math.sqrt(headSize));
+        // Q rows made contiguous: the GEMM reads its left operand with row stride = depth.
+        float[] q = s.queries(n * headSize);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(qkv, qOff + i * stride, q, i * headSize, headSize);
+        }
+        // K^T [headSize][n], scaled by 1/sqrt(d) once, written straight into the packed-panel layout.
+        int keyPanels = (n + pw - 1) / pw;
+        float[] kt = s.keys(keyPanels * headSize * pw);
+        for (int j = 0; j < n; j++) {
+            int base = (j / pw) * headSize * pw + j % pw;
+            int src = kOff + j * stride;
+            for (int d = 0; d < headSize; d++) {
+                kt[base + d * pw] = qkv[src + d] * scale;
+            }
+        }
+        float[] scores = s.scores(n * n);
+        kernels.gemmTile(q, 0, 0, n, new PackedMatrix(kt, headSize, n, pw), 0, keyPanels, null, scores, 0,
+                Epilogue.STORE);
+        for (int i = 0; i < n; i++) {
+            kernels.softmax(scores, i * n, n);
+        }
+        // V [n][headSize] in the packed-panel layout, then O = P V.
+        int valuePanels = (headSize + pw - 1) / pw;
+        float[] v = s.values(valuePanels * n * pw);
+        for (int j = 0; j < n; j++) {
+            int src = vOff + j * stride;
+            for (int p = 0; p < valuePanels; p++) {
+                int width = Math.min(pw, headSize - p * pw);
+                System.arraycopy(qkv, src + p * pw, v, p * n * pw + j * pw, width);
+            }
+        }
+        float[] context = s.context(n * headSize);
+        kernels.gemmTile(scores, 0, 0, n, new PackedMatrix(v, n, headSize, pw), 0, valuePanels, null, context, 0,
+                Epilogue.STORE);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(context, i * headSize, out, outOff + i * outStride, headSize);
+        }
     }
 
     /**
@@ -86,22 +130,32 @@ public final class Attention {
         }
     }
 
+    /** Grow-only buffers; each holds one operand of the current head's attention. */
     private static final class Scratch {
+        private float[] queries = new float[0];
         private float[] keys = new float[0];
         private float[] scores = new float[0];
+        private float[] values = new float[0];
+        private float[] context = new float[0];
+
+        float[] queries(int size) {
+            return queries.length >= size ? queries : (queries = new float[size]);
+        }
 
         float[] keys(int size) {
-            if (keys.length < size) {
-                keys = new float[size];
-            }
-            return keys;
+            return keys.length >= size ? keys : (keys = new float[size]);
         }
 
         float[] scores(int size) {
-            if (scores.length < size) {
-                scores = new float[size];
-            }
-            return scores;
+            return scores.length >= size ? scores : (scores = new float[size]);
+        }
+
+        float[] values(int size) {
+            return values.length >= size ? values : (values = new float[size]);
+        }
+
+        float[] context(int size) {
+            return context.length >= size ? context : (context = new float[size]);
         }
     }
 }

@@ -1,23 +1,29 @@
 package dev.semstream.model;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
  * All of the engine's parallelism, in one place: a loop over independent tasks spread across the cores.
- * Kernels cut their work into tasks that take long enough (tens of microseconds at least) for the
- * fork/join hand-off to be noise.
+ *
+ * <p>A forward pass is a chain of short parallel loops (a GEMM on a 15-token text takes ~100 us), so
+ * hand-off latency matters as much as throughput. The calling thread works on its own loop, and the
+ * helper threads spin for a short while after each loop before they park, so the next loop of the same
+ * forward pass finds them awake (ONNX Runtime's thread pool does the same). One loop runs at a time;
+ * a second caller that arrives meanwhile, or a task that starts a loop of its own, runs it inline on
+ * its own thread.
  */
 public final class Parallel {
-    /** One worker per core; the calling thread works too, so small loops don't pay a hand-off. */
-    private static final ForkJoinPool POOL = new ForkJoinPool(threads(),
-            pool -> {
-                var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                t.setName("semstream-kernel-" + t.getPoolIndex());
-                t.setDaemon(true);
-                return t;
-            }, null, false);
+    private static final int THREADS = threads();
+    /** How long an idle helper spins before it parks: a few loops' worth of gap in a forward pass. */
+    private static final long SPIN_NANOS = 200_000;
+    private static final ReentrantLock RUNNING = new ReentrantLock();
+    private static final Helper[] HELPERS = startHelpers();
+    /** The loop now running, or the last one; helpers notice a new one by identity. */
+    private static volatile Loop current = new Loop(i -> { }, 0);
 
     private Parallel() {
     }
@@ -33,40 +39,110 @@ public final class Parallel {
         if (count <= 0) {
             return;
         }
-        if (count == 1 || POOL.getParallelism() == 1) {
+        if (count == 1 || HELPERS.length == 0 || Thread.currentThread() instanceof Helper
+                || RUNNING.isHeldByCurrentThread() || !RUNNING.tryLock()) {
             for (int i = 0; i < count; i++) {
                 task.accept(i);
             }
             return;
         }
-        if (Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == POOL) {
-            // Already on a worker (a kernel called from inside a task): run inline rather than nest.
-            new Range(task, 0, count).compute();
-        } else {
-            POOL.invoke(new Range(task, 0, count));
+        try {
+            Loop loop = new Loop(task, count);
+            current = loop;
+            for (Helper h : HELPERS) {
+                if (h.parked) {
+                    LockSupport.unpark(h);
+                }
+            }
+            loop.work();
+            // The last tasks may still run on helpers; they take microseconds, so spin.
+            while (loop.remaining.get() > 0) {
+                Thread.onSpinWait();
+            }
+            Throwable failure = loop.failure.get();
+            if (failure instanceof RuntimeException re) {
+                throw re;
+            }
+            if (failure instanceof Error err) {
+                throw err;
+            }
+        } finally {
+            RUNNING.unlock();
         }
     }
 
-    /** Splits a range in halves until single tasks remain; fork/join balances uneven task costs. */
-    private static final class Range extends RecursiveAction {
-        private final IntConsumer task;
-        private final int from;
-        private final int to;
+    /** One parallel loop: tasks are claimed one index at a time, so uneven tasks balance themselves. */
+    private static final class Loop {
+        final IntConsumer task;
+        final int count;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger remaining;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Range(IntConsumer task, int from, int to) {
+        Loop(IntConsumer task, int count) {
             this.task = task;
-            this.from = from;
-            this.to = to;
+            this.count = count;
+            this.remaining = new AtomicInteger(count);
+        }
+
+        void work() {
+            for (int i; (i = next.getAndIncrement()) < count; ) {
+                try {
+                    task.accept(i);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    remaining.decrementAndGet();
+                }
+            }
+        }
+    }
+
+    private static Helper[] startHelpers() {
+        Helper[] helpers = new Helper[THREADS - 1];
+        for (int i = 0; i < helpers.length; i++) {
+            helpers[i] = new Helper(i);
+            helpers[i].start();
+        }
+        return helpers;
+    }
+
+    /** A daemon thread that works on every loop it sees, spinning briefly between loops. */
+    private static final class Helper extends Thread {
+        volatile boolean parked;
+
+        Helper(int index) {
+            super("semstream-kernel-" + index);
+            setDaemon(true);
         }
 
         @Override
-        protected void compute() {
-            if (to - from == 1) {
-                task.accept(from);
-                return;
+        public void run() {
+            Loop seen = current;
+            while (true) {
+                Loop loop = awaitNext(seen);
+                seen = loop;
+                loop.work();
             }
-            int mid = (from + to) >>> 1;
-            invokeAll(new Range(task, from, mid), new Range(task, mid, to));
+        }
+
+        private Loop awaitNext(Loop seen) {
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            Loop loop;
+            while ((loop = current) == seen) {
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                } else {
+                    // Publish "parked" before the last look, so a new loop either is seen here or unparks us.
+                    parked = true;
+                    if (current == seen) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                    spinUntil = System.nanoTime() + SPIN_NANOS;
+                }
+            }
+            return loop;
         }
     }
 }

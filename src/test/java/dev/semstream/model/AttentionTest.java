@@ -1,0 +1,90 @@
+package dev.semstream.model;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Both attention paths against the definition, with and without the causal mask. */
+class AttentionTest {
+    static Stream<Kernels> kernels() {
+        return Stream.of(Kernels.scalar(), Kernels.best());
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void packedSelfAttentionMatchesDefinition(Kernels k) {
+        int heads = 3;
+        int hs = 20;
+        int h = heads * hs;
+        Attention.Sequence[] seqs = {new Attention.Sequence(0, 1), new Attention.Sequence(1, 37),
+                new Attention.Sequence(38, 5)};
+        int tokens = 43;
+        float[] qkv = KernelsTest.random(new Random(9), tokens * 3 * h);
+        float[] out = new float[tokens * h];
+        Attention.selfAttention(k, seqs, qkv, 3 * h, 0, h, 2 * h, out, h, heads, hs);
+        for (Attention.Sequence s : seqs) {
+            for (int head = 0; head < heads; head++) {
+                double[][] expected = reference(qkv, 3 * h, s.start(), s.length(), s.length(), head * hs,
+                        h + head * hs, 2 * h + head * hs, hs, false);
+                for (int i = 0; i < s.length(); i++) {
+                    for (int d = 0; d < hs; d++) {
+                        assertEquals(expected[i][d], out[(s.start() + i) * h + head * hs + d], 1e-5);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void causalAttentionOverCachedKeysMatchesDefinition(Kernels k) {
+        int hs = 32;
+        int keys = 19;
+        int queries = 4; // the last 4 positions; the first 15 keys come from a cache
+        int stride = 3 * hs;
+        float[] qkv = KernelsTest.random(new Random(10), keys * stride);
+        float[] out = new float[queries * hs];
+        int firstQuery = keys - queries;
+        Attention.attendHead(k, 0, hs, queries, keys, true,
+                qkv, firstQuery * stride, stride, qkv, hs, stride, qkv, 2 * hs, stride, out, 0, hs);
+        double[][] expected = reference(qkv, stride, 0, keys, keys, 0, hs, 2 * hs, hs, true);
+        for (int i = 0; i < queries; i++) {
+            for (int d = 0; d < hs; d++) {
+                assertEquals(expected[firstQuery + i][d], out[i * hs + d], 1e-5, "query " + i + " dim " + d);
+            }
+        }
+    }
+
+    /** softmax(q k / sqrt(d)) v for every query of rows [start, start + n), causal if asked. */
+    static double[][] reference(float[] m, int stride, int start, int n, int keys, int qCol, int kCol, int vCol,
+                                int hs, boolean causal) {
+        double[][] out = new double[n][hs];
+        for (int i = 0; i < n; i++) {
+            int visible = causal ? i + 1 : keys;
+            double[] s = new double[visible];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < visible; j++) {
+                for (int d = 0; d < hs; d++) {
+                    s[j] += (double) m[(start + i) * stride + qCol + d] * m[(start + j) * stride + kCol + d];
+                }
+                s[j] /= Math.sqrt(hs);
+                max = Math.max(max, s[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < visible; j++) {
+                s[j] = Math.exp(s[j] - max);
+                sum += s[j];
+            }
+            for (int j = 0; j < visible; j++) {
+                for (int d = 0; d < hs; d++) {
+                    out[i][d] += s[j] / sum * m[(start + j) * stride + vCol + d];
+                }
+            }
+        }
+        return out;
+    }
+}
