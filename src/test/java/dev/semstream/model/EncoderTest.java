@@ -1,0 +1,112 @@
+package dev.semstream.model;
+
+import dev.semstream.tokenize.Encoding;
+import dev.semstream.tokenize.Tokenizer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Pooling, normalisation, truncation and thread safety of {@link Encoder}, on a tiny random BERT. */
+class EncoderTest {
+    static final BertConfig CONFIG = TinyBert.config();
+    static final BertWeights WEIGHTS = TinyBert.weights(CONFIG, 21);
+    /** One token per character (ids 3..), framed by 1 and 2: enough to drive the encoder. */
+    static final Tokenizer CHARS = (text, max) -> {
+        int body = Math.min(text.length(), max - 2);
+        int[] ids = new int[body + 2];
+        ids[0] = 1;
+        for (int i = 0; i < body; i++) {
+            ids[i + 1] = 3 + text.charAt(i) % 40;
+        }
+        ids[body + 1] = 2;
+        return new Encoding(ids, body < text.length());
+    };
+
+    static Encoder encoder(EncoderOptions options) {
+        return new Encoder("tiny@test", CHARS, new BertEncoderModel(CONFIG, WEIGHTS, Kernels.best()), options);
+    }
+
+    @Test
+    void meanPoolingAveragesTheTokensThenNormalises() {
+        String text = "attention";
+        Embedding e = encoder(EncoderOptions.defaults()).embed(text);
+        double[][] hidden = ReferenceBert.forward(CONFIG, WEIGHTS, CHARS.encode(text, 40).ids());
+        double[] mean = new double[CONFIG.hiddenSize()];
+        for (double[] row : hidden) {
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += row[i] / hidden.length;
+            }
+        }
+        double norm = Math.sqrt(Arrays.stream(mean).map(v -> v * v).sum());
+        for (int i = 0; i < mean.length; i++) {
+            assertEquals(mean[i] / norm, e.vector()[i], 1e-5);
+        }
+        assertEquals(11, e.tokenCount());
+        assertFalse(e.truncated());
+    }
+
+    @Test
+    void clsPoolingWithoutNormalisationIsTheFirstTokensVector() {
+        String text = "query key value";
+        Embedding e = encoder(EncoderOptions.defaults().withPooling(Pooling.CLS).withNormalize(false)).embed(text);
+        double[][] hidden = ReferenceBert.forward(CONFIG, WEIGHTS, CHARS.encode(text, 40).ids());
+        for (int i = 0; i < CONFIG.hiddenSize(); i++) {
+            assertEquals(hidden[0][i], e.vector()[i], 2e-4);
+        }
+    }
+
+    @Test
+    void longTextsAreTruncatedAndFlaggedAndMaxTokensNeverPassesThePositions() {
+        Encoder enc = encoder(EncoderOptions.defaults()); // 256 asked, the tiny model has 40 positions
+        assertEquals(40, enc.options().maxTokens());
+        Embedding e = enc.embed("x".repeat(100));
+        assertEquals(40, e.tokenCount());
+        assertTrue(e.truncated());
+        Embedding shortOne = encoder(EncoderOptions.defaults().withMaxTokens(8)).embed("temperature");
+        assertEquals(8, shortOne.tokenCount());
+        assertTrue(shortOne.truncated());
+    }
+
+    @Test
+    void nullTextsAreRefusedWithTheirIndex() {
+        Encoder enc = encoder(EncoderOptions.defaults());
+        var e = assertThrows(NullPointerException.class, () -> enc.embed(Arrays.asList("a", null)));
+        assertTrue(e.getMessage().contains("text 1"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> enc.embed((String) null));
+        assertEquals(List.of(), enc.embed(List.of()));
+    }
+
+    @Test
+    void concurrentCallersGetTheSameVectorsAsOneCaller() throws Exception {
+        Encoder enc = encoder(EncoderOptions.defaults());
+        List<String> texts = List.of("tokens", "embeddings", "causal masking", "cosine vs euclidean", "BERT", "GPT");
+        List<Embedding> expected = enc.embed(texts);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<Embedding>>> futures = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                futures.add(pool.submit(() -> enc.embed(texts)));
+            }
+            for (Future<List<Embedding>> f : futures) {
+                List<Embedding> got = f.get(60, TimeUnit.SECONDS);
+                for (int i = 0; i < texts.size(); i++) {
+                    assertArrayEquals(expected.get(i).vector(), got.get(i).vector(), 1e-6f);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
