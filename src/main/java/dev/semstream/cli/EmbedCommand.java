@@ -15,14 +15,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,15 +86,10 @@ final class EmbedCommand implements Callable<Integer> {
 
     private void readStdin(JsonGenerator json, Encoder encoder) throws IOException {
         // Strict decoding: a byte sequence that is not UTF-8 is an error, never a silent U+FFFD.
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, decoder));
+        Utf8LineReader in = new Utf8LineReader(System.in);
         List<String> batch = new ArrayList<>(batchSize);
-        long line = 0;
         try {
             for (String text; (text = in.readLine()) != null; ) {
-                line++;
                 batch.add(text);
                 if (batch.size() == batchSize) {
                     write(json, encoder, batch);
@@ -106,7 +97,10 @@ final class EmbedCommand implements Callable<Integer> {
                 }
             }
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("stdin line " + (line + 1) + " is not valid UTF-8");
+            // The lines before the bad one still come out, so what a failed run prints does not depend
+            // on --batch-size: every line up to the error, each complete.
+            write(json, encoder, batch);
+            throw new IllegalArgumentException("stdin line " + in.lineNumber() + " is not valid UTF-8");
         }
         write(json, encoder, batch);
     }
