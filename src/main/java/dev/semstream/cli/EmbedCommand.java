@@ -7,9 +7,9 @@ import dev.semstream.model.Embedding;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.Pooling;
-import dev.semstream.model.load.EncoderModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +17,6 @@ import picocli.CommandLine.ParameterException;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +35,10 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The run this command belongs to: its streams and where it gets encoders. */
+    @ParentCommand
+    Main run;
 
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to embed; none means read stdin.")
     List<String> texts = new ArrayList<>();
@@ -69,9 +72,9 @@ final class EmbedCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
         }
         EncoderOptions options = new EncoderOptions(maxTokens, pooling, !noNormalize);
-        Encoder encoder = EncoderModels.encoder(model, options);
-        PrintStream stdout = System.out;
-        try (JsonGenerator json = new JsonFactory().createGenerator((OutputStream) stdout, JsonEncoding.UTF8)) {
+        Encoder encoder = run.encoderLoader.apply(model, options);
+        OutputStream stdout = run.stdout;
+        try (JsonGenerator json = new JsonFactory().createGenerator(stdout, JsonEncoding.UTF8)) {
             json.setRootValueSeparator(null);
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             if (!texts.isEmpty()) {
@@ -86,7 +89,7 @@ final class EmbedCommand implements Callable<Integer> {
 
     private void readStdin(JsonGenerator json, Encoder encoder) throws IOException {
         // Strict decoding: a byte sequence that is not UTF-8 is an error, never a silent U+FFFD.
-        Utf8LineReader in = new Utf8LineReader(System.in);
+        Utf8LineReader in = new Utf8LineReader(run.stdin);
         List<String> batch = new ArrayList<>(batchSize);
         try {
             for (String text; (text = in.readLine()) != null; ) {
