@@ -7,22 +7,17 @@ import dev.semstream.model.Embedding;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.Pooling;
-import dev.semstream.model.load.EncoderModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +35,10 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The run this command belongs to: its streams and where it gets encoders. */
+    @ParentCommand
+    Main run;
 
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to embed; none means read stdin.")
     List<String> texts = new ArrayList<>();
@@ -73,9 +72,9 @@ final class EmbedCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
         }
         EncoderOptions options = new EncoderOptions(maxTokens, pooling, !noNormalize);
-        Encoder encoder = EncoderModels.encoder(model, options);
-        PrintStream stdout = System.out;
-        try (JsonGenerator json = new JsonFactory().createGenerator((OutputStream) stdout, JsonEncoding.UTF8)) {
+        Encoder encoder = run.encoderLoader.apply(model, options);
+        OutputStream stdout = run.stdout;
+        try (JsonGenerator json = new JsonFactory().createGenerator(stdout, JsonEncoding.UTF8)) {
             json.setRootValueSeparator(null);
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             if (!texts.isEmpty()) {
@@ -90,15 +89,10 @@ final class EmbedCommand implements Callable<Integer> {
 
     private void readStdin(JsonGenerator json, Encoder encoder) throws IOException {
         // Strict decoding: a byte sequence that is not UTF-8 is an error, never a silent U+FFFD.
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, decoder));
+        Utf8LineReader in = new Utf8LineReader(run.stdin);
         List<String> batch = new ArrayList<>(batchSize);
-        long line = 0;
         try {
             for (String text; (text = in.readLine()) != null; ) {
-                line++;
                 batch.add(text);
                 if (batch.size() == batchSize) {
                     write(json, encoder, batch);
@@ -106,7 +100,10 @@ final class EmbedCommand implements Callable<Integer> {
                 }
             }
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("stdin line " + (line + 1) + " is not valid UTF-8");
+            // The lines before the bad one still come out, so what a failed run prints does not depend
+            // on --batch-size: every line up to the error, each complete.
+            write(json, encoder, batch);
+            throw new IllegalArgumentException("stdin line " + in.lineNumber() + " is not valid UTF-8");
         }
         write(json, encoder, batch);
     }
