@@ -17,11 +17,6 @@ final class VectorKernels extends Kernels {
     /** Two vectors per panel row: with 4 rows that is 8 accumulators, which fit AVX2's 16 registers too. */
     private static final int PANEL = 2 * L;
     private static final int ROWS = 4;
-    /**
-     * With 32 vector registers (AVX-512) an 8-row kernel fits: 16 accumulators, two panel vectors and a
-     * broadcast; it halves the panel loads per multiply-add. With 16 registers it would spill.
-     */
-    private static final boolean WIDE = L >= 16 && Boolean.parseBoolean(System.getProperty("semstream.gemm.wide", "true"));
     /** Stands in for a missing bias. */
     private static final float[] ZEROS = new float[PANEL];
 
@@ -58,11 +53,6 @@ final class VectorKernels extends Kernels {
                 float[] b = bias == null ? ZEROS : bias;
                 int bOff = bias == null ? 0 : col0;
                 int r = r0;
-                if (WIDE) {
-                    for (; r + 8 <= r1; r += 8) {
-                        kernel8x2(x, xOff + r * k, w, p, b, bOff, out, outOff + r * n + col0, n, accumulate);
-                    }
-                }
                 for (; r + ROWS <= r1; r += ROWS) {
                     kernel4x2(x, xOff + r * k, w, p, b, bOff, out, outOff + r * n + col0, n, accumulate);
                 }
@@ -139,95 +129,6 @@ final class VectorKernels extends Kernels {
         c21.intoArray(out, o2 + L);
         c30.intoArray(out, o3);
         c31.intoArray(out, o3 + L);
-    }
-
-    /** Eight output rows by one full panel; the AVX-512 variant of {@link #kernel4x2}. */
-    private static void kernel8x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
-                                  float[] out, int o0, int n, boolean accumulate) {
-        FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
-        FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
-        int k = w.k();
-        float[] packed = w.data();
-        FloatVector c00 = bias0;
-        FloatVector c01 = bias1;
-        FloatVector c10 = bias0;
-        FloatVector c11 = bias1;
-        FloatVector c20 = bias0;
-        FloatVector c21 = bias1;
-        FloatVector c30 = bias0;
-        FloatVector c31 = bias1;
-        FloatVector c40 = bias0;
-        FloatVector c41 = bias1;
-        FloatVector c50 = bias0;
-        FloatVector c51 = bias1;
-        FloatVector c60 = bias0;
-        FloatVector c61 = bias1;
-        FloatVector c70 = bias0;
-        FloatVector c71 = bias1;
-        int b = w.panelOffset(p);
-        for (int kk = 0; kk < k; kk++, b += PANEL) {
-            FloatVector w0 = FloatVector.fromArray(S, packed, b);
-            FloatVector w1 = FloatVector.fromArray(S, packed, b + L);
-            int a = a0 + kk;
-            FloatVector x0 = FloatVector.broadcast(S, x[a]);
-            c00 = w0.fma(x0, c00);
-            c01 = w1.fma(x0, c01);
-            FloatVector x1 = FloatVector.broadcast(S, x[a + k]);
-            c10 = w0.fma(x1, c10);
-            c11 = w1.fma(x1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, x[a + 2 * k]);
-            c20 = w0.fma(x2, c20);
-            c21 = w1.fma(x2, c21);
-            FloatVector x3 = FloatVector.broadcast(S, x[a + 3 * k]);
-            c30 = w0.fma(x3, c30);
-            c31 = w1.fma(x3, c31);
-            FloatVector x4 = FloatVector.broadcast(S, x[a + 4 * k]);
-            c40 = w0.fma(x4, c40);
-            c41 = w1.fma(x4, c41);
-            FloatVector x5 = FloatVector.broadcast(S, x[a + 5 * k]);
-            c50 = w0.fma(x5, c50);
-            c51 = w1.fma(x5, c51);
-            FloatVector x6 = FloatVector.broadcast(S, x[a + 6 * k]);
-            c60 = w0.fma(x6, c60);
-            c61 = w1.fma(x6, c61);
-            FloatVector x7 = FloatVector.broadcast(S, x[a + 7 * k]);
-            c70 = w0.fma(x7, c70);
-            c71 = w1.fma(x7, c71);
-        }
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(S, out, o0));
-            c01 = c01.add(FloatVector.fromArray(S, out, o0 + L));
-            c10 = c10.add(FloatVector.fromArray(S, out, o0 + n));
-            c11 = c11.add(FloatVector.fromArray(S, out, o0 + n + L));
-            c20 = c20.add(FloatVector.fromArray(S, out, o0 + 2 * n));
-            c21 = c21.add(FloatVector.fromArray(S, out, o0 + 2 * n + L));
-            c30 = c30.add(FloatVector.fromArray(S, out, o0 + 3 * n));
-            c31 = c31.add(FloatVector.fromArray(S, out, o0 + 3 * n + L));
-            c40 = c40.add(FloatVector.fromArray(S, out, o0 + 4 * n));
-            c41 = c41.add(FloatVector.fromArray(S, out, o0 + 4 * n + L));
-            c50 = c50.add(FloatVector.fromArray(S, out, o0 + 5 * n));
-            c51 = c51.add(FloatVector.fromArray(S, out, o0 + 5 * n + L));
-            c60 = c60.add(FloatVector.fromArray(S, out, o0 + 6 * n));
-            c61 = c61.add(FloatVector.fromArray(S, out, o0 + 6 * n + L));
-            c70 = c70.add(FloatVector.fromArray(S, out, o0 + 7 * n));
-            c71 = c71.add(FloatVector.fromArray(S, out, o0 + 7 * n + L));
-        }
-        c00.intoArray(out, o0);
-        c01.intoArray(out, o0 + L);
-        c10.intoArray(out, o0 + n);
-        c11.intoArray(out, o0 + n + L);
-        c20.intoArray(out, o0 + 2 * n);
-        c21.intoArray(out, o0 + 2 * n + L);
-        c30.intoArray(out, o0 + 3 * n);
-        c31.intoArray(out, o0 + 3 * n + L);
-        c40.intoArray(out, o0 + 4 * n);
-        c41.intoArray(out, o0 + 4 * n + L);
-        c50.intoArray(out, o0 + 5 * n);
-        c51.intoArray(out, o0 + 5 * n + L);
-        c60.intoArray(out, o0 + 6 * n);
-        c61.intoArray(out, o0 + 6 * n + L);
-        c70.intoArray(out, o0 + 7 * n);
-        c71.intoArray(out, o0 + 7 * n + L);
     }
 
     private static void kernel1x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
