@@ -62,7 +62,7 @@ public abstract class Kernels {
         long panelBytes = (long) w.k() * w.panelWidth() * Float.BYTES;
         int panelsPerGroup = (int) Math.max(1, Math.min(panels, L2_BUDGET_BYTES / panelBytes));
         // Enough tasks to keep every core busy even for a single short text.
-        int wantTasks = Parallel.threads() * Integer.getInteger("semstream.tpt", 4);
+        int wantTasks = Parallel.threads() * 4;
         int groupsForCores = (wantTasks + rowBlocks - 1) / rowBlocks;
         panelsPerGroup = Math.min(panelsPerGroup, Math.max(1, panels / Math.max(1, groupsForCores)));
         int perGroup = panelsPerGroup;
