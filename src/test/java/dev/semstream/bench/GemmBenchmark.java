@@ -1,0 +1,53 @@
+package dev.semstream.bench;
+
+import dev.semstream.model.Epilogue;
+import dev.semstream.model.Kernels;
+import dev.semstream.model.PackedMatrix;
+import dev.semstream.model.Parallel;
+
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * GFLOP/s of the GEMM on the encoder's shapes (M tokens x K in x N out): QKV, MLP up, MLP down, for a
+ * short text, a long text and a 32-text batch. Run single-threaded ({@code -Dsemstream.threads=1}) to
+ * see the micro-kernel against one core's peak, or as is for the multi-core figure.
+ * Usage: {@code bench/run-main dev.semstream.bench.GemmBenchmark}.
+ */
+public final class GemmBenchmark {
+    public static void main(String[] args) {
+        Kernels kernels = Kernels.best();
+        int[][] shapes = {{15, 384, 1152}, {15, 1536, 384}, {256, 384, 1152}, {256, 384, 1536}, {256, 1536, 384},
+                {8192, 384, 1536}};
+        System.out.printf("kernels %s, %d threads%n", kernels.name(), Parallel.threads());
+        for (int[] s : shapes) {
+            int m = s[0];
+            int k = s[1];
+            int n = s[2];
+            Random rnd = new Random(1);
+            float[] x = new float[m * k];
+            float[] w = new float[k * n];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextFloat();
+            }
+            for (int i = 0; i < w.length; i++) {
+                w[i] = rnd.nextFloat();
+            }
+            float[] out = new float[m * n];
+            float[] bias = new float[n];
+            PackedMatrix packed = kernels.pack(w, k, n);
+            double flops = 2.0 * m * k * n;
+            int iterations = Math.max(5, (int) (3e10 / flops));
+            for (int i = 0; i < iterations / 2 + 5; i++) {
+                kernels.gemm(x, 0, m, packed, bias, out, 0, Epilogue.STORE);
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < iterations; i++) {
+                kernels.gemm(x, 0, m, packed, bias, out, 0, Epilogue.STORE);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9 / iterations;
+            System.out.printf(Locale.ROOT, "M=%5d K=%4d N=%4d: %8.3f ms  %6.1f GFLOP/s%n", m, k, n, seconds * 1e3,
+                    flops / seconds / 1e9);
+        }
+    }
+}
