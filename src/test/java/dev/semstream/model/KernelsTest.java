@@ -212,29 +212,7 @@ class KernelsTest {
     }
 
     static double gelu(double x) {
-        return 0.5 * x * (1 + erf(x / Math.sqrt(2)));
-    }
-
-    /** erf to double precision by its Taylor series (|x| < 3) or continued fraction (|x| >= 3). */
-    static double erf(double x) {
-        double ax = Math.abs(x);
-        double r;
-        if (ax < 3) {
-            double term = ax;
-            double sum = ax;
-            for (int n = 1; n < 100; n++) {
-                term *= -ax * ax / n;
-                sum += term / (2 * n + 1);
-            }
-            r = 2 / Math.sqrt(Math.PI) * sum;
-        } else {
-            double f = 0;
-            for (int n = 60; n >= 1; n--) {
-                f = n / 2.0 / (ax + f);
-            }
-            r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
-        }
-        return x < 0 ? -r : r;
+        return ReferenceBert.gelu(x);
     }
 
     static float[] random(Random rnd, int n) {

@@ -1,80 +1,82 @@
 package dev.semstream.model;
 
 /**
- * BERT written the plainest way, in double precision, one text at a time, straight from the
- * definition. It shares no code with the engine, so agreement means the engine's packing, fusion and
- * kernels compute the same function.
+ * A deliberately naive BERT forward pass in double precision, written from the paper rather than from the
+ * engine, to check that the loader gave every weight its right role and layout: if it matches ONNX Runtime
+ * running the original file, query/key/value, layouts, head count and epsilon were all read correctly.
  */
-final class ReferenceBert {
+public final class ReferenceBert {
     private ReferenceBert() {
     }
 
-    /** Last hidden state [len][hidden] of one sequence. */
-    static double[][] forward(BertConfig c, BertWeights w, int[] ids) {
+    /** last_hidden_state [tokens][hidden] for one unpadded single-segment sequence (token type 0). */
+    public static double[][] forward(BertConfig c, BertWeights w, int[] ids) {
+        return forward(c, w, ids, new int[ids.length]);
+    }
+
+    /** last_hidden_state [tokens][hidden] for one unpadded sequence. */
+    public static double[][] forward(BertConfig c, BertWeights w, int[] ids, int[] typeIds) {
         int n = ids.length;
         int h = c.hiddenSize();
         double[][] x = new double[n][h];
         for (int t = 0; t < n; t++) {
-            for (int i = 0; i < h; i++) {
-                x[t][i] = w.wordEmbeddings()[ids[t] * h + i] + w.positionEmbeddings()[t * h + i]
-                        + w.typeEmbeddings()[i];
+            for (int j = 0; j < h; j++) {
+                x[t][j] = w.wordEmbeddings()[ids[t] * h + j] + w.positionEmbeddings()[t * h + j]
+                        + w.typeEmbeddings()[typeIds[t] * h + j];
             }
-            layerNorm(x[t], w.embeddingNorm(), c.layerNormEps());
         }
+        x = layerNorm(x, w.embeddingNorm(), c.layerNormEps());
         for (BertWeights.Layer l : w.layers()) {
-            double[][] q = linear(x, l.query());
-            double[][] k = linear(x, l.key());
-            double[][] v = linear(x, l.value());
-            double[][] ctx = new double[n][h];
-            int hs = c.headSize();
-            for (int head = 0; head < c.numHeads(); head++) {
-                for (int i = 0; i < n; i++) {
-                    double[] s = new double[n];
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j < n; j++) {
-                        for (int d = 0; d < hs; d++) {
-                            s[j] += q[i][head * hs + d] * k[j][head * hs + d];
-                        }
-                        s[j] /= Math.sqrt(hs);
-                        max = Math.max(max, s[j]);
-                    }
-                    double sum = 0;
-                    for (int j = 0; j < n; j++) {
-                        s[j] = Math.exp(s[j] - max);
-                        sum += s[j];
-                    }
-                    for (int j = 0; j < n; j++) {
-                        for (int d = 0; d < hs; d++) {
-                            ctx[i][head * hs + d] += s[j] / sum * v[j][head * hs + d];
-                        }
-                    }
-                }
-            }
-            double[][] attn = linear(ctx, l.attentionOutput());
-            for (int t = 0; t < n; t++) {
-                for (int i = 0; i < h; i++) {
-                    x[t][i] += attn[t][i];
-                }
-                layerNorm(x[t], l.attentionNorm(), c.layerNormEps());
-            }
-            double[][] inter = linear(x, l.intermediate());
+            double[][] attention = dense(selfAttention(c, l, x), l.attentionOutput());
+            x = layerNorm(add(x, attention), l.attentionNorm(), c.layerNormEps());
+            double[][] inter = dense(x, l.intermediate());
             for (double[] row : inter) {
-                for (int i = 0; i < row.length; i++) {
-                    row[i] = KernelsTest.gelu(row[i]);
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = gelu(row[j]);
                 }
             }
-            double[][] out = linear(inter, l.output());
-            for (int t = 0; t < n; t++) {
-                for (int i = 0; i < h; i++) {
-                    x[t][i] += out[t][i];
-                }
-                layerNorm(x[t], l.outputNorm(), c.layerNormEps());
-            }
+            x = layerNorm(add(x, dense(inter, l.output())), l.outputNorm(), c.layerNormEps());
         }
         return x;
     }
 
-    private static double[][] linear(double[][] x, Linear l) {
+    private static double[][] selfAttention(BertConfig c, BertWeights.Layer l, double[][] x) {
+        double[][] q = dense(x, l.query());
+        double[][] k = dense(x, l.key());
+        double[][] v = dense(x, l.value());
+        int n = x.length;
+        int d = c.headSize();
+        double[][] context = new double[n][c.hiddenSize()];
+        for (int head = 0; head < c.numHeads(); head++) {
+            int o = head * d;
+            for (int i = 0; i < n; i++) {
+                double[] p = new double[n];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int e = 0; e < d; e++) {
+                        s += q[i][o + e] * k[j][o + e];
+                    }
+                    p[j] = s / Math.sqrt(d);
+                    max = Math.max(max, p[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    p[j] = Math.exp(p[j] - max);
+                    sum += p[j];
+                }
+                for (int j = 0; j < n; j++) {
+                    for (int e = 0; e < d; e++) {
+                        context[i][o + e] += p[j] / sum * v[j][o + e];
+                    }
+                }
+            }
+        }
+        return context;
+    }
+
+    /** y = x W + b with W stored [in][out]. */
+    private static double[][] dense(double[][] x, Linear l) {
         double[][] y = new double[x.length][l.out()];
         for (int t = 0; t < x.length; t++) {
             for (int o = 0; o < l.out(); o++) {
@@ -88,19 +90,65 @@ final class ReferenceBert {
         return y;
     }
 
-    private static void layerNorm(double[] x, Norm norm, double eps) {
-        double mean = 0;
-        for (double v : x) {
-            mean += v;
+    private static double[][] layerNorm(double[][] x, Norm n, double eps) {
+        double[][] y = new double[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            double mean = 0;
+            for (double v : x[t]) {
+                mean += v;
+            }
+            mean /= x[t].length;
+            double var = 0;
+            for (double v : x[t]) {
+                var += (v - mean) * (v - mean);
+            }
+            var /= x[t].length;
+            y[t] = new double[x[t].length];
+            for (int j = 0; j < x[t].length; j++) {
+                y[t][j] = (x[t][j] - mean) / Math.sqrt(var + eps) * n.gamma()[j] + n.beta()[j];
+            }
         }
-        mean /= x.length;
-        double var = 0;
-        for (double v : x) {
-            var += (v - mean) * (v - mean);
+        return y;
+    }
+
+    private static double[][] add(double[][] a, double[][] b) {
+        double[][] y = new double[a.length][a[0].length];
+        for (int t = 0; t < a.length; t++) {
+            for (int j = 0; j < a[t].length; j++) {
+                y[t][j] = a[t][j] + b[t][j];
+            }
         }
-        var /= x.length;
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (x[i] - mean) / Math.sqrt(var + eps) * norm.gamma()[i] + norm.beta()[i];
+        return y;
+    }
+
+    /** GELU, exact erf form. */
+    public static double gelu(double x) {
+        return 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+    }
+
+    /** erf to ~1e-15 via its Maclaurin series near 0 and the continued fraction of erfc beyond. */
+    public static double erf(double x) {
+        double ax = Math.abs(x);
+        double r;
+        if (ax < 2.5) {
+            double term = ax;
+            double sum = ax;
+            for (int k = 1; k < 100; k++) {
+                term *= -ax * ax / k;
+                double add = term / (2 * k + 1);
+                sum += add;
+                if (Math.abs(add) < 1e-17) {
+                    break;
+                }
+            }
+            r = 2 / Math.sqrt(Math.PI) * sum;
+        } else {
+            double f = 0; // Lentz-free backward evaluation of erfc's continued fraction
+            for (int k = 60; k >= 1; k--) {
+                f = k / 2.0 / (ax + f);
+            }
+            r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
         }
+        return x < 0 ? -r : r;
     }
 }

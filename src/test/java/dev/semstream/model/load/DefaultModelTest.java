@@ -1,5 +1,7 @@
 package dev.semstream.model.load;
 
+import dev.semstream.model.ReferenceBert;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
