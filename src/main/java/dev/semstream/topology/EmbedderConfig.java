@@ -1,0 +1,61 @@
+package dev.semstream.topology;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the embedder topology.
+ *
+ * @param inputTopic      text events in
+ * @param embeddingsTopic embeddings out
+ * @param deadLetterTopic records that could not be embedded, with the reason in headers
+ * @param inputFormat     how the input topic is written
+ * @param batchSize       texts per forward pass: a batch is flushed as soon as it holds this many
+ * @param flushInterval   wall-clock time after which a smaller batch is flushed anyway
+ * @param maxTextBytes    texts longer than this (UTF-8 bytes) go to the dead-letter topic
+ */
+public record EmbedderConfig(String inputTopic, String embeddingsTopic, String deadLetterTopic,
+                             InputFormat inputFormat, int batchSize, Duration flushInterval, int maxTextBytes) {
+    /** The persistent (RocksDB), changelogged store of the latest embedding per id. */
+    public static final String VECTOR_STORE = "semstream-vectors";
+    /** The changelogged store of texts waiting for the next batch. */
+    public static final String BUFFER_STORE = "semstream-embed-buffer";
+
+    public EmbedderConfig {
+        Objects.requireNonNull(inputTopic, "inputTopic");
+        Objects.requireNonNull(embeddingsTopic, "embeddingsTopic");
+        Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        Objects.requireNonNull(inputFormat, "inputFormat");
+        Objects.requireNonNull(flushInterval, "flushInterval");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
+        if (flushInterval.isNegative() || flushInterval.isZero()) {
+            throw new IllegalArgumentException("flushInterval must be positive, got " + flushInterval);
+        }
+        if (maxTextBytes < 1) {
+            throw new IllegalArgumentException("maxTextBytes must be positive, got " + maxTextBytes);
+        }
+    }
+
+    /** The default topics (see topology/), Avro input, batches of 32 or every 50 ms, texts up to 64 KiB. */
+    public static EmbedderConfig defaults() {
+        return new EmbedderConfig("semstream.texts", "semstream.embeddings", "semstream.dlq", InputFormat.AVRO,
+                32, Duration.ofMillis(50), 64 * 1024);
+    }
+
+    public EmbedderConfig withInputFormat(InputFormat format) {
+        return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, format, batchSize, flushInterval,
+                maxTextBytes);
+    }
+
+    public EmbedderConfig withBatching(int size, Duration interval) {
+        return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, size, interval,
+                maxTextBytes);
+    }
+
+    public EmbedderConfig withMaxTextBytes(int max) {
+        return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
+                max);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.semstream.topology;
+
+import dev.semstream.avro.Embedding;
+import dev.semstream.avro.TextEvent;
+import dev.semstream.model.Encoder;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The embedder: text events in, embeddings out, every vector kept in a state store.
+ * <pre>
+ *   input topic (bytes) -> embed [decode, buffer, batch-encode] -> embeddings topic (Avro Embedding)
+ *                                  |  \-> dead-letter topic (original bytes + error headers)
+ *                                  +-- vector store (RocksDB, changelogged): id -> latest Embedding
+ *                                  +-- batch buffer (in memory, changelogged): id -> pending text
+ * </pre>
+ * Built in one static method, which tests drive with {@code TopologyTestDriver}.
+ */
+public final class EmbedderTopology {
+    static final String SOURCE = "texts";
+    static final String EMBED = "embed";
+    static final String EMBEDDINGS_SINK = "embeddings";
+    static final String DEAD_LETTER_SINK = "dead-letters";
+
+    private EmbedderTopology() {
+    }
+
+    /**
+     * @param avroInput      decodes Avro {@code TextEvent}s (Schema Registry wire format); unused, may be
+     *                       null, for the text and JSON formats
+     * @param embeddingSerde writes {@code Embedding}s to the embeddings topic
+     */
+    public static Topology build(EmbedderConfig config, Encoder encoder, Deserializer<TextEvent> avroInput,
+                                 Serde<Embedding> embeddingSerde) {
+        TextEventDecoder decoder = new TextEventDecoder(config.inputFormat(), avroInput, config.maxTextBytes());
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic());
+        topology.addProcessor(EMBED, () -> new EmbedProcessor(config, encoder, decoder), SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(EmbedderConfig.VECTOR_STORE),
+                Serdes.String(), new AvroBinarySerde<>(Embedding.class)), EMBED);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(EmbedderConfig.BUFFER_STORE),
+                Serdes.String(), new PendingTextSerde()), EMBED);
+        topology.addSink(EMBEDDINGS_SINK, config.embeddingsTopic(), new StringSerializer(),
+                embeddingSerde.serializer(), EMBED);
+        topology.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), new ByteArraySerializer(),
+                new ByteArraySerializer(), EMBED);
+        return topology;
+    }
+}

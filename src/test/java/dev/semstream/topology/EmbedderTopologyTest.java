@@ -1,0 +1,223 @@
+package dev.semstream.topology;
+
+import dev.semstream.avro.Embedding;
+import dev.semstream.model.Encoder;
+import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.load.EncoderModels;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every path of the embedder topology, on {@link TopologyTestDriver} with the real default encoder. */
+class EmbedderTopologyTest {
+    static Encoder encoder;
+
+    @TempDir
+    Path stateDir;
+    TopologyTestDriver driver;
+    TestInputTopic<byte[], byte[]> input;
+    TestOutputTopic<String, Embedding> embeddings;
+    TestOutputTopic<byte[], byte[]> deadLetters;
+    KeyValueStore<String, Embedding> store;
+
+    @BeforeAll
+    static void loadEncoder() {
+        encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
+    }
+
+    void start(EmbedderConfig config) {
+        Topology topology = EmbedderTopology.build(config, encoder, null, new AvroBinarySerde<>(Embedding.class));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "embedder-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(1_700_000_000_000L));
+        input = driver.createInputTopic(config.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+        embeddings = driver.createOutputTopic(config.embeddingsTopic(), new StringDeserializer(),
+                new AvroBinarySerde<>(Embedding.class).deserializer());
+        deadLetters = driver.createOutputTopic(config.deadLetterTopic(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        store = driver.getKeyValueStore(EmbedderConfig.VECTOR_STORE);
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    static EmbedderConfig config(InputFormat format, int batch) {
+        return EmbedderConfig.defaults().withInputFormat(format).withBatching(batch, Duration.ofMillis(50));
+    }
+
+    void pipeText(String id, String text) {
+        input.pipeInput(utf8(id), text == null ? null : utf8(text));
+    }
+
+    @Test
+    void everyTextBecomesOneEmbeddingEqualToTheEncodersOwn() {
+        start(config(InputFormat.TEXT, 8));
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            texts.add("Text number " + i + " is about attention, queries, keys and values.");
+            pipeText("id-" + i, texts.get(i));
+        }
+        // 16 flushed by size; the last 4 wait for the wall-clock punctuation.
+        assertEquals(16, embeddings.getQueueSize());
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        List<TestRecord<String, Embedding>> out = embeddings.readRecordsToList();
+        assertEquals(20, out.size());
+        List<dev.semstream.model.Embedding> expected = encoder.embed(texts);
+        for (TestRecord<String, Embedding> r : out) {
+            int i = Integer.parseInt(r.key().substring(3));
+            Embedding e = r.value();
+            assertEquals("id-" + i, e.getId());
+            assertEquals(encoder.modelId(), e.getModelId());
+            assertEquals(384, e.getDimensions());
+            assertEquals(expected.get(i).tokenCount(), e.getTokenCount());
+            assertArrayEquals(expected.get(i).vector(), toArray(e.getVector()), 1e-6f);
+            assertEquals(texts.get(i), e.getText());
+            assertEquals(e, store.get("id-" + i), "the store holds what was emitted");
+        }
+        assertEquals(0, deadLetters.getQueueSize());
+    }
+
+    @Test
+    void upsertsReplaceAndTombstonesDeleteAndAreForwarded() {
+        start(config(InputFormat.TEXT, 1));
+        pipeText("a", "The first version of the text.");
+        pipeText("a", "The second version of the text.");
+        assertEquals("The second version of the text.", store.get("a").getText());
+        pipeText("a", null);
+        assertNull(store.get("a"));
+        List<TestRecord<String, Embedding>> out = embeddings.readRecordsToList();
+        assertEquals(3, out.size());
+        assertNull(out.get(2).value(), "the tombstone is forwarded");
+        assertEquals("a", out.get(2).key());
+    }
+
+    @Test
+    void aTombstoneCancelsATextStillWaitingInTheBatch() {
+        start(config(InputFormat.TEXT, 10));
+        pipeText("b", "Waiting for the batch.");
+        pipeText("b", null);
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        List<TestRecord<String, Embedding>> out = embeddings.readRecordsToList();
+        assertEquals(1, out.size());
+        assertNull(out.get(0).value());
+        assertNull(store.get("b"));
+    }
+
+    @Test
+    void jsonEventsCarryMetadataAndEventTime() {
+        start(config(InputFormat.JSON, 1));
+        input.pipeInput((byte[]) null, utf8("{\"id\":\"j1\",\"text\":\"Cosine versus Euclidean distance.\","
+                + "\"metadata\":{\"lang\":\"en\",\"source\":\"seed\"},\"eventTime\":1700000000123}"));
+        Embedding e = store.get("j1");
+        assertEquals(Map.of("lang", "en", "source", "seed"), e.getMetadata());
+        assertEquals(Instant.ofEpochMilli(1700000000123L), e.getEventTime());
+    }
+
+    @Test
+    void textsOverTheMaxTokensAreTruncatedAndFlagged() {
+        start(config(InputFormat.TEXT, 1));
+        pipeText("long", "token ".repeat(400));
+        Embedding e = store.get("long");
+        assertTrue(e.getTruncated());
+        assertEquals(256, e.getTokenCount());
+    }
+
+    @Test
+    void badRecordsGoToTheDeadLetterTopicWithContextAndProcessingContinues() {
+        start(config(InputFormat.TEXT, 1).withMaxTextBytes(100));
+        pipeText("blank", "   ");
+        pipeText("big", "x".repeat(101));
+        input.pipeInput(utf8("bad-utf8"), new byte[]{'o', 'k', (byte) 0xC3, (byte) 0x28});
+        input.pipeInput((byte[]) null, utf8("no key, so no id"));
+        input.pipeInput((byte[]) null, (byte[]) null);
+        pipeText("good", "After all that, a good text.");
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        List<String> reasons = dead.stream().map(r -> header(r.headers(), DeadLetters.ERROR)).toList();
+        assertEquals(List.of("BLANK_TEXT", "TEXT_TOO_LARGE", "INVALID_UTF8", "MISSING_ID", "MISSING_ID"), reasons);
+        TestRecord<byte[], byte[]> first = dead.get(0);
+        assertEquals("blank", new String(first.key(), StandardCharsets.UTF_8), "the original key is kept");
+        assertEquals("   ", new String(first.value(), StandardCharsets.UTF_8), "the original value is kept");
+        assertEquals("semstream.texts", header(first.headers(), DeadLetters.SOURCE_TOPIC));
+        assertEquals("0", header(first.headers(), DeadLetters.SOURCE_PARTITION));
+        assertEquals("0", header(first.headers(), DeadLetters.SOURCE_OFFSET));
+        assertTrue(header(dead.get(1).headers(), DeadLetters.MESSAGE).contains("limit of 100"));
+        assertEquals("1", header(dead.get(1).headers(), DeadLetters.SOURCE_OFFSET));
+        assertEquals("good", embeddings.readRecordsToList().get(0).key());
+    }
+
+    @Test
+    void malformedJsonIsADeadLetter() {
+        start(config(InputFormat.JSON, 1));
+        input.pipeInput(utf8("k"), utf8("{\"id\": \"x\", \"text\": "));
+        input.pipeInput(utf8("k"), utf8("[1, 2]"));
+        input.pipeInput(utf8("k"), utf8("{\"id\": \"x\", \"text\": 5}"));
+        List<String> reasons = deadLetters.readRecordsToList().stream()
+                .map(r -> header(r.headers(), DeadLetters.ERROR)).toList();
+        assertEquals(List.of("UNDECODABLE", "UNDECODABLE", "UNDECODABLE"), reasons);
+        assertEquals(0, embeddings.getQueueSize());
+    }
+
+    @Test
+    void theRenderedTopologyInTopologyFolderIsCurrent() throws Exception {
+        String rendered = EmbedderTopology.build(EmbedderConfig.defaults(), encoder, (t, b) -> null,
+                new AvroBinarySerde<>(Embedding.class)).describe().toString();
+        Path file = Path.of("topology", "embedder.txt");
+        if (Boolean.getBoolean("semstream.renderTopology")) {
+            Files.writeString(file, rendered);
+        }
+        assertEquals(rendered, Files.readString(file),
+                "topology/embedder.txt is stale: run mvn test -Dtest=EmbedderTopologyTest -Dsemstream.renderTopology=true");
+    }
+
+    static String header(Headers headers, String name) {
+        Header h = headers.lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static float[] toArray(List<Float> v) {
+        float[] a = new float[v.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = v.get(i);
+        }
+        return a;
+    }
+}
