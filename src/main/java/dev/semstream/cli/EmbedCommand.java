@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.semstream.model.Embedding;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.LongTexts;
 import dev.semstream.model.Pooling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,6 +57,11 @@ final class EmbedCommand implements Callable<Integer> {
             description = "How token vectors become one vector: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Pooling pooling;
 
+    @Option(names = "--long-texts", paramLabel = "MODE", defaultValue = "TRUNCATE",
+            description = "Texts over --max-tokens: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
+                    + "CHUNK_AVERAGE embeds every window of --max-tokens and averages them.")
+    LongTexts longTexts;
+
     @Option(names = "--no-normalize", description = "Leave vectors unnormalised (default: unit length).")
     boolean noNormalize;
 
@@ -71,7 +77,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
         }
-        EncoderOptions options = new EncoderOptions(maxTokens, pooling, !noNormalize);
+        EncoderOptions options = new EncoderOptions(maxTokens, pooling, !noNormalize, longTexts);
         Encoder encoder = run.encoderLoader.apply(model, options);
         OutputStream stdout = run.stdout;
         try (JsonGenerator json = new JsonFactory().createGenerator(stdout, JsonEncoding.UTF8)) {

@@ -70,25 +70,72 @@ public final class Encoder {
         if (n == 0) {
             return List.of();
         }
-        int[][] ids = new int[n][];
+        // Every text becomes one sequence, or several windows in chunk-and-average mode; all of them
+        // go through one forward pass.
+        List<int[]> sequences = new ArrayList<>(n);
+        int[] firstWindow = new int[n + 1];
         boolean[] truncated = new boolean[n];
+        boolean chunk = options.longTexts() == LongTexts.CHUNK_AVERAGE;
         for (int i = 0; i < n; i++) {
             String text = texts.get(i);
             if (text == null) {
                 throw new NullPointerException("text " + i + " of the batch is null");
             }
-            Encoding e = tokenizer.encode(text, options.maxTokens());
-            ids[i] = e.ids();
-            truncated[i] = e.truncated();
+            firstWindow[i] = sequences.size();
+            Encoding e = tokenizer.encode(text, chunk ? Integer.MAX_VALUE : options.maxTokens());
+            if (e.tokenCount() <= options.maxTokens()) {
+                sequences.add(e.ids());
+                truncated[i] = e.truncated();
+            } else {
+                sequences.addAll(windows(e.ids(), options.maxTokens()));
+            }
         }
-        return model.forward(ids, (hidden, sequences, h) -> {
+        firstWindow[n] = sequences.size();
+        int[][] ids = sequences.toArray(new int[0][]);
+        return model.forward(ids, (hidden, seqs, h) -> {
             List<Embedding> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                float[] v = pool(hidden, sequences[i], h);
-                out.add(new Embedding(v, ids[i].length, truncated[i]));
+                out.add(combine(hidden, seqs, firstWindow[i], firstWindow[i + 1], h, truncated[i]));
             }
             return out;
         });
+    }
+
+    /**
+     * Cuts a sequence framed by one leading and one trailing special token ({@code [CLS] ... [SEP]})
+     * into windows of at most {@code max} tokens, each framed the same way.
+     */
+    static List<int[]> windows(int[] ids, int max) {
+        int body = max - 2;
+        List<int[]> out = new ArrayList<>();
+        for (int from = 1; from < ids.length - 1; from += body) {
+            int to = Math.min(ids.length - 1, from + body);
+            int[] w = new int[to - from + 2];
+            w[0] = ids[0];
+            System.arraycopy(ids, from, w, 1, to - from);
+            w[w.length - 1] = ids[ids.length - 1];
+            out.add(w);
+        }
+        return out;
+    }
+
+    /** One text's embedding from its windows: the token-weighted mean of the pooled windows. */
+    private Embedding combine(float[] hidden, Attention.Sequence[] seqs, int from, int to, int h, boolean truncated) {
+        if (to - from == 1) {
+            float[] v = pool(hidden, seqs[from], h);
+            normalizeIfAsked(v);
+            return new Embedding(v, seqs[from].length(), truncated);
+        }
+        Kernels k = model.kernels();
+        float[] sum = new float[h];
+        int tokens = 0;
+        for (int s = from; s < to; s++) {
+            k.axpy(seqs[s].length(), pool(hidden, seqs[s], h), 0, sum, 0, h);
+            tokens += seqs[s].length();
+        }
+        k.scale(sum, 0, h, 1f / tokens);
+        normalizeIfAsked(sum);
+        return new Embedding(sum, tokens, false);
     }
 
     private float[] pool(float[] hidden, Attention.Sequence s, int h) {
@@ -102,11 +149,15 @@ public final class Encoder {
             }
             k.scale(v, 0, h, 1f / s.length());
         }
-        if (options.normalize()) {
-            float norm = (float) Math.sqrt(k.sumOfSquares(v, 0, h));
-            // Same floor as sentence-transformers' F.normalize, so an all-zero vector stays zero.
-            k.scale(v, 0, h, 1f / Math.max(norm, 1e-12f));
-        }
         return v;
+    }
+
+    private void normalizeIfAsked(float[] v) {
+        if (options.normalize()) {
+            Kernels k = model.kernels();
+            float norm = (float) Math.sqrt(k.sumOfSquares(v, 0, v.length));
+            // Same floor as sentence-transformers' F.normalize, so an all-zero vector stays zero.
+            k.scale(v, 0, v.length, 1f / Math.max(norm, 1e-12f));
+        }
     }
 }

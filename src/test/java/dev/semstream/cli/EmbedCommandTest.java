@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code semstream embed} end to end, in process, on injected streams and the bundled model. */
@@ -79,6 +80,17 @@ class EmbedCommandTest {
         assertTrue(line.get("truncated").asBoolean());
         assertEquals(8, line.get("tokens").asInt());
         assertEmbedding(line, LONG_TEXT, EncoderOptions.defaults().withMaxTokens(8));
+    }
+
+    @Test
+    void chunkAverageReadsTheWholeLongText() {
+        Run run = embed("", "--max-tokens", "8", "--long-texts", "chunk_average", LONG_TEXT);
+
+        JsonNode line = single(run.assertSuccess());
+        assertFalse(line.get("truncated").asBoolean());
+        assertTrue(line.get("tokens").asInt() > 8, "every window's tokens count");
+        assertEmbedding(line, LONG_TEXT, EncoderOptions.defaults().withMaxTokens(8)
+                .withLongTexts(dev.semstream.model.LongTexts.CHUNK_AVERAGE));
     }
 
     @Test
@@ -153,16 +165,20 @@ class EmbedCommandTest {
         assertEquals(384, line.get("dimensions").asInt());
 
         Encoder encoder = bundled.withOptions(options);
-        var encoding = encoder.tokenizer().encode(text, options.maxTokens());
-        assertEquals(encoding.tokenCount(), line.get("tokens").asInt(), "tokens of " + text);
-        assertEquals(encoding.truncated(), line.get("truncated").asBoolean(), "truncated of " + text);
+        var direct = encoder.embed(text);
+        assertEquals(direct.tokenCount(), line.get("tokens").asInt(), "tokens of " + text);
+        assertEquals(direct.truncated(), line.get("truncated").asBoolean(), "truncated of " + text);
+        if (options.longTexts() == dev.semstream.model.LongTexts.TRUNCATE) {
+            var encoding = encoder.tokenizer().encode(text, options.maxTokens());
+            assertEquals(encoding.tokenCount(), line.get("tokens").asInt(), "the tokenizer's count for " + text);
+        }
 
         float[] vector = vector(line);
         assertEquals(384, vector.length);
         if (options.normalize()) {
             assertEquals(1.0, Math.sqrt(sumOfSquares(vector)), 1e-5, "unit norm");
         }
-        float[] expected = encoder.embed(text).vector();
+        float[] expected = direct.vector();
         for (int i = 0; i < vector.length; i++) {
             assertEquals(expected[i], vector[i], 1e-5f, "vector[" + i + "] of " + text);
         }

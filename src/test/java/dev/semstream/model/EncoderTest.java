@@ -80,6 +80,38 @@ class EncoderTest {
     }
 
     @Test
+    void chunkAndAverageReadsEveryTokenAndWeighsWindowsByLength() {
+        EncoderOptions options = EncoderOptions.defaults().withMaxTokens(10).withNormalize(false)
+                .withLongTexts(LongTexts.CHUNK_AVERAGE);
+        Encoder enc = encoder(options);
+        String text = "abcdefghijklmnopqrst"; // 20 characters: windows of 8 + 8 + 4 body tokens
+        Embedding e = enc.embed(text);
+        assertFalse(e.truncated());
+        assertEquals(10 + 10 + 6, e.tokenCount());
+        Encoder plain = encoder(EncoderOptions.defaults().withNormalize(false));
+        float[] w1 = plain.embed("abcdefgh").vector();
+        float[] w2 = plain.embed("ijklmnop").vector();
+        float[] w3 = plain.embed("qrst").vector();
+        for (int i = 0; i < w1.length; i++) {
+            assertEquals((10 * w1[i] + 10 * w2[i] + 6 * w3[i]) / 26, e.vector()[i], 1e-5);
+        }
+        // A text that fits is embedded as it is, and batches mix both kinds.
+        List<Embedding> both = enc.embed(List.of("short", text));
+        assertArrayEquals(encoder(options).embed("short").vector(), both.get(0).vector(), 1e-6f);
+        assertArrayEquals(e.vector(), both.get(1).vector(), 1e-6f);
+    }
+
+    @Test
+    void windowsKeepTheFrameTokensAndCoverTheBodyOnce() {
+        int[] ids = {1, 10, 11, 12, 13, 14, 2};
+        List<int[]> w = Encoder.windows(ids, 4);
+        assertEquals(3, w.size());
+        assertArrayEquals(new int[]{1, 10, 11, 2}, w.get(0));
+        assertArrayEquals(new int[]{1, 12, 13, 2}, w.get(1));
+        assertArrayEquals(new int[]{1, 14, 2}, w.get(2));
+    }
+
+    @Test
     void nullTextsAreRefusedWithTheirIndex() {
         Encoder enc = encoder(EncoderOptions.defaults());
         var e = assertThrows(NullPointerException.class, () -> enc.embed(Arrays.asList("a", null)));
