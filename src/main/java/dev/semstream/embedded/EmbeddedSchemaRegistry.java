@@ -119,6 +119,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return log;
     }
 
+    /** Whether the registry process is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Stops the registry and everything it started, and waits for them to exit. */
     @Override
     public void close() {

@@ -2,6 +2,7 @@ package dev.semstream.registry;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -45,9 +46,12 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
-        if (registry == null || configs.containsKey(AvroSerdeConfig.SCHEMA_REGISTRY_URL)) {
-            registry = AvroSerdeConfig.client(configs);
-        }
+        configure(configs, isKey, AvroSerdeConfig.registry(configs, registry));
+    }
+
+    /** Configures with a client already chosen, so {@link AvroSerde} can share one between both directions. */
+    void configure(Map<String, ?> configs, boolean isKey, SchemaRegistry registry) {
+        this.registry = registry;
         String key = isKey ? AvroSerdeConfig.SPECIFIC_AVRO_KEY_TYPE : AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE;
         Object configured = configs.get(key);
         if (configured != null) use(recordClass(key, configured));
@@ -102,8 +106,8 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
             throw new SerializationException((e.isNotFound() ? "unknown schema id " + id : "cannot fetch schema id " + id)
                     + " in record on topic '" + topic + "': " + e.getMessage(), e);
         }
-        var compatibility = org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
-        if (compatibility.getType() != org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+        var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
+        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             // Checked up front because Avro's resolver would otherwise fail mid-record with a vaguer message.
             throw new SerializationException("record on topic '" + topic + "' was written with schema id " + id + " ("
                     + writer.getFullName() + "), which " + type.getName() + " cannot read: "

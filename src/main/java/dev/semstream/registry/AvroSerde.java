@@ -31,8 +31,10 @@ public class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
-        serializer.configure(configs, isKey);
-        deserializer.configure(configs, isKey);
+        // One client for both directions: what the serializer registers, the deserializer then has cached.
+        SchemaRegistry registry = AvroSerdeConfig.registry(configs, serializer.registry());
+        serializer.configure(configs, isKey, registry);
+        deserializer.configure(configs, isKey, registry);
     }
 
     @Override

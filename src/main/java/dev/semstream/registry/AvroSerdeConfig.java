@@ -1,7 +1,10 @@
 package dev.semstream.registry;
 
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +19,15 @@ final class AvroSerdeConfig {
     static final String SPECIFIC_AVRO_VALUE_TYPE = "specific.avro.value.type";
 
     private AvroSerdeConfig() {
+    }
+
+    /**
+     * The registry a serde should use: a new client if the config names a url, else {@code current} (a client the
+     * serde was constructed with); throws {@link ConfigException} if there is neither.
+     */
+    static SchemaRegistry registry(Map<String, ?> configs, SchemaRegistry current) {
+        if (current != null && !configs.containsKey(SCHEMA_REGISTRY_URL)) return current;
+        return client(configs);
     }
 
     /** A client for the registry the config names; throws {@link ConfigException} if it names none. */
@@ -33,7 +45,7 @@ final class AvroSerdeConfig {
         SchemaRegistryClientConfig config = SchemaRegistryClientConfig.of(urls.strip());
         if (userInfo != null) {
             // Stored as a password type by some frameworks: toString() of Kafka's Password hides the value.
-            String value = userInfo instanceof org.apache.kafka.common.config.types.Password p ? p.value() : userInfo.toString();
+            String value = userInfo instanceof Password p ? p.value() : userInfo.toString();
             config = config.withUserInfo(value);
         }
         return new SchemaRegistryClient(config);
@@ -50,7 +62,7 @@ final class AvroSerdeConfig {
     }
 
     private static Iterable<String> toStrings(Iterable<?> list) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         list.forEach(o -> out.add(o.toString()));
         return out;
     }

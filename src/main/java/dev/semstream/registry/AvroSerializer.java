@@ -46,11 +46,18 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
+        configure(configs, isKey, AvroSerdeConfig.registry(configs, registry));
+    }
+
+    /** Configures with a client already chosen, so {@link AvroSerde} can share one between both directions. */
+    void configure(Map<String, ?> configs, boolean isKey, SchemaRegistry registry) {
         this.isKey = isKey;
         this.autoRegister = AvroSerdeConfig.autoRegister(configs);
-        if (registry == null || configs.containsKey(AvroSerdeConfig.SCHEMA_REGISTRY_URL)) {
-            this.registry = AvroSerdeConfig.client(configs);
-        }
+        this.registry = registry;
+    }
+
+    SchemaRegistry registry() {
+        return registry;
     }
 
     @Override

@@ -7,6 +7,7 @@ package dev.semstream.registry;
  * {@code schema registry http://127.0.0.1:8081/apis/ccompat/v7: subject 'x-value' not found (404, error 40401)}.
  */
 public class SchemaRegistryException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     private final int status;
     private final int errorCode;
     private final String registryUrl;
