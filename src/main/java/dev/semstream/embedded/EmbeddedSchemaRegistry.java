@@ -41,13 +41,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
-    private final Duration startupTime;
+    private final ClassArchive archive;
+    private Duration startupTime;
 
-    private EmbeddedSchemaRegistry(Process process, int port, Path log, Duration startupTime) {
+    private EmbeddedSchemaRegistry(Process process, int port, Path log, ClassArchive archive) {
         this.process = process;
         this.port = port;
         this.log = log;
-        this.startupTime = startupTime;
+        this.archive = archive;
     }
 
     /** Starts a registry working in {@code target/embedded-schema-registry}, waiting at most two minutes for it. */
@@ -66,12 +67,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         // Absolute: the process runs in the unpacked home, where relative paths would point elsewhere.
         workDir = workDir.toAbsolutePath();
         Path home = unpack(findZip(), workDir.resolve("apicurio-registry-" + VERSION));
+        ClassArchive archive = new ClassArchive(home);
         int port = freePort();
         Path log = workDir.resolve("registry-" + port + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // A registry with a handful of test schemas needs little heap; C1 only starts Quarkus faster.
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                archive.jvmFlag(),
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
                 // The management interface (health, metrics) would otherwise take port 9000 on every instance.
@@ -85,14 +88,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the schema registry: " + command, e);
         }
-        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(process, port, log, null);
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(process, port, log, archive);
         try {
             registry.awaitReady(begin + timeout.toNanos());
         } catch (RuntimeException e) {
             registry.close();
             throw e;
         }
-        return new EmbeddedSchemaRegistry(process, port, log, Duration.ofNanos(System.nanoTime() - begin));
+        registry.startupTime = Duration.ofNanos(System.nanoTime() - begin);
+        return registry;
     }
 
     /** The Confluent-compatible API's base URL, e.g. {@code http://127.0.0.1:41234/apis/ccompat/v7}. */
@@ -127,22 +131,33 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     /** Stops the registry and everything it started, and waits for them to exit. */
     @Override
     public void close() {
+        if (!process.isAlive()) return;
         List<ProcessHandle> tree = new ArrayList<>();
         process.descendants().forEach(tree::add);
         tree.add(process.toHandle());
+        // SIGTERM first: Quarkus shuts down cleanly and the JVM writes its class archive on the way out.
         tree.forEach(ProcessHandle::destroy);
+        boolean clean = true;
         for (ProcessHandle p : tree) {
             try {
-                p.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception slowOrInterrupted) {
+                p.onExit().get(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                clean = false;
+                p.destroyForcibly();
+            } catch (Exception slow) {
+                clean = false;
                 p.destroyForcibly();
             }
         }
         try {
-            process.waitFor(10, TimeUnit.SECONDS);
+            if (!process.waitFor(10, TimeUnit.SECONDS)) clean = false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            clean = false;
         }
+        // A process killed mid-dump may have left half an archive; only a clean exit's dump is kept.
+        archive.keepIfDumped(clean);
     }
 
     /** Polls the subjects endpoint until it answers 200, the process dies, or the deadline passes. */
