@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,6 +76,23 @@ class AvroSerdeTest {
         AvroSerde<Embedding> serde = new AvroSerde<>(client, Embedding.class);
         byte[] bytes = serde.serializer().serialize("embeddings", embedding());
         assertEquals(embedding(), serde.deserializer().deserialize("embeddings", bytes));
+    }
+
+    @Test
+    void theHotPathMakesNoRequests() {
+        AtomicInteger requests = new AtomicInteger();
+        SchemaRegistryClient counting = new SchemaRegistryClient(
+                SchemaRegistryClientConfig.of(registry.url()).withRequestObserver(r -> requests.incrementAndGet()));
+        AvroSerializer<TextEvent> serializer = new AvroSerializer<>(counting);
+        byte[] bytes = null;
+        for (int i = 0; i < 100; i++) bytes = serializer.serialize("hot", textEvent());
+        assertEquals(1, requests.get(), "one registration for a hundred records");
+
+        SchemaRegistryClient reading = new SchemaRegistryClient(
+                SchemaRegistryClientConfig.of(registry.url()).withRequestObserver(r -> requests.incrementAndGet()));
+        AvroDeserializer<TextEvent> deserializer = new AvroDeserializer<>(reading, TextEvent.class);
+        for (int i = 0; i < 100; i++) assertEquals(textEvent(), deserializer.deserialize("hot", bytes));
+        assertEquals(2, requests.get(), "one schema fetch for a hundred records");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.semstream.registry;
 
+import dev.semstream.avro.TextEvent;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,6 +77,16 @@ class RegistryHttpStubTest {
         String expected = "Basic " + Base64.getEncoder().encodeToString("alice:s3cr:et".getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(expected), authorizations);
         assertEquals(List.of(RegistryHttp.CONTENT_TYPE), contentTypes);
+    }
+
+    @Test
+    void serdesTakeBasicAuthFromTheKafkaConfig() {
+        script.add(new Answer(200, "{\"id\":9}"));
+        AvroSerializer<TextEvent> serializer = new AvroSerializer<>();
+        serializer.configure(Map.of("schema.registry.url", url, "basic.auth.user.info", "bob:pw"), false);
+        byte[] bytes = serializer.serialize("t", AvroSerdeTest.textEvent());
+        assertEquals(9, bytes[4]);
+        assertEquals(List.of("Basic " + Base64.getEncoder().encodeToString("bob:pw".getBytes(StandardCharsets.UTF_8))), authorizations);
     }
 
     @Test
