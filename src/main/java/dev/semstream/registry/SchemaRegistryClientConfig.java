@@ -56,21 +56,25 @@ public record SchemaRegistryClientConfig(
                 Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(15), request -> { });
     }
 
+    /** With HTTP basic auth as {@code user:password} (the password may contain ':'); null or empty for none. */
     public SchemaRegistryClientConfig withUserInfo(String userInfo) {
         return new SchemaRegistryClientConfig(url, userInfo, connectTimeout, requestTimeout, maxAttempts,
                 initialBackoff, maxBackoff, maxRetryTime, requestObserver);
     }
 
+    /** With these per-attempt connect and request timeouts. */
     public SchemaRegistryClientConfig withTimeouts(Duration connectTimeout, Duration requestTimeout) {
         return new SchemaRegistryClientConfig(url, userInfo, connectTimeout, requestTimeout, maxAttempts,
                 initialBackoff, maxBackoff, maxRetryTime, requestObserver);
     }
 
+    /** With this retry budget: attempts per call, backoff start and ceiling, and the time after which no retry starts. */
     public SchemaRegistryClientConfig withRetries(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxRetryTime) {
         return new SchemaRegistryClientConfig(url, userInfo, connectTimeout, requestTimeout, maxAttempts,
                 initialBackoff, maxBackoff, maxRetryTime, requestObserver);
     }
 
+    /** With an observer that sees every request attempt just before it is sent. */
     public SchemaRegistryClientConfig withRequestObserver(Consumer<HttpRequest> requestObserver) {
         return new SchemaRegistryClientConfig(url, userInfo, connectTimeout, requestTimeout, maxAttempts,
                 initialBackoff, maxBackoff, maxRetryTime, requestObserver);
