@@ -1,0 +1,53 @@
+package dev.semstream.embedded;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Start, answer, stop; and a clear error when the distribution is missing. */
+class EmbeddedSchemaRegistryTest {
+
+    @Test
+    void startsAnswersAndStopsForGood() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest subjects;
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
+            System.out.println("schema registry started in " + registry.startupTime().toMillis() + " ms");
+            assertTrue(registry.url().matches("http://127\\.0\\.0\\.1:\\d+/apis/ccompat/v7"), registry.url());
+            subjects = HttpRequest.newBuilder(URI.create(registry.url() + "/subjects")).build();
+            HttpResponse<String> answer = http.send(subjects, HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode());
+            assertEquals("[]", answer.body().strip(), "a fresh in-memory registry is empty");
+            assertTrue(Files.size(registry.log()) > 0, "the registry logs to its file");
+            registry.close();
+            assertFalse(registry.isAlive());
+        }
+        assertThrows(ConnectException.class, () -> http.send(subjects, HttpResponse.BodyHandlers.discarding()));
+    }
+
+    @Test
+    void aMissingDistributionIsAClearError() throws IOException {
+        String before = System.getProperty(EmbeddedSchemaRegistry.ZIP_PROPERTY);
+        Path missing = Files.createTempDirectory("no-registry").resolve("nothing.zip");
+        System.setProperty(EmbeddedSchemaRegistry.ZIP_PROPERTY, missing.toString());
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, EmbeddedSchemaRegistry::start);
+            assertEquals(EmbeddedSchemaRegistry.ZIP_PROPERTY + " names " + missing + ", which does not exist", e.getMessage());
+        } finally {
+            if (before == null) System.clearProperty(EmbeddedSchemaRegistry.ZIP_PROPERTY);
+            else System.setProperty(EmbeddedSchemaRegistry.ZIP_PROPERTY, before);
+        }
+    }
+}
