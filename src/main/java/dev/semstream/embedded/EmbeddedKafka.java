@@ -1,0 +1,202 @@
+package dev.semstream.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one) running inside this JVM.
+ *
+ * <p>Everything it stores lives under one data directory, so a restart on the same directory keeps
+ * topics, committed consumer offsets and transactions. It listens on 127.0.0.1 only, on a free port
+ * unless given one, and is configured so exactly-once works on one node (internal topics with one
+ * replica). Automatic topic creation is off: create topics from
+ * {@link dev.semstream.topology.TopicDefinitions}.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start(Path.of("data/kafka"))) {
+ *     props.put("bootstrap.servers", kafka.bootstrapServers());
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    /** How long {@link #start} waits for the broker to answer before giving up. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    private final DataDirectory data;
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Duration startupTime = Duration.ZERO;
+
+    private EmbeddedKafka(DataDirectory data, KafkaRaftServer server, int port) {
+        this.data = data;
+        this.server = server;
+        this.bootstrapServers = BrokerProperties.HOST + ":" + port;
+    }
+
+    /**
+     * Starts a broker on a free port, with its data under {@code dataDir} (created if missing).
+     *
+     * @throws EmbeddedKafkaException when the directory is not usable or the broker does not come up in time
+     */
+    public static EmbeddedKafka start(Path dataDir) {
+        return start(dataDir, 0, DEFAULT_STARTUP_TIMEOUT);
+    }
+
+    /**
+     * Starts a broker with its data under {@code dataDir} (created if missing).
+     *
+     * @param port           the client (PLAINTEXT) port on 127.0.0.1; 0 picks a free one
+     * @param startupTimeout how long to wait for the broker to answer clients
+     * @throws EmbeddedKafkaException when the directory is not usable or the broker does not come up in time
+     */
+    public static EmbeddedKafka start(Path dataDir, int port, Duration startupTimeout) {
+        long begin = System.nanoTime();
+        DataDirectory data = DataDirectory.open(dataDir);
+        KafkaRaftServer server;
+        int brokerPort;
+        try {
+            brokerPort = port == 0 ? FreePort.pick() : port;
+            int controllerPort = FreePort.pick();
+            Map<String, String> config = BrokerProperties.of(data, brokerPort, controllerPort);
+            writeConfigFile(data, config);
+            if (data.needsFormat()) {
+                StorageFormat.run(data);
+            }
+            server = new KafkaRaftServer(KafkaConfig.fromProps(toProperties(config), false), Time.SYSTEM);
+        } catch (RuntimeException e) {
+            data.close();
+            if (e instanceof EmbeddedKafkaException) {
+                throw e;
+            }
+            throw new EmbeddedKafkaException("cannot open Kafka data directory " + data.root() + ": " + e.getMessage(), e);
+        }
+        EmbeddedKafka kafka = new EmbeddedKafka(data, server, brokerPort);
+        try {
+            server.startup();
+            kafka.awaitReady(startupTimeout);
+        } catch (RuntimeException e) {
+            kafka.close();
+            if (e instanceof EmbeddedKafkaException) {
+                throw e;
+            }
+            throw new EmbeddedKafkaException("embedded Kafka failed to start on " + kafka.bootstrapServers
+                    + " with data in " + data.root() + ": " + e.getMessage(), e);
+        }
+        kafka.startupTime = Duration.ofNanos(System.nanoTime() - begin);
+        LOG.info("embedded Kafka ready on {} in {} ms (cluster {}, data {})",
+                kafka.bootstrapServers, kafka.startupTime.toMillis(), data.clusterId(), data.root());
+        return kafka;
+    }
+
+    /** The {@code bootstrap.servers} value for clients, e.g. {@code 127.0.0.1:40123}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The cluster id, the same on every start on the same data directory. */
+    public String clusterId() {
+        return data.clusterId();
+    }
+
+    /** The data directory (absolute). */
+    public Path dataDir() {
+        return data.root();
+    }
+
+    /** How long {@link #start} took, from opening the data directory to the broker answering clients. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** Admin client settings for this broker (callers add their own and close the client). */
+    public Properties adminConfig() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
+    }
+
+    /** Shuts the broker down and waits until it has stopped; later calls do nothing. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            data.close();
+        }
+    }
+
+    // startup() returns before the broker has registered with its controller and been unfenced; until then
+    // clients see an empty cluster. Ask, with a deadline, until the broker lists itself.
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Properties props = adminConfig();
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
+        Exception last = null;
+        try (Admin admin = Admin.create(props)) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new EmbeddedKafkaException("interrupted waiting for embedded Kafka on " + bootstrapServers, e);
+                } catch (Exception e) {
+                    last = e;
+                }
+                pause();
+            }
+        }
+        throw new EmbeddedKafkaException("embedded Kafka on " + bootstrapServers + " did not become ready within "
+                + timeout.toSeconds() + " s" + (last == null ? "" : ": " + last.getMessage()), last);
+    }
+
+    // A short back-off between readiness probes; the probe itself blocks up to 2 s while the broker is down.
+    private static void pause() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmbeddedKafkaException("interrupted waiting for embedded Kafka", e);
+        }
+    }
+
+    private static void writeConfigFile(DataDirectory data, Map<String, String> config) {
+        StringBuilder text = new StringBuilder("# Written by semstream's embedded Kafka on every start; edits are overwritten.\n");
+        config.forEach((key, value) -> text.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));
+        try {
+            DataDirectory.writeAtomically(data.configFile(), text.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + data.configFile(), e);
+        }
+    }
+
+    private static Properties toProperties(Map<String, String> config) {
+        Properties props = new Properties();
+        props.putAll(config);
+        return props;
+    }
+}
