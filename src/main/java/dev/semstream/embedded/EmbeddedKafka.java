@@ -2,6 +2,7 @@ package dev.semstream.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -39,6 +40,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
+    // Attempts when a listener port turns out to be taken (see start).
+    private static final int BIND_ATTEMPTS = 3;
+
     private final DataDirectory data;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -69,6 +73,27 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path dataDir, int port, Duration startupTimeout) {
         long begin = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                EmbeddedKafka kafka = startOnce(dataDir, port, startupTimeout);
+                kafka.startupTime = Duration.ofNanos(System.nanoTime() - begin);
+                LOG.info("embedded Kafka ready on {} in {} ms (cluster {}, data {})",
+                        kafka.bootstrapServers, kafka.startupTime.toMillis(), kafka.clusterId(), kafka.dataDir());
+                return kafka;
+            } catch (EmbeddedKafkaException e) {
+                // A port picked free can be taken by another process before Kafka binds it; pick again.
+                // A port the caller chose and someone else holds will not become free by retrying.
+                boolean givenPortTaken = port != 0 && e.getMessage().contains(BrokerProperties.HOST + ":" + port + ":");
+                if (attempt < BIND_ATTEMPTS && causedBy(e, BindException.class) && !givenPortTaken) {
+                    LOG.warn("embedded Kafka could not bind its port, retrying with new ones: {}", e.getMessage());
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static EmbeddedKafka startOnce(Path dataDir, int port, Duration startupTimeout) {
         DataDirectory data = DataDirectory.open(dataDir);
         KafkaRaftServer server;
         int brokerPort;
@@ -98,12 +123,36 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw e;
             }
             throw new EmbeddedKafkaException("embedded Kafka failed to start on " + kafka.bootstrapServers
-                    + " with data in " + data.root() + ": " + e.getMessage(), e);
+                    + " with data in " + data.root() + ": " + reason(e), e);
         }
-        kafka.startupTime = Duration.ofNanos(System.nanoTime() - begin);
-        LOG.info("embedded Kafka ready on {} in {} ms (cluster {}, data {})",
-                kafka.bootstrapServers, kafka.startupTime.toMillis(), data.clusterId(), data.root());
         return kafka;
+    }
+
+    // Kafka wraps the real reason (a port in use, a full disk) in two or three layers of "fatal error".
+    // The innermost cause says what; the one around it often says where too ("failed to bind to host:port").
+    private static String reason(Throwable e) {
+        Throwable outer = null;
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            outer = cause;
+            cause = cause.getCause();
+        }
+        if (cause.getMessage() == null) {
+            return e.getMessage();
+        }
+        if (outer != null && outer.getMessage() != null && outer.getMessage().contains(cause.getMessage())) {
+            return outer.getMessage();
+        }
+        return cause.getMessage();
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The {@code bootstrap.servers} value for clients, e.g. {@code 127.0.0.1:40123}. */
