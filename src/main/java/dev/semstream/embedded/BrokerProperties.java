@@ -1,5 +1,6 @@
 package dev.semstream.embedded;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ final class BrokerProperties {
     private BrokerProperties() {
     }
 
-    static Map<String, String> of(DataDirectory data, int brokerPort, int controllerPort) {
+    static Map<String, String> of(DataDirectory data, int brokerPort, int controllerPort, Duration startupTimeout) {
         Map<String, String> p = new LinkedHashMap<>();
         // One process, both roles: the broker is its own (static, single-voter) controller quorum.
         p.put("process.roles", "broker,controller");
@@ -25,6 +26,10 @@ final class BrokerProperties {
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("log.dirs", data.logDir().toString());
+        // Kafka's startup() blocks until the broker is registered and unfenced; this bounds that wait, so a
+        // broker that cannot reach its own controller fails instead of hanging. (Stopping Kafka while its
+        // startup() runs on another thread is not safe, so the deadline has to come from inside.)
+        p.put("initial.broker.registration.timeout.ms", String.valueOf(Math.max(1, startupTimeout.toMillis())));
 
         // Internal topics default to replication 3; a single node can only ever hold one copy, and
         // transactions and consumer groups fail until these topics exist.

@@ -6,12 +6,11 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -72,6 +71,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws EmbeddedKafkaException when the directory is not usable or the broker does not come up in time
      */
     public static EmbeddedKafka start(Path dataDir, int port, Duration startupTimeout) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(startupTimeout, "startupTimeout");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0 (pick a free one) or 1 to 65535, got " + port);
+        }
         long begin = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try {
@@ -84,7 +88,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 // A port picked free can be taken by another process before Kafka binds it; pick again.
                 // A port the caller chose and someone else holds will not become free by retrying.
                 boolean givenPortTaken = port != 0 && e.getMessage().contains(BrokerProperties.HOST + ":" + port + ":");
-                if (attempt < BIND_ATTEMPTS && causedBy(e, BindException.class) && !givenPortTaken) {
+                if (attempt < BIND_ATTEMPTS && Causes.causedBy(e, BindException.class) && !givenPortTaken) {
                     LOG.warn("embedded Kafka could not bind its port, retrying with new ones: {}", e.getMessage());
                     continue;
                 }
@@ -94,13 +98,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static EmbeddedKafka startOnce(Path dataDir, int port, Duration startupTimeout) {
+        long deadline = System.nanoTime() + startupTimeout.toNanos();
         DataDirectory data = DataDirectory.open(dataDir);
         KafkaRaftServer server;
         int brokerPort;
         try {
             brokerPort = port == 0 ? FreePort.pick() : port;
             int controllerPort = FreePort.pick();
-            Map<String, String> config = BrokerProperties.of(data, brokerPort, controllerPort);
+            Map<String, String> config = BrokerProperties.of(data, brokerPort, controllerPort, startupTimeout);
             writeConfigFile(data, config);
             if (data.needsFormat()) {
                 StorageFormat.run(data);
@@ -116,43 +121,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         EmbeddedKafka kafka = new EmbeddedKafka(data, server, brokerPort);
         try {
             server.startup();
-            kafka.awaitReady(startupTimeout);
+            Readiness.await(kafka.bootstrapServers, deadline, startupTimeout);
         } catch (RuntimeException e) {
-            kafka.close();
+            try {
+                kafka.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             if (e instanceof EmbeddedKafkaException) {
                 throw e;
             }
-            throw new EmbeddedKafkaException("embedded Kafka failed to start on " + kafka.bootstrapServers
-                    + " with data in " + data.root() + ": " + reason(e), e);
+            // Past the deadline, Kafka's own words ("fatal error while waiting for the controller") hide the cause.
+            String failed = System.nanoTime() >= deadline
+                    ? "did not start within " + startupTimeout.toMillis() + " ms"
+                    : "failed to start";
+            throw new EmbeddedKafkaException("embedded Kafka " + failed + " on " + kafka.bootstrapServers
+                    + " with data in " + data.root() + ": " + Causes.reason(e), e);
         }
         return kafka;
-    }
-
-    // Kafka wraps the real reason (a port in use, a full disk) in two or three layers of "fatal error".
-    // The innermost cause says what; the one around it often says where too ("failed to bind to host:port").
-    private static String reason(Throwable e) {
-        Throwable outer = null;
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            outer = cause;
-            cause = cause.getCause();
-        }
-        if (cause.getMessage() == null) {
-            return e.getMessage();
-        }
-        if (outer != null && outer.getMessage() != null && outer.getMessage().contains(cause.getMessage())) {
-            return outer.getMessage();
-        }
-        return cause.getMessage();
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The {@code bootstrap.servers} value for clients, e.g. {@code 127.0.0.1:40123}. */
@@ -193,43 +179,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.awaitShutdown();
         } finally {
             data.close();
-        }
-    }
-
-    // startup() returns before the broker has registered with its controller and been unfenced; until then
-    // clients see an empty cluster. Ask, with a deadline, until the broker lists itself.
-    private void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Properties props = adminConfig();
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
-        Exception last = null;
-        try (Admin admin = Admin.create(props)) {
-            while (System.nanoTime() < deadline) {
-                try {
-                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new EmbeddedKafkaException("interrupted waiting for embedded Kafka on " + bootstrapServers, e);
-                } catch (Exception e) {
-                    last = e;
-                }
-                pause();
-            }
-        }
-        throw new EmbeddedKafkaException("embedded Kafka on " + bootstrapServers + " did not become ready within "
-                + timeout.toSeconds() + " s" + (last == null ? "" : ": " + last.getMessage()), last);
-    }
-
-    // A short back-off between readiness probes; the probe itself blocks up to 2 s while the broker is down.
-    private static void pause() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EmbeddedKafkaException("interrupted waiting for embedded Kafka", e);
         }
     }
 
