@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A fixed port that is taken fails the start with the port in the message, and leaves the directory usable. */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+// SEPARATE_THREAD: Kafka waits uninterruptibly in places; a hung test must still fail, not hang the build.
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PortInUseTest {
 
     @TempDir

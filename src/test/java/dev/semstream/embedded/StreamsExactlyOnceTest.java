@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Kafka Streams with exactly_once_v2 runs end to end on the single-node embedded broker. */
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+// SEPARATE_THREAD: Kafka waits uninterruptibly in places; a hung test must still fail, not hang the build.
+@Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StreamsExactlyOnceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ensureTopics against a real broker: creates what is missing, leaves what exists, warns about differences. */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+// SEPARATE_THREAD: Kafka waits uninterruptibly in places; a hung test must still fail, not hang the build.
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TopicSyncTest {
 
     @TempDir
