@@ -120,10 +120,17 @@ class EmbeddedKafkaTest {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("resumer")
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             assertEquals(3, committed.get(partition).offset());
+            // The same transactional id carries on: the transaction state survived the restart.
+            try (KafkaProducer<String, String> producer = Clients.transactionalProducer(kafka, "tx-restart")) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(topic, 0, "k", "v5"));
+                producer.commitTransaction();
+            }
             try (KafkaConsumer<String, String> consumer = Clients.readCommittedConsumer(kafka, "resumer")) {
                 consumer.assign(List.of(partition));
-                List<String> values = Clients.pollAtLeast(consumer, 2, WAIT).stream().map(ConsumerRecord::value).toList();
-                assertEquals(List.of("v3", "v4"), values);
+                List<String> values = Clients.pollAtLeast(consumer, 3, WAIT).stream().map(ConsumerRecord::value).toList();
+                assertEquals(List.of("v3", "v4", "v5"), values);
             }
         }
     }
