@@ -15,7 +15,6 @@ final class Eventually {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
             }
-            Thread.onSpinWait();
             try {
                 Thread.sleep(20); // a poll interval, not a wait for an outcome
             } catch (InterruptedException e) {
