@@ -21,7 +21,8 @@ import java.util.function.BiFunction;
  */
 @Command(name = "semstream", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Streaming embeddings and similarity search on Kafka Streams, with an in-process transformer.",
-        subcommands = {EmbedCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EmbedCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     final InputStream stdin;
     /** Raw bytes: JSON output is written as UTF-8 bytes, whatever the platform charset. */
@@ -36,6 +37,10 @@ public final class Main {
         this.stdout = stdout;
         this.stderr = stderr;
         this.encoderLoader = encoderLoader;
+    }
+
+    PrintStream stderr() {
+        return stderr;
     }
 
     public static void main(String[] args) {

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * those classes — the ones its caller chose — and never for whatever a writer's schema names. Avro keeps one
  * process-wide predicate, so ours is added to it once, next to the existing one (system properties included).
  */
-final class TrustedAvroClasses {
+public final class TrustedAvroClasses {
     private static final Set<String> TRUSTED = ConcurrentHashMap.newKeySet();
     private static boolean installed;
 
@@ -26,7 +26,7 @@ final class TrustedAvroClasses {
     }
 
     /** Trusts {@code type} and the classes of the named types in its schema. */
-    static void trust(Class<?> type, Schema schema) {
+    public static void trust(Class<?> type, Schema schema) {
         install();
         TRUSTED.add(type.getName());
         Deque<Schema> todo = new ArrayDeque<>();

@@ -1,6 +1,6 @@
 package dev.semstream.topology;
 
-import dev.semstream.schema.ContractClasses;
+import dev.semstream.registry.TrustedAvroClasses;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -26,7 +26,8 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
     private final Class<T> type;
 
     public AvroBinarySerde(Class<T> type) {
-        ContractClasses.trust();
+        // Avro 1.12 instantiates only trusted classes; this serde reads exactly this one (and its parts).
+        TrustedAvroClasses.trust(type, SpecificData.get().getSchema(type));
         this.type = type;
     }
 

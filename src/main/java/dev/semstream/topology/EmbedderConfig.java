@@ -54,6 +54,11 @@ public record EmbedderConfig(String inputTopic, String embeddingsTopic, String d
                 maxTextBytes);
     }
 
+    public EmbedderConfig withTopics(String input, String embeddings, String deadLetters) {
+        return new EmbedderConfig(input, embeddings, deadLetters, inputFormat, batchSize, flushInterval,
+                maxTextBytes);
+    }
+
     public EmbedderConfig withMaxTextBytes(int max) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
                 max);

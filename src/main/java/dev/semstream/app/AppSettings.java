@@ -1,0 +1,54 @@
+package dev.semstream.app;
+
+import dev.semstream.topology.EmbedderConfig;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to start the embedder.
+ *
+ * @param bootstrapServers  an existing Kafka cluster, or null for the embedded default
+ * @param schemaRegistryUrl an existing Confluent-compatible registry, or null for the embedded default
+ * @param dataDir           embedded broker data, registry work files and Streams state live here
+ * @param propertiesFile    Kafka client and Streams properties to pass through, or null
+ * @param environment       usually {@code System.getenv()}: SEMSTREAM_KAFKA_* variables pass through too
+ * @param extraProperties   programmatic overrides (tests: commit interval, instance ports)
+ * @param applicationId     the Streams application id
+ * @param topicPrefix       topic name prefix, or null for the one in topology/topics.json
+ * @param createTopics      create missing topics on start
+ * @param embedder          batching, input format, size limit (topic names are filled in from the prefix)
+ */
+public record AppSettings(String bootstrapServers, String schemaRegistryUrl, Path dataDir, Path propertiesFile,
+                          Map<String, String> environment, Map<String, Object> extraProperties,
+                          String applicationId, String topicPrefix, boolean createTopics, EmbedderConfig embedder) {
+    public AppSettings {
+        Objects.requireNonNull(dataDir, "dataDir");
+        environment = Map.copyOf(environment);
+        extraProperties = Map.copyOf(extraProperties);
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(embedder, "embedder");
+    }
+
+    /** The embedded default in {@code dataDir}, with the defaults of everything else. */
+    public static AppSettings embedded(Path dataDir) {
+        return new AppSettings(null, null, dataDir, null, Map.of(), Map.of(), EmbedderApp.APPLICATION_ID, null, true,
+                EmbedderConfig.defaults());
+    }
+
+    public AppSettings withCluster(String bootstrap, String registryUrl) {
+        return new AppSettings(bootstrap, registryUrl, dataDir, propertiesFile, environment, extraProperties,
+                applicationId, topicPrefix, createTopics, embedder);
+    }
+
+    public AppSettings withExtraProperties(Map<String, Object> extra) {
+        return new AppSettings(bootstrapServers, schemaRegistryUrl, dataDir, propertiesFile, environment, extra,
+                applicationId, topicPrefix, createTopics, embedder);
+    }
+
+    public AppSettings withEmbedder(EmbedderConfig config) {
+        return new AppSettings(bootstrapServers, schemaRegistryUrl, dataDir, propertiesFile, environment,
+                extraProperties, applicationId, topicPrefix, createTopics, config);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.semstream.app;
+
+import dev.semstream.avro.Embedding;
+import dev.semstream.avro.TextEvent;
+import dev.semstream.embedded.EmbeddedKafka;
+import dev.semstream.embedded.EmbeddedSchemaRegistry;
+import dev.semstream.model.Encoder;
+import dev.semstream.registry.AvroSerde;
+import dev.semstream.topology.EmbedderConfig;
+import dev.semstream.topology.EmbedderTopology;
+import dev.semstream.topology.StreamsProperties;
+import dev.semstream.topology.TopicDefinitions;
+import dev.semstream.topology.TopicSyncReport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * The streaming embedder as one running thing: Kafka and a Schema Registry (the embedded default, or
+ * the user's), the topics, and the Kafka Streams application with the embedder topology. The CLI's
+ * {@code run} is this plus a wait; integration tests start it in process.
+ */
+public final class EmbedderApp implements AutoCloseable {
+    /** Streams application id of the embedder: instances with the same id share the partitions. */
+    public static final String APPLICATION_ID = "semstream-embedder";
+
+    private final EmbeddedKafka kafka;
+    private final EmbeddedSchemaRegistry registry;
+    private final KafkaStreams streams;
+    private final Endpoints endpoints;
+    private final TopicDefinitions topics;
+    private final Path dataDir;
+    private volatile Throwable failure;
+
+    /**
+     * @param settings what to start and how
+     * @param encoder  the loaded encoder, shared read-only by the stream thread
+     * @param progress one line per startup step, for the user
+     */
+    public static EmbedderApp start(AppSettings settings, Encoder encoder, Consumer<String> progress) {
+        EmbeddedKafka kafka = null;
+        EmbeddedSchemaRegistry registry = null;
+        try {
+            String bootstrap = settings.bootstrapServers();
+            if (bootstrap == null) {
+                progress.accept("starting Kafka (single-node KRaft) in " + settings.dataDir().resolve("kafka"));
+                kafka = EmbeddedKafka.start(settings.dataDir().resolve("kafka"));
+                bootstrap = kafka.bootstrapServers();
+            }
+            String registryUrl = settings.schemaRegistryUrl();
+            if (registryUrl == null) {
+                progress.accept("starting the Schema Registry (Apicurio, Confluent API)");
+                registry = EmbeddedSchemaRegistry.start(settings.dataDir().resolve("registry"), Duration.ofMinutes(2));
+                registryUrl = registry.url();
+            }
+            Properties props = StreamsProperties.of(settings.applicationId(), bootstrap,
+                    settings.dataDir().resolve("state"), settings.propertiesFile(), settings.environment());
+            settings.extraProperties().forEach(props::put);
+            TopicDefinitions topics = TopicDefinitions.load(settings.topicPrefix());
+            if (settings.createTopics()) {
+                try (Admin admin = Admin.create(props)) {
+                    TopicSyncReport report = topics.ensureTopics(admin);
+                    progress.accept("topics: " + report.created().size() + " created, "
+                            + report.alreadyPresent().size() + " already there");
+                    report.warnings().forEach(w -> progress.accept("warning: " + w));
+                }
+            }
+            Map<String, Object> serdeConfig = new HashMap<>();
+            props.forEach((k, v) -> serdeConfig.put(k.toString(), v));
+            serdeConfig.put("schema.registry.url", registryUrl);
+            AvroSerde<TextEvent> textEvents = new AvroSerde<>(TextEvent.class);
+            textEvents.configure(serdeConfig, false);
+            AvroSerde<Embedding> embeddings = new AvroSerde<>(Embedding.class);
+            embeddings.configure(serdeConfig, false);
+            EmbedderConfig config = settings.embedder().withTopics(topics.name("texts"), topics.name("embeddings"),
+                    topics.name("dlq"));
+            KafkaStreams streams = new KafkaStreams(
+                    EmbedderTopology.build(config, encoder, textEvents.deserializer(), embeddings), props);
+            Endpoints endpoints = new Endpoints(bootstrap, registryUrl);
+            EmbedderApp app = new EmbedderApp(kafka, registry, streams, endpoints, topics, settings.dataDir());
+            streams.setUncaughtExceptionHandler(e -> {
+                app.failure = e;
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            progress.accept("starting the embedder (" + encoder.modelId() + ", exactly once)");
+            streams.start();
+            endpoints.write(settings.dataDir());
+            return app;
+        } catch (RuntimeException e) {
+            closeQuietly(registry);
+            closeQuietly(kafka);
+            throw e;
+        }
+    }
+
+    private EmbedderApp(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, KafkaStreams streams,
+                        Endpoints endpoints, TopicDefinitions topics, Path dataDir) {
+        this.kafka = kafka;
+        this.registry = registry;
+        this.streams = streams;
+        this.endpoints = endpoints;
+        this.topics = topics;
+        this.dataDir = dataDir;
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public TopicDefinitions topics() {
+        return topics;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Why the stream thread stopped, if it did. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** The vector store of this instance's partitions, for interactive queries. */
+    public ReadOnlyKeyValueStore<String, Embedding> vectorStore() {
+        return streams.store(StoreQueryParameters.fromNameAndType(EmbedderConfig.VECTOR_STORE,
+                QueryableStoreTypes.keyValueStore()));
+    }
+
+    /** Waits until the application is RUNNING, or fails with the reason it is not. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (failure != null || streams.state() == KafkaStreams.State.ERROR
+                    || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException("the embedder stopped: " + streams.state(), failure);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the embedder is not running after " + timeout + ": " + streams.state());
+            }
+            Thread.sleep(20); // polling a state with a deadline, not synchronising on time
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            streams.close(Duration.ofSeconds(30));
+        } finally {
+            Endpoints.remove(dataDir);
+            closeQuietly(registry);
+            closeQuietly(kafka);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // shutting down: the first failure has already been reported
+            }
+        }
+    }
+}

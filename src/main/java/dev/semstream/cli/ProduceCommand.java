@@ -1,0 +1,181 @@
+package dev.semstream.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.semstream.app.Endpoints;
+import dev.semstream.avro.TextEvent;
+import dev.semstream.registry.AvroSerializer;
+import dev.semstream.topology.InputFormat;
+import dev.semstream.topology.TopicDefinitions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * {@code semstream produce}: texts to the input topic, from arguments, a file (one per line, or JSON
+ * lines with id, text and metadata) or stdin. Prints each id on stdout; progress goes to stderr.
+ */
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = {"Produce texts to the input topic. One text per argument, per line of --file, or per line of",
+                "stdin. JSON lines ({\"id\", \"text\", \"metadata\"}) keep their ids; other texts get a stable id, the",
+                "first 16 hex digits of the text's SHA-256, so producing the same text again updates it."})
+final class ProduceCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to produce.")
+    List<String> texts = new ArrayList<>();
+
+    @Option(names = "--file", paramLabel = "FILE", description = "One text per line, or JSON lines.")
+    Path file;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "AVRO",
+            description = "How to write the input topic, matching the pipeline's --input-format: "
+                    + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    InputFormat format;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Topic name prefix (default: semstream).")
+    String topicPrefix;
+
+    @Override
+    public Integer call() throws Exception {
+        Endpoints endpoints = cluster.resolve();
+        if (format == InputFormat.AVRO && endpoints.schemaRegistryUrl() == null) {
+            throw new IllegalArgumentException("Avro needs a Schema Registry: pass --schema-registry-url");
+        }
+        String topic = TopicDefinitions.load(topicPrefix).name("texts");
+        Map<String, Object> props = cluster.clientProperties(endpoints);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        PrintStream err = main.stderr();
+        long total = file != null ? countLines(file) : texts.size();
+        long sent = 0;
+        try (AvroSerializer<TextEvent> avro = new AvroSerializer<>();
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                     new ByteArraySerializer());
+             BufferedReader lines = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
+                     : texts.isEmpty() ? new BufferedReader(new InputStreamReader(main.stdin, StandardCharsets.UTF_8))
+                     : new BufferedReader(new java.io.StringReader(String.join("\n", escapeLines(texts))))) {
+            avro.configure(props, false);
+            List<Future<?>> inFlight = new ArrayList<>();
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                TextEvent event = parse(texts.isEmpty() ? line : unescape(line));
+                byte[] value = switch (format) {
+                    case AVRO -> avro.serialize(topic, event);
+                    case TEXT -> event.getText().getBytes(StandardCharsets.UTF_8);
+                    case JSON -> JSON.writeValueAsBytes(Map.of("id", event.getId(), "text", event.getText(),
+                            "metadata", event.getMetadata()));
+                };
+                inFlight.add(producer.send(new ProducerRecord<>(topic, event.getId(), value)));
+                main.stdout.println(event.getId());
+                sent++;
+                if (file != null && (sent % 500 == 0)) {
+                    progress(err, sent, total);
+                    await(inFlight);
+                }
+            }
+            producer.flush();
+            await(inFlight);
+        }
+        if (file != null) {
+            progress(err, sent, total);
+            err.println();
+        }
+        main.stdout.flush();
+        err.println("semstream: produced " + sent + " texts to " + topic);
+        return 0;
+    }
+
+    /** A JSON line keeps its id and metadata; plain text gets a content-hash id. */
+    static TextEvent parse(String line) throws IOException {
+        String trimmed = line.strip();
+        if (trimmed.startsWith("{")) {
+            JsonNode node = JSON.readTree(trimmed);
+            JsonNode text = node.get("text");
+            if (text == null || !text.isTextual()) {
+                throw new IllegalArgumentException("JSON line without a \"text\" string: " + trimmed);
+            }
+            JsonNode id = node.get("id");
+            Map<String, String> metadata = new java.util.HashMap<>();
+            JsonNode meta = node.get("metadata");
+            if (meta != null && meta.isObject()) {
+                meta.fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+            }
+            return TextEvent.newBuilder().setId(id != null && id.isTextual() ? id.asText() : idOf(text.asText()))
+                    .setText(text.asText()).setMetadata(metadata).setEventTime(Instant.now()).build();
+        }
+        return TextEvent.newBuilder().setId(idOf(line)).setText(line).setMetadata(Map.of())
+                .setEventTime(Instant.now()).build();
+    }
+
+    static String idOf(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // Arguments may contain newlines; they travel through the line reader escaped, one per line.
+    private static List<String> escapeLines(List<String> args) {
+        return args.stream().map(a -> a.replace("\\", "\\\\").replace("\n", "\\n")).toList();
+    }
+
+    private static String unescape(String s) {
+        return s.replace("\\n", "\n").replace("\\\\", "\\");
+    }
+
+    private static void await(List<Future<?>> inFlight) throws InterruptedException, ExecutionException {
+        for (Future<?> f : inFlight) {
+            f.get();
+        }
+        inFlight.clear();
+    }
+
+    private static long countLines(Path file) throws IOException {
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> !l.isBlank()).count();
+        }
+    }
+
+    private static void progress(PrintStream err, long sent, long total) {
+        int width = 30;
+        int filled = total == 0 ? width : (int) (width * sent / total);
+        err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + sent + "/" + total);
+        err.flush();
+    }
+}

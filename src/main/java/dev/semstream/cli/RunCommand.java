@@ -1,0 +1,120 @@
+package dev.semstream.cli;
+
+import dev.semstream.app.AppSettings;
+import dev.semstream.app.EmbedderApp;
+import dev.semstream.app.Endpoints;
+import dev.semstream.model.Encoder;
+import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.LongTexts;
+import dev.semstream.topology.EmbedderConfig;
+import dev.semstream.topology.InputFormat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code semstream run}: the streaming embedder. With no cluster given it starts the embedded default
+ * (a KRaft broker in process, the registry as a child process), creates the topics, starts the
+ * embedder, prints the endpoints and how to produce, and runs until Ctrl-C.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the streaming embedder: text events in, embeddings out, vectors in a state store.",
+                "Without --bootstrap-servers it starts the embedded default: Kafka (KRaft) in process and a",
+                "Schema Registry as a child process, keeping their data under --data-dir."})
+final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--input-format", paramLabel = "FORMAT", defaultValue = "AVRO",
+            description = "How the input topic is written: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    InputFormat inputFormat;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "A Hugging Face BERT-family checkpoint directory "
+            + "(default: the bundled all-MiniLM-L6-v2).")
+    Path model;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "256",
+            description = "Longest input in tokens (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--long-texts", paramLabel = "MODE", defaultValue = "TRUNCATE",
+            description = "Texts over --max-tokens: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    LongTexts longTexts;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+            description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--flush-ms", paramLabel = "MS", defaultValue = "50",
+            description = "Embed a smaller batch after this many milliseconds (default: ${DEFAULT-VALUE}).")
+    long flushMillis;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX",
+            description = "Topic name prefix (default: the one in topology/topics.json, semstream).")
+    String topicPrefix;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = main.stderr();
+        Encoder encoder = main.encoderLoader.apply(model,
+                EncoderOptions.defaults().withMaxTokens(maxTokens).withLongTexts(longTexts));
+        err.println("semstream: encoder " + encoder.modelId() + " loaded");
+        EmbedderConfig config = EmbedderConfig.defaults().withInputFormat(inputFormat)
+                .withBatching(batchSize, Duration.ofMillis(flushMillis));
+        AppSettings settings = new AppSettings(cluster.bootstrapServers, cluster.schemaRegistryUrl,
+                cluster.dataDir, cluster.propertiesFile, System.getenv(), Map.of(), EmbedderApp.APPLICATION_ID,
+                topicPrefix, true, config);
+        if (cluster.bootstrapServers != null && cluster.schemaRegistryUrl == null) {
+            err.println("semstream: no --schema-registry-url given with --bootstrap-servers; starting the embedded registry");
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (EmbedderApp app = EmbedderApp.start(settings, encoder, line -> err.println("semstream: " + line))) {
+            Thread hook = new Thread(() -> {
+                err.println("semstream: shutting down");
+                stopped.countDown();
+            }, "semstream-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            app.streams().setStateListener((now, before) -> {
+                if (now == org.apache.kafka.streams.KafkaStreams.State.ERROR
+                        || now == org.apache.kafka.streams.KafkaStreams.State.PENDING_ERROR) {
+                    stopped.countDown();
+                }
+            });
+            app.awaitRunning(Duration.ofMinutes(2));
+            printEndpoints(err, app.endpoints(), app);
+            stopped.await();
+            if (app.failure() != null) {
+                throw new IllegalStateException("the embedder stopped: " + app.failure().getMessage(), app.failure());
+            }
+        }
+        err.println("semstream: stopped");
+        return 0;
+    }
+
+    private void printEndpoints(PrintStream err, Endpoints e, EmbedderApp app) {
+        var t = app.topics();
+        err.println();
+        err.println("semstream is running (exactly once).");
+        err.println("  Kafka bootstrap servers : " + e.bootstrapServers());
+        err.println("  Schema Registry         : " + e.schemaRegistryUrl());
+        err.println("  input topic             : " + t.name("texts") + " (" + inputFormat + ")");
+        err.println("  embeddings topic        : " + t.name("embeddings") + " (Avro Embedding)");
+        err.println("  dead letters            : " + t.name("dlq"));
+        err.println();
+        err.println("Produce texts:    ./semstream produce \"The model predicts the next word.\"");
+        err.println("                  ./semstream produce --file texts.txt");
+        err.println("Read embeddings:  ./semstream consume");
+        err.println("Stop:             Ctrl-C");
+    }
+}
