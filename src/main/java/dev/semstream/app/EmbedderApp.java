@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +42,7 @@ public final class EmbedderApp implements AutoCloseable {
     private final TopicDefinitions topics;
     private final Path dataDir;
     private volatile Throwable failure;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     /**
      * @param settings what to start and how
@@ -92,6 +94,11 @@ public final class EmbedderApp implements AutoCloseable {
                 app.failure = e;
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                    app.stopped.countDown();
+                }
+            });
             progress.accept("starting the embedder (" + encoder.modelId() + ", exactly once)");
             streams.start();
             endpoints.write(settings.dataDir());
@@ -125,6 +132,11 @@ public final class EmbedderApp implements AutoCloseable {
         return streams;
     }
 
+    /** Blocks until the application stops by itself (an error) or {@link #close} is called. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
     /** Why the stream thread stopped, if it did. */
     public Throwable failure() {
         return failure;
@@ -153,6 +165,7 @@ public final class EmbedderApp implements AutoCloseable {
 
     @Override
     public void close() {
+        stopped.countDown();
         try {
             streams.close(Duration.ofSeconds(30));
         } finally {

@@ -78,27 +78,24 @@ final class RunCommand implements Callable<Integer> {
         if (cluster.bootstrapServers != null && cluster.schemaRegistryUrl == null) {
             err.println("semstream: no --schema-registry-url given with --bootstrap-servers; starting the embedded registry");
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (EmbedderApp app = EmbedderApp.start(settings, encoder, line -> err.println("semstream: " + line))) {
-            Thread hook = new Thread(() -> {
-                err.println("semstream: shutting down");
-                stopped.countDown();
-            }, "semstream-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            app.streams().setStateListener((now, before) -> {
-                if (now == org.apache.kafka.streams.KafkaStreams.State.ERROR
-                        || now == org.apache.kafka.streams.KafkaStreams.State.PENDING_ERROR) {
-                    stopped.countDown();
-                }
-            });
-            app.awaitRunning(Duration.ofMinutes(2));
-            printEndpoints(err, app.endpoints(), app);
-            stopped.await();
-            if (app.failure() != null) {
-                throw new IllegalStateException("the embedder stopped: " + app.failure().getMessage(), app.failure());
-            }
+        EmbedderApp app = EmbedderApp.start(settings, encoder, line -> err.println("semstream: " + line));
+        // Ctrl-C (SIGINT) or SIGTERM: close streams, registry and broker in order, then let the JVM exit.
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            err.println("semstream: shutting down");
+            app.close();
+            err.println("semstream: stopped");
+            closed.countDown();
+        }, "semstream-shutdown"));
+        app.awaitRunning(Duration.ofMinutes(2));
+        printEndpoints(err, app.endpoints(), app);
+        app.awaitStopped();
+        if (app.failure() != null) {
+            throw new IllegalStateException("the embedder stopped: " + app.failure().getMessage(), app.failure());
         }
-        err.println("semstream: stopped");
+        // Stopped by a signal: the JVM is already exiting and halts once the hook has closed everything.
+        closed.await();
+        new CountDownLatch(1).await();
         return 0;
     }
 

@@ -42,6 +42,8 @@ public final class StreamsProperties {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // One stream thread: the encoder already spreads each batch over every core.
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // The future default (Kafka 5.0); set now so Streams does not warn at every start.
+        p.put("processing.exception.handler.global.enabled", true);
         if (propertiesFile != null) {
             p.putAll(readFile(propertiesFile));
         }
