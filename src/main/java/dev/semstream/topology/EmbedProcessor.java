@@ -13,6 +13,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,7 +47,9 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         this.context = context;
         this.vectors = context.getStateStore(EmbedderConfig.VECTOR_STORE);
         this.buffer = context.getStateStore(EmbedderConfig.BUFFER_STORE);
-        context.schedule(config.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        // Check twice per interval, so no text waits much longer than the interval.
+        Duration tick = Duration.ofMillis(Math.max(1, config.flushInterval().toMillis() / 2));
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::flushIfWaitedEnough);
     }
 
     @Override
@@ -60,7 +63,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
             TextEvent event = decoder.decode(source.topic(), record.key(), record.value());
             // Upserts replace: a newer text for an id still in the buffer supersedes the older one.
             buffer.put(event.getId(), new PendingText(event, record.timestamp(), source.topic(), source.partition(),
-                    source.offset(), record.key(), record.value()));
+                    source.offset(), record.key(), record.value(), context.currentSystemTimeMs()));
             if (buffer.approximateNumEntries() >= config.batchSize()) {
                 flush();
             }
@@ -75,6 +78,23 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         buffer.delete(id);
         vectors.delete(id);
         context.forward(new Record<>(id, null, timestamp), EmbedderTopology.EMBEDDINGS_SINK);
+    }
+
+    /**
+     * The wall-clock flush: only when the oldest buffered text has waited the flush interval. Flushing
+     * every partial buffer on every tick would, under load, cut each task's batch into a few texts (the
+     * tick fires while other tasks' batches are encoding) and lose most of the batching gain.
+     */
+    private void flushIfWaitedEnough(long now) {
+        long oldest = Long.MAX_VALUE;
+        try (KeyValueIterator<String, PendingText> it = buffer.all()) {
+            while (it.hasNext()) {
+                oldest = Math.min(oldest, it.next().value.bufferedAtMs());
+            }
+        }
+        if (oldest != Long.MAX_VALUE && now - oldest >= config.flushInterval().toMillis()) {
+            flush();
+        }
     }
 
     /** Embeds everything in the buffer as one batch. */

@@ -38,6 +38,7 @@ final class PendingTextSerde implements Serde<PendingText> {
                 writeBytes(out, p.rawKey());
                 writeBytes(out, p.rawValue());
                 writeBytes(out, eventSerializer.serialize(topic, p.event()));
+                out.writeLong(p.bufferedAtMs());
                 out.flush();
                 return bytes.toByteArray();
             } catch (IOException e) {
@@ -65,7 +66,8 @@ final class PendingTextSerde implements Serde<PendingText> {
                 byte[] key = readBytes(in);
                 byte[] value = readBytes(in);
                 TextEvent event = eventDeserializer.deserialize(topic, readBytes(in));
-                return new PendingText(event, timestamp, source, partition, offset, key, value);
+                long bufferedAt = in.readLong();
+                return new PendingText(event, timestamp, source, partition, offset, key, value, bufferedAt);
             } catch (IOException e) {
                 throw new SerializationException("cannot decode a pending text", e);
             }
