@@ -149,6 +149,35 @@ abstract class EmbedderPipelineContract {
         waitFor(() -> app.vectorStore().get("after-junk") != null);
     }
 
+    @Test
+    @Order(4)
+    void theCliProducesAndConsumesAgainstTheRunningPipeline() throws Exception {
+        String[] cluster = {"--bootstrap-servers", app.endpoints().bootstrapServers(),
+                "--schema-registry-url", app.endpoints().schemaRegistryUrl()};
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        String text = "Produced from the command line: cosine similarity of two sentences.";
+        int code = dev.semstream.cli.Main.run(java.io.InputStream.nullInputStream(), new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true), concat(new String[]{"produce"}, cluster, new String[]{text}));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        String id = out.toString(StandardCharsets.UTF_8).strip();
+        assertEquals(16, id.length(), "one content-hash id on stdout: " + id);
+        waitFor(() -> app.vectorStore().get(id) != null);
+        assertEquals(text, app.vectorStore().get(id).getText());
+
+        var consumed = new java.io.ByteArrayOutputStream();
+        code = dev.semstream.cli.Main.run(java.io.InputStream.nullInputStream(), new java.io.PrintStream(consumed, true),
+                new java.io.PrintStream(err, true), concat(new String[]{"consume", "--idle-timeout", "3"}, cluster));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        String line = consumed.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith(id + "\t"))
+                .findFirst().orElseThrow(() -> new AssertionError("consume did not print " + id));
+        assertTrue(line.contains(encoder.modelId() + "\t384\t["), line);
+    }
+
+    static String[] concat(String[]... parts) {
+        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    }
+
     static void produce(Map<String, String> byId) throws Exception {
         try (AvroSerializer<TextEvent> avro = new AvroSerializer<>();
              KafkaProducer<String, byte[]> producer = producer()) {
