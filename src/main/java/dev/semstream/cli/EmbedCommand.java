@@ -6,9 +6,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.semstream.model.Embedding;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
-import dev.semstream.model.LongTexts;
-import dev.semstream.model.Pooling;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
@@ -19,7 +18,6 @@ import picocli.CommandLine.ParameterException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.CharacterCodingException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,26 +42,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Texts to embed; none means read stdin.")
     List<String> texts = new ArrayList<>();
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "A Hugging Face BERT-family checkpoint directory (config.json, model.safetensors, "
-                    + "tokenizer.json). Default: the bundled all-MiniLM-L6-v2.")
-    Path model;
-
-    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "256",
-            description = "Longest input in tokens, special tokens included; longer texts are truncated and flagged (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
-
-    @Option(names = "--pooling", paramLabel = "MODE", defaultValue = "MEAN",
-            description = "How token vectors become one vector: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Pooling pooling;
-
-    @Option(names = "--long-texts", paramLabel = "MODE", defaultValue = "TRUNCATE",
-            description = "Texts over --max-tokens: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
-                    + "CHUNK_AVERAGE embeds every window of --max-tokens and averages them.")
-    LongTexts longTexts;
-
-    @Option(names = "--no-normalize", description = "Leave vectors unnormalised (default: unit length).")
-    boolean noNormalize;
+    @Mixin
+    EncoderFlags encoderFlags;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
             description = "Texts per forward pass when reading stdin (default: ${DEFAULT-VALUE}).")
@@ -71,14 +51,11 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (maxTokens < 2) {
-            throw new ParameterException(spec.commandLine(), "--max-tokens must be at least 2, got " + maxTokens);
-        }
+        EncoderOptions options = encoderFlags.options(spec);
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
         }
-        EncoderOptions options = new EncoderOptions(maxTokens, pooling, !noNormalize, longTexts);
-        Encoder encoder = run.encoderLoader.apply(model, options);
+        Encoder encoder = run.encoderLoader.apply(encoderFlags.model, options);
         OutputStream stdout = run.stdout;
         try (JsonGenerator json = new JsonFactory().createGenerator(stdout, JsonEncoding.UTF8)) {
             json.setRootValueSeparator(null);

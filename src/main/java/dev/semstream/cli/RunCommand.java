@@ -4,17 +4,16 @@ import dev.semstream.app.AppSettings;
 import dev.semstream.app.EmbedderApp;
 import dev.semstream.app.Endpoints;
 import dev.semstream.model.Encoder;
-import dev.semstream.model.EncoderOptions;
-import dev.semstream.model.LongTexts;
 import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.InputFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,17 +39,11 @@ final class RunCommand implements Callable<Integer> {
             description = "How the input topic is written: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     InputFormat inputFormat;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "A Hugging Face BERT-family checkpoint directory "
-            + "(default: the bundled all-MiniLM-L6-v2).")
-    Path model;
+    @Mixin
+    EncoderFlags encoderFlags;
 
-    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "256",
-            description = "Longest input in tokens (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
-
-    @Option(names = "--long-texts", paramLabel = "MODE", defaultValue = "TRUNCATE",
-            description = "Texts over --max-tokens: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    LongTexts longTexts;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
             description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
@@ -67,8 +60,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = main.stderr();
-        Encoder encoder = main.encoderLoader.apply(model,
-                EncoderOptions.defaults().withMaxTokens(maxTokens).withLongTexts(longTexts));
+        Encoder encoder = main.encoderLoader.apply(encoderFlags.model, encoderFlags.options(spec));
         err.println("semstream: encoder " + encoder.modelId() + " loaded");
         EmbedderConfig config = EmbedderConfig.defaults().withInputFormat(inputFormat)
                 .withBatching(batchSize, Duration.ofMillis(flushMillis));
