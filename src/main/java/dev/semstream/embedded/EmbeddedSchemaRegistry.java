@@ -51,18 +51,26 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.archive = archive;
     }
 
-    /** Starts a registry working in {@code target/embedded-schema-registry}, waiting at most two minutes for it. */
+    /**
+     * Starts a fresh, in-memory registry working in {@code target/embedded-schema-registry}, waiting at most
+     * two minutes for it: for tests, which want an empty registry every time.
+     */
     public static EmbeddedSchemaRegistry start() {
-        return start(Path.of("target", "embedded-schema-registry"), Duration.ofMinutes(2));
+        return start(Path.of("target", "embedded-schema-registry"), Duration.ofMinutes(2), false);
     }
 
     /**
-     * Starts a registry that unpacks into, and logs to, {@code workDir}, and returns once its API answers.
+     * Starts a registry that unpacks into, logs to and keeps its schemas in {@code workDir} (so a restart
+     * on the same directory keeps every schema and its id), and returns once its API answers.
      *
      * @throws IllegalStateException if the zip cannot be found, or the registry dies or is not up by {@code timeout}
      *                               (the message then quotes the end of its log)
      */
     public static EmbeddedSchemaRegistry start(Path workDir, Duration timeout) {
+        return start(workDir, timeout, true);
+    }
+
+    private static EmbeddedSchemaRegistry start(Path workDir, Duration timeout, boolean persistent) {
         long begin = System.nanoTime();
         // Absolute: the process runs in the unpacked home, where relative paths would point elsewhere.
         workDir = workDir.toAbsolutePath();
@@ -81,6 +89,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 "-Dquarkus.management.enabled=false",
                 "-Dquarkus.log.console.color=false",
                 "-jar", home.resolve(RUNNER_JAR).toString()));
+        if (persistent) {
+            // Schemas in an H2 file under workDir, not in memory: the records on the topics carry schema
+            // ids, so a restarted registry must answer the same ids with the same schemas.
+            command.add(command.size() - 2,
+                    "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + workDir.resolve("db").resolve("registry"));
+        }
         Process process;
         try {
             process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)

@@ -1,6 +1,7 @@
 package dev.semstream.embedded;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,6 +37,30 @@ class EmbeddedSchemaRegistryTest {
             assertFalse(registry.isAlive());
         }
         assertThrows(ConnectException.class, () -> http.send(subjects, HttpResponse.BodyHandlers.discarding()));
+    }
+
+    @Test
+    void aRegistryWithAWorkDirKeepsItsSchemasAndIdsAcrossARestart(@TempDir Path dir) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String registered;
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(dir, Duration.ofMinutes(2))) {
+            HttpRequest post = HttpRequest.newBuilder(URI.create(registry.url() + "/subjects/texts-value/versions"))
+                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"{\\\"type\\\":\\\"string\\\"}\"}"))
+                    .build();
+            registered = http.send(post, HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(registered.contains("\"id\""), registered);
+        }
+        try (EmbeddedSchemaRegistry again = EmbeddedSchemaRegistry.start(dir, Duration.ofMinutes(2))) {
+            String id = registered.replaceAll("[^0-9]", "");
+            HttpResponse<String> schema = http.send(HttpRequest.newBuilder(URI.create(again.url() + "/schemas/ids/" + id))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, schema.statusCode(), schema.body());
+            assertTrue(schema.body().contains("string"), schema.body());
+            HttpResponse<String> subjects = http.send(HttpRequest.newBuilder(URI.create(again.url() + "/subjects"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("[\"texts-value\"]", subjects.body().strip());
+        }
     }
 
     @Test
