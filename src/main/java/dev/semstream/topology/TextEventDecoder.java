@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semstream.avro.TextEvent;
+import dev.semstream.registry.SchemaRegistryException;
 import dev.semstream.topology.RejectedInput.Reason;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -72,11 +73,24 @@ final class TextEventDecoder {
         try {
             return avro.deserialize(topic, value);
         } catch (SerializationException e) {
-            String message = messages(e);
-            Reason reason = message.contains("not found") || message.contains("unknown schema")
-                    ? Reason.UNKNOWN_SCHEMA : Reason.UNDECODABLE;
-            throw new RejectedInput(reason, "not a TextEvent in the Confluent Avro wire format: " + message, e);
+            SchemaRegistryException registry = registryCause(e);
+            if (registry != null && !registry.isNotFound()) {
+                // The registry is down or failing, not this record: rethrow, so the record is processed
+                // again once it answers (exactly once) instead of being dead-lettered with good data.
+                throw e;
+            }
+            Reason reason = registry != null ? Reason.UNKNOWN_SCHEMA : Reason.UNDECODABLE;
+            throw new RejectedInput(reason, "not a TextEvent in the Confluent Avro wire format: " + messages(e), e);
         }
+    }
+
+    private static SchemaRegistryException registryCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SchemaRegistryException r) {
+                return r;
+            }
+        }
+        return null;
     }
 
     private static TextEvent text(byte[] key, byte[] value) {
