@@ -39,14 +39,11 @@ final class ClusterOptions {
                         + dataDir + ": start one with `semstream run`, or pass --bootstrap-servers"));
     }
 
-    /** Client properties: the file, then the environment, then the cluster and registry. */
+    /** Client properties: the cluster, then the file and the environment, then the registry. */
     Map<String, Object> clientProperties(Endpoints endpoints) {
         Map<String, Object> props = new HashMap<>();
-        StreamsProperties.of("semstream-cli", endpoints.bootstrapServers(), dataDir, propertiesFile, System.getenv())
-                .forEach((k, v) -> props.put(k.toString(), v));
-        // Streams-only keys would make the plain clients log warnings; they don't apply to them.
-        props.keySet().removeIf(k -> k.equals("application.id") || k.equals("state.dir")
-                || k.equals("processing.guarantee") || k.equals("num.stream.threads"));
+        props.put("bootstrap.servers", endpoints.bootstrapServers());
+        StreamsProperties.passThrough(propertiesFile, System.getenv()).forEach((k, v) -> props.put(k.toString(), v));
         if (endpoints.schemaRegistryUrl() != null) {
             props.put("schema.registry.url", endpoints.schemaRegistryUrl());
         }

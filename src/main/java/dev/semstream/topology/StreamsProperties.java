@@ -44,6 +44,16 @@ public final class StreamsProperties {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         // The future default (Kafka 5.0); set now so Streams does not warn at every start.
         p.put("processing.exception.handler.global.enabled", true);
+        p.putAll(passThrough(propertiesFile, environment));
+        return p;
+    }
+
+    /**
+     * What the user passes through, and nothing of ours: the properties file (may be null), then the
+     * environment. Plain producers and consumers take these, without the Streams-only defaults.
+     */
+    public static Properties passThrough(Path propertiesFile, Map<String, String> environment) {
+        Properties p = new Properties();
         if (propertiesFile != null) {
             p.putAll(readFile(propertiesFile));
         }

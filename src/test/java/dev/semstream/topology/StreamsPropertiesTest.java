@@ -40,6 +40,12 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void passThroughCarriesOnlyWhatTheUserGave() {
+        Properties p = StreamsProperties.passThrough(null, Map.of("SEMSTREAM_KAFKA_SASL_MECHANISM", "PLAIN"));
+        assertEquals(Map.of("sasl.mechanism", "PLAIN"), Map.copyOf(p));
+    }
+
+    @Test
     void aMissingPropertiesFileIsAClearError() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> StreamsProperties.of("app", "b:9092", dir, dir.resolve("nope.properties"), Map.of()));
