@@ -14,9 +14,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,11 +33,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 /**
  * {@code semstream produce}: texts to the input topic, from arguments, a file (one per line, or JSON
@@ -49,6 +54,9 @@ final class ProduceCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     ClusterOptions cluster;
@@ -69,6 +77,9 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (file != null && !texts.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "give texts as arguments or --file, not both");
+        }
         Endpoints endpoints = cluster.resolve();
         if (format == InputFormat.AVRO && endpoints.schemaRegistryUrl() == null) {
             throw new IllegalArgumentException("Avro needs a Schema Registry: pass --schema-registry-url");
@@ -83,16 +94,17 @@ final class ProduceCommand implements Callable<Integer> {
         try (AvroSerializer<TextEvent> avro = new AvroSerializer<>();
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                      new ByteArraySerializer());
-             BufferedReader lines = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
-                     : texts.isEmpty() ? new BufferedReader(new InputStreamReader(main.stdin, StandardCharsets.UTF_8))
-                     : new BufferedReader(new java.io.StringReader(String.join("\n", escapeLines(texts))))) {
+             Stream<String> inputs = !texts.isEmpty() ? texts.stream()
+                     : lines(file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
+                     : new BufferedReader(new InputStreamReader(main.stdin, StandardCharsets.UTF_8)))) {
             avro.configure(props, false);
             List<Future<?>> inFlight = new ArrayList<>();
-            for (String line; (line = lines.readLine()) != null; ) {
-                if (line.isBlank()) {
+            for (Iterator<String> it = inputs.iterator(); it.hasNext(); ) {
+                String input = it.next();
+                if (input.isBlank()) {
                     continue;
                 }
-                TextEvent event = parse(texts.isEmpty() ? line : unescape(line));
+                TextEvent event = parse(input);
                 byte[] value = switch (format) {
                     case AVRO -> avro.serialize(topic, event);
                     case TEXT -> event.getText().getBytes(StandardCharsets.UTF_8);
@@ -141,6 +153,17 @@ final class ProduceCommand implements Callable<Integer> {
                 .setEventTime(Instant.now()).build();
     }
 
+    /** The reader's lines, read lazily; closing the stream closes the reader. */
+    private static Stream<String> lines(BufferedReader reader) {
+        return reader.lines().onClose(() -> {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     static String idOf(String text) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
@@ -148,15 +171,6 @@ final class ProduceCommand implements Callable<Integer> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    // Arguments may contain newlines; they travel through the line reader escaped, one per line.
-    private static List<String> escapeLines(List<String> args) {
-        return args.stream().map(a -> a.replace("\\", "\\\\").replace("\n", "\\n")).toList();
-    }
-
-    private static String unescape(String s) {
-        return s.replace("\\n", "\n").replace("\\\\", "\\");
     }
 
     private static void await(List<Future<?>> inFlight) throws InterruptedException, ExecutionException {

@@ -165,6 +165,17 @@ abstract class EmbedderPipelineContract {
         waitFor(() -> app.vectorStore().get(id) != null);
         assertEquals(text, app.vectorStore().get(id).getText());
 
+        var fromStdin = new java.io.ByteArrayOutputStream();
+        code = dev.semstream.cli.Main.run(new java.io.ByteArrayInputStream(
+                        "First line from stdin.\n\n{\"id\":\"json-1\",\"text\":\"A JSON line.\"}\n".getBytes(StandardCharsets.UTF_8)),
+                new java.io.PrintStream(fromStdin, true), new java.io.PrintStream(err, true),
+                concat(new String[]{"produce"}, cluster));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        List<String> ids = fromStdin.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, ids.size(), "blank lines are skipped: " + ids);
+        assertEquals("json-1", ids.get(1), "a JSON line keeps its id");
+        waitFor(() -> app.vectorStore().get("json-1") != null);
+
         var consumed = new java.io.ByteArrayOutputStream();
         code = dev.semstream.cli.Main.run(java.io.InputStream.nullInputStream(), new java.io.PrintStream(consumed, true),
                 new java.io.PrintStream(err, true), concat(new String[]{"consume", "--idle-timeout", "3"}, cluster));
