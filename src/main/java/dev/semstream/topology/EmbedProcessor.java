@@ -2,7 +2,6 @@ package dev.semstream.topology;
 
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
-import dev.semstream.model.Encoder;
 import dev.semstream.topology.RejectedInput.Reason;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -17,6 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.List;
 
 /**
@@ -27,18 +30,32 @@ import java.util.List;
  * changelog, or its embedding is in the output and the vector store's changelog, in the same
  * transaction as the input offset; a crash aborts both, and the input is read again. So a batch can be
  * cut by size or by a wall-clock punctuation without losing or doubling a record.
+ *
+ * <p>Encoding is asynchronous: a full batch goes to the {@link EncodingQueue} and its texts stay in the
+ * buffer (so a commit meanwhile still holds them) until their embeddings come back. Results are emitted
+ * on the stream thread, in {@code process} or a punctuation, never from the encoding thread, and only for
+ * texts still buffered as they were sent: an upsert or a tombstone that arrived meanwhile wins. One batch
+ * per task is in flight at a time; the next is sent before the previous one's results are emitted, so
+ * the encoder is busy while the stream thread writes.
  */
 final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> {
     private final EmbedderConfig config;
-    private final Encoder encoder;
+    private final EncodingQueue encoding;
     private final TextEventDecoder decoder;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Embedding> vectors;
     private KeyValueStore<String, PendingText> buffer;
+    /** The batch being encoded for this task, or null; lost on a crash, which the buffer makes harmless. */
+    private InFlight inFlight;
 
-    EmbedProcessor(EmbedderConfig config, Encoder encoder, TextEventDecoder decoder) {
+    /** Texts sent to the encoder (also by id), with the future of their embeddings in the same order. */
+    private record InFlight(List<PendingText> texts, Map<String, PendingText> byId,
+                            CompletableFuture<List<dev.semstream.model.Embedding>> result) {
+    }
+
+    EmbedProcessor(EmbedderConfig config, EncodingQueue encoding, TextEventDecoder decoder) {
         this.config = config;
-        this.encoder = encoder;
+        this.encoding = encoding;
         this.decoder = decoder;
     }
 
@@ -47,13 +64,15 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         this.context = context;
         this.vectors = context.getStateStore(EmbedderConfig.VECTOR_STORE);
         this.buffer = context.getStateStore(EmbedderConfig.BUFFER_STORE);
-        // Check twice per interval, so no text waits much longer than the interval.
-        Duration tick = Duration.ofMillis(Math.max(1, config.flushInterval().toMillis() / 2));
-        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::flushIfWaitedEnough);
+        // Check twice per interval, so no text waits much longer than the interval; at most every 10 ms,
+        // so finished batches are emitted soon even when no record arrives.
+        Duration tick = Duration.ofMillis(Math.max(1, Math.min(10, config.flushInterval().toMillis() / 2)));
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        emitIfDone();
         RecordMetadata source = context.recordMetadata().orElseThrow();
         try {
             if (record.value() == null) {
@@ -64,13 +83,20 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
             // Upserts replace: a newer text for an id still in the buffer supersedes the older one.
             buffer.put(event.getId(), new PendingText(event, record.timestamp(), source.topic(), source.partition(),
                     source.offset(), record.key(), record.value(), context.currentSystemTimeMs()));
-            if (buffer.approximateNumEntries() >= config.batchSize()) {
-                flush();
+            if (waitingCount() >= config.batchSize()) {
+                sendBatch();
             }
         } catch (RejectedInput rejection) {
             deadLetter(rejection, source.topic(), source.partition(), source.offset(), record.key(), record.value(),
                     record.timestamp());
         }
+    }
+
+    @Override
+    public void close() {
+        // A batch still encoding is dropped: its texts are in the buffer's changelog, and whoever opens
+        // this task next encodes them again.
+        inFlight = null;
     }
 
     /** A tombstone removes the id everywhere and is passed on, so the embeddings topic compacts it away. */
@@ -81,11 +107,24 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     }
 
     /**
-     * The wall-clock flush: only when the oldest buffered text has waited the flush interval. Flushing
-     * every partial buffer on every tick would, under load, cut each task's batch into a few texts (the
-     * tick fires while other tasks' batches are encoding) and lose most of the batching gain.
+     * Buffered texts not yet sent to the encoder. An upsert of a text in flight counts as in flight until
+     * that batch returns; it goes with the next batch.
      */
-    private void flushIfWaitedEnough(long now) {
+    private long waitingCount() {
+        return buffer.approximateNumEntries() - (inFlight == null ? 0 : inFlight.texts().size());
+    }
+
+    /**
+     * The wall-clock punctuation: emits a finished batch, and sends a partial one only when its oldest
+     * text has waited the flush interval. Sending every partial buffer on every tick would, under load,
+     * cut each task's batch into a few texts (the tick fires while other tasks' batches are encoding) and
+     * lose most of the batching gain.
+     */
+    private void onTick(long now) {
+        emitIfDone();
+        if (inFlight != null) {
+            return;
+        }
         long oldest = Long.MAX_VALUE;
         try (KeyValueIterator<String, PendingText> it = buffer.all()) {
             while (it.hasNext()) {
@@ -93,43 +132,90 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
             }
         }
         if (oldest != Long.MAX_VALUE && now - oldest >= config.flushInterval().toMillis()) {
-            flush();
+            sendBatch();
         }
     }
 
-    /** Embeds everything in the buffer as one batch. */
-    private void flush() {
+    /**
+     * Sends every buffered text not already in flight as one batch. If this task's previous batch is still
+     * encoding, waits for it first (back-pressure: the encoder is busy anyway), then emits it after the
+     * new batch is on its way.
+     */
+    private void sendBatch() {
+        InFlight previous = inFlight;
+        if (previous != null) {
+            previous.result().exceptionally(failure -> null).join();
+        }
         List<PendingText> pending = new ArrayList<>();
+        Map<String, PendingText> byId = new HashMap<>();
         try (KeyValueIterator<String, PendingText> it = buffer.all()) {
             while (it.hasNext()) {
                 KeyValue<String, PendingText> kv = it.next();
-                pending.add(kv.value);
+                if (previous == null || !sameText(previous.byId().get(kv.key), kv.value)) {
+                    pending.add(kv.value);
+                    byId.put(kv.key, kv.value);
+                }
             }
         }
-        if (pending.isEmpty()) {
-            return;
+        inFlight = null;
+        if (!pending.isEmpty()) {
+            List<String> texts = new ArrayList<>(pending.size());
+            for (PendingText p : pending) {
+                texts.add(p.event().getText());
+            }
+            inFlight = new InFlight(pending, byId, encoding.submit(texts));
         }
-        List<String> texts = new ArrayList<>(pending.size());
-        for (PendingText p : pending) {
-            texts.add(p.event().getText());
+        if (previous != null) {
+            emit(previous);
         }
-        List<dev.semstream.model.Embedding> vectorsOut;
+        // An inline queue has finished already: emit now rather than at the next record or tick.
+        emitIfDone();
+    }
+
+    /** The same record of the input: an upsert of the id since is another text. */
+    private static boolean sameText(PendingText a, PendingText b) {
+        return a != null && b != null && a.partition() == b.partition() && a.offset() == b.offset()
+                && a.topic().equals(b.topic());
+    }
+
+    private void emitIfDone() {
+        InFlight batch = inFlight;
+        if (batch != null && batch.result().isDone()) {
+            inFlight = null;
+            emit(batch);
+        }
+    }
+
+    /** Emits a finished batch: each text still buffered as sent gets its embedding; a failed batch is retried text by text. */
+    private void emit(InFlight batch) {
+        List<dev.semstream.model.Embedding> embeddings;
         try {
-            vectorsOut = encoder.embed(texts);
-        } catch (RuntimeException batchFailure) {
-            embedOneByOne(pending);
+            embeddings = batch.result().join();
+        } catch (CompletionException | CancellationException batchFailure) {
+            embedOneByOne(batch.texts());
             return;
         }
-        for (int i = 0; i < pending.size(); i++) {
-            emit(pending.get(i), vectorsOut.get(i));
+        for (int i = 0; i < batch.texts().size(); i++) {
+            PendingText sent = batch.texts().get(i);
+            if (stillBuffered(sent)) {
+                emit(sent, embeddings.get(i));
+            }
         }
+    }
+
+    /** False when a tombstone or a newer text for the id arrived while this one was encoding. */
+    private boolean stillBuffered(PendingText sent) {
+        return sameText(buffer.get(sent.event().getId()), sent);
     }
 
     /** A batch failed: find the text that broke it, dead-letter it, embed the rest. */
     private void embedOneByOne(List<PendingText> pending) {
         for (PendingText p : pending) {
+            if (!stillBuffered(p)) {
+                continue;
+            }
             try {
-                emit(p, encoder.embed(p.event().getText()));
+                emit(p, encoding.encoder().embed(p.event().getText()));
             } catch (RuntimeException e) {
                 buffer.delete(p.event().getId());
                 deadLetter(new RejectedInput(Reason.ENCODER_FAILED, "the encoder failed on this text: " + e, e),
@@ -137,7 +223,6 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
             }
         }
     }
-
     private void emit(PendingText p, dev.semstream.model.Embedding e) {
         TextEvent event = p.event();
         List<Float> vector = new ArrayList<>(e.vector().length);
@@ -146,7 +231,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         }
         Embedding out = Embedding.newBuilder()
                 .setId(event.getId())
-                .setModelId(encoder.modelId())
+                .setModelId(encoding.encoder().modelId())
                 .setVector(vector)
                 .setDimensions(e.vector().length)
                 .setTokenCount(e.tokenCount())

@@ -31,17 +31,25 @@ public final class EmbedderTopology {
     private EmbedderTopology() {
     }
 
+    /** The embedder with batches encoded on a background thread, as an application runs it. */
+    public static Topology build(EmbedderConfig config, Encoder encoder, Deserializer<TextEvent> avroInput,
+                                 Serde<Embedding> embeddingSerde) {
+        return build(config, EncodingQueue.background(encoder), avroInput, embeddingSerde);
+    }
+
     /**
+     * @param encoding       where batches are encoded: in the background, or inline for tests that want
+     *                       every full batch's embeddings out before {@code pipeInput} returns
      * @param avroInput      decodes Avro {@code TextEvent}s (Schema Registry wire format); unused, may be
      *                       null, for the text and JSON formats
      * @param embeddingSerde writes {@code Embedding}s to the embeddings topic
      */
-    public static Topology build(EmbedderConfig config, Encoder encoder, Deserializer<TextEvent> avroInput,
+    public static Topology build(EmbedderConfig config, EncodingQueue encoding, Deserializer<TextEvent> avroInput,
                                  Serde<Embedding> embeddingSerde) {
         TextEventDecoder decoder = new TextEventDecoder(config.inputFormat(), avroInput, config.maxTextBytes());
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic());
-        topology.addProcessor(EMBED, () -> new EmbedProcessor(config, encoder, decoder), SOURCE);
+        topology.addProcessor(EMBED, () -> new EmbedProcessor(config, encoding, decoder), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(EmbedderConfig.VECTOR_STORE),
                 Serdes.String(), new AvroBinarySerde<>(Embedding.class)), EMBED);

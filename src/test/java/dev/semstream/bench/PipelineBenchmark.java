@@ -97,6 +97,7 @@ public final class PipelineBenchmark {
         }
         Path dir = Files.createTempDirectory("semstream-bench");
         double pipelineRate;
+        String cpuReport;
         AppSettings settings = AppSettings.embedded(dir);
         if (flushMs != null) {
             settings = settings.withEmbedder(settings.embedder().withBatching(batch, Duration.ofMillis(flushMs)));
@@ -130,7 +131,9 @@ public final class PipelineBenchmark {
                 parts.forEach(consumer::position);
                 // Warm-up round: the JIT compiles the Kafka, Streams and Avro paths, as it did the encoder's.
                 streamThrough(producer, consumer, in, "w-", warmValues);
+                ThreadCpu cpu = ThreadCpu.start();
                 pipelineRate = n / streamThrough(producer, consumer, in, "b-", values);
+                cpuReport = cpu.report();
             }
         }
         long start = System.nanoTime();
@@ -146,6 +149,8 @@ public final class PipelineBenchmark {
         System.out.printf(Locale.ROOT, "| pipeline, end to end (produce -> embed -> read committed) | %.1f |%n", pipelineRate);
         System.out.printf(Locale.ROOT, "| encoder alone (Encoder.embed, batches of %d) | %.1f |%n", batch, encoderRate);
         System.out.printf(Locale.ROOT, "| ratio | %.2f |%n", ratio);
+        System.out.println();
+        System.out.print(cpuReport);
         System.out.printf(Locale.ROOT, "{\"texts\":%d,\"meanTokens\":%.1f,\"pipeline\":%.2f,\"encoder\":%.2f,\"ratio\":%.3f}%n",
                 n, tokens, pipelineRate, encoderRate, ratio);
     }

@@ -26,7 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -54,7 +56,11 @@ class EmbedderTopologyTest {
     }
 
     void start(EmbedderConfig config) {
-        Topology topology = EmbedderTopology.build(config, encoder, null, new AvroBinarySerde<>(Embedding.class));
+        start(config, EncodingQueue.inline(encoder));
+    }
+
+    void start(EmbedderConfig config, EncodingQueue encoding) {
+        Topology topology = EmbedderTopology.build(config, encoding, null, new AvroBinarySerde<>(Embedding.class));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "embedder-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -136,6 +142,65 @@ class EmbedderTopologyTest {
         assertEquals(1, out.size());
         assertNull(out.get(0).value());
         assertNull(store.get("b"));
+    }
+
+    @Test
+    void textsStayBufferedWhileTheirBatchEncodesAndUpsertsAndTombstonesMeanwhileWin() {
+        // The test runs the encoding thread's work itself, so it decides when a batch finishes.
+        Deque<Runnable> encoderWork = new ArrayDeque<>();
+        start(config(InputFormat.TEXT, 3), new EncodingQueue(encoder, encoderWork::add));
+        KeyValueStore<String, PendingText> buffer = driver.getKeyValueStore(EmbedderConfig.BUFFER_STORE);
+        pipeText("keep", "Queries meet keys.");
+        pipeText("upsert", "The old text.");
+        pipeText("gone", "A text deleted while it encodes.");
+        assertEquals(1, encoderWork.size(), "a full batch went to the encoder");
+        assertEquals(3, buffer.approximateNumEntries(), "texts stay buffered, so a commit now still holds them");
+        pipeText("upsert", "The new text.");
+        pipeText("gone", null);
+        assertNull(embeddings.readRecordsToList().get(0).value(), "only the tombstone is out yet");
+
+        encoderWork.poll().run();
+        driver.advanceWallClockTime(Duration.ofMillis(10));
+        List<TestRecord<String, Embedding>> out = embeddings.readRecordsToList();
+        assertEquals(List.of("keep"), out.stream().map(TestRecord::key).toList(),
+                "the upserted and the deleted text of the batch are not emitted");
+        assertNull(store.get("gone"));
+        assertNull(store.get("upsert"));
+
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        assertEquals(1, encoderWork.size(), "the new text waited its flush interval and went in a batch of its own");
+        encoderWork.poll().run();
+        driver.advanceWallClockTime(Duration.ofMillis(10));
+        out = embeddings.readRecordsToList();
+        assertEquals(1, out.size());
+        assertEquals("The new text.", out.get(0).value().getText());
+        assertArrayEquals(encoder.embed("The new text.").vector(), toArray(out.get(0).value().getVector()), 1e-6f);
+        assertEquals(0, buffer.approximateNumEntries());
+        assertTrue(encoderWork.isEmpty());
+    }
+
+    @Test
+    void onTheBackgroundQueueEveryTextComesOutOnceAsTheEncoderMadeIt() {
+        start(config(InputFormat.TEXT, 2), EncodingQueue.background(encoder));
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            texts.add("Background text " + i + " about causal masking.");
+            pipeText("bg-" + i, texts.get(i));
+        }
+        List<TestRecord<String, Embedding>> out = new ArrayList<>(embeddings.readRecordsToList());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (out.size() < texts.size() && System.nanoTime() < deadline) {
+            // Emission happens on this (the stream) thread, at a tick, once the encoding thread is done.
+            driver.advanceWallClockTime(Duration.ofMillis(10));
+            out.addAll(embeddings.readRecordsToList());
+        }
+        assertEquals(texts.size(), out.size());
+        List<dev.semstream.model.Embedding> expected = encoder.embed(texts);
+        for (TestRecord<String, Embedding> r : out) {
+            int i = Integer.parseInt(r.key().substring(3));
+            assertArrayEquals(expected.get(i).vector(), toArray(r.value().getVector()), 1e-6f);
+        }
+        assertEquals(texts.size(), out.stream().map(TestRecord::key).distinct().count());
     }
 
     @Test
