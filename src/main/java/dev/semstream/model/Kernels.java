@@ -117,6 +117,21 @@ public abstract class Kernels {
     public abstract void mixValues(float[] p, int n, float[] v, int vOff, int vStride, float[] out, int outOff,
                                    int headSize);
 
+    /** {@code sum (a[i] - b[i])^2}: the squared Euclidean distance of two vectors. */
+    public abstract float squaredDistance(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /**
+     * One query against a run of stored rows: {@code out[outOff + r] = q . row r} for r in [0, count), where
+     * row r is {@code rows[rowsOff + r * dim ..]}. The similarity scan: several rows share each load of
+     * the query, so the scan runs at the speed memory delivers the rows.
+     */
+    public abstract void dotRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim, float[] out,
+                                 int outOff);
+
+    /** As {@link #dotRows}, with the squared Euclidean distance {@code |q - row r|^2}. */
+    public abstract void squaredDistanceRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim,
+                                             float[] out, int outOff);
+
     /** Sum of squares, for L2 normalisation. */
     public float sumOfSquares(float[] x, int off, int n) {
         return dot(x, off, x, off, n);

@@ -63,6 +63,31 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
+    public float squaredDistance(float[] a, int aOff, float[] b, int bOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            float d = a[aOff + i] - b[bOff + i];
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
+    public void dotRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim, float[] out, int outOff) {
+        for (int r = 0; r < count; r++) {
+            out[outOff + r] = dot(q, qOff, rows, rowsOff + r * dim, dim);
+        }
+    }
+
+    @Override
+    public void squaredDistanceRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim, float[] out,
+                                    int outOff) {
+        for (int r = 0; r < count; r++) {
+            out[outOff + r] = squaredDistance(q, qOff, rows, rowsOff + r * dim, dim);
+        }
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];

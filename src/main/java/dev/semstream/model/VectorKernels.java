@@ -205,6 +205,121 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    public float squaredDistance(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            FloatVector d = FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i));
+            acc = d.fma(d, acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float d = a[aOff + i] - b[bOff + i];
+            s += d * d;
+        }
+        return s;
+    }
+
+    /*
+     * The row scans take four rows per pass: each load of the query serves four rows, and the four
+     * accumulators are independent chains, so the loop is limited by loads from memory, not by FMA latency.
+     * A row's tail (dim not a multiple of the lane count) is finished in scalar code.
+     */
+
+    @Override
+    public void dotRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim, float[] out, int outOff) {
+        int upper = S.loopBound(dim);
+        int r = 0;
+        for (; r + 4 <= count; r += 4) {
+            int b0 = rowsOff + r * dim;
+            int b1 = b0 + dim;
+            int b2 = b1 + dim;
+            int b3 = b2 + dim;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            int i = 0;
+            for (; i < upper; i += L) {
+                FloatVector qv = FloatVector.fromArray(S, q, qOff + i);
+                a0 = FloatVector.fromArray(S, rows, b0 + i).fma(qv, a0);
+                a1 = FloatVector.fromArray(S, rows, b1 + i).fma(qv, a1);
+                a2 = FloatVector.fromArray(S, rows, b2 + i).fma(qv, a2);
+                a3 = FloatVector.fromArray(S, rows, b3 + i).fma(qv, a3);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD);
+            float s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD);
+            float s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (; i < dim; i++) {
+                float qi = q[qOff + i];
+                s0 += qi * rows[b0 + i];
+                s1 += qi * rows[b1 + i];
+                s2 += qi * rows[b2 + i];
+                s3 += qi * rows[b3 + i];
+            }
+            out[outOff + r] = s0;
+            out[outOff + r + 1] = s1;
+            out[outOff + r + 2] = s2;
+            out[outOff + r + 3] = s3;
+        }
+        for (; r < count; r++) {
+            out[outOff + r] = dot(q, qOff, rows, rowsOff + r * dim, dim);
+        }
+    }
+
+    @Override
+    public void squaredDistanceRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim, float[] out,
+                                    int outOff) {
+        int upper = S.loopBound(dim);
+        int r = 0;
+        for (; r + 4 <= count; r += 4) {
+            int b0 = rowsOff + r * dim;
+            int b1 = b0 + dim;
+            int b2 = b1 + dim;
+            int b3 = b2 + dim;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            int i = 0;
+            for (; i < upper; i += L) {
+                FloatVector qv = FloatVector.fromArray(S, q, qOff + i);
+                FloatVector d0 = FloatVector.fromArray(S, rows, b0 + i).sub(qv);
+                FloatVector d1 = FloatVector.fromArray(S, rows, b1 + i).sub(qv);
+                FloatVector d2 = FloatVector.fromArray(S, rows, b2 + i).sub(qv);
+                FloatVector d3 = FloatVector.fromArray(S, rows, b3 + i).sub(qv);
+                a0 = d0.fma(d0, a0);
+                a1 = d1.fma(d1, a1);
+                a2 = d2.fma(d2, a2);
+                a3 = d3.fma(d3, a3);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD);
+            float s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD);
+            float s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (; i < dim; i++) {
+                float qi = q[qOff + i];
+                float d0 = rows[b0 + i] - qi;
+                float d1 = rows[b1 + i] - qi;
+                float d2 = rows[b2 + i] - qi;
+                float d3 = rows[b3 + i] - qi;
+                s0 += d0 * d0;
+                s1 += d1 * d1;
+                s2 += d2 * d2;
+                s3 += d3 * d3;
+            }
+            out[outOff + r] = s0;
+            out[outOff + r + 1] = s1;
+            out[outOff + r + 2] = s2;
+            out[outOff + r + 3] = s3;
+        }
+        for (; r < count; r++) {
+            out[outOff + r] = squaredDistance(q, qOff, rows, rowsOff + r * dim, dim);
+        }
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         FloatVector a = FloatVector.broadcast(S, alpha);
         int i = 0;

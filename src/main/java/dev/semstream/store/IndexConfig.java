@@ -1,0 +1,72 @@
+package dev.semstream.store;
+
+/**
+ * What one {@link VectorIndex} holds and how its HNSW graph is built.
+ *
+ * @param modelId                  the model whose vectors this index holds; all others are refused
+ * @param dimension                their dimension
+ * @param m                        HNSW: links per node on the upper levels (level 0 keeps 2m); more links
+ *                                 give better recall for more memory and build time
+ * @param efConstruction           HNSW: the beam width while inserting
+ * @param efSearch                 HNSW: the default beam width of a query
+ * @param graphMetric              the metric the graph's links are chosen by. Queries of another metric
+ *                                 walk the same graph; for normalised vectors all metrics rank alike
+ * @param compactDeletedFraction   rebuild once deleted (or replaced) vectors are this fraction of the stored ones
+ * @param compactMinDeleted        ... and at least this many, so a small index is not rebuilt on every delete
+ * @param exactFilterFraction      a filtered approximate query whose filter matches fewer than this fraction of
+ *                                 the live vectors is answered by an exact scan of the matches instead
+ * @param seed                     seeds the random levels of new nodes, so builds are reproducible
+ */
+public record IndexConfig(String modelId, int dimension, int m, int efConstruction, int efSearch, Metric graphMetric,
+                          double compactDeletedFraction, int compactMinDeleted, double exactFilterFraction,
+                          long seed) {
+
+    public static final int DEFAULT_M = 16;
+    public static final int DEFAULT_EF_CONSTRUCTION = 100;
+    public static final int DEFAULT_EF_SEARCH = 64;
+
+    public IndexConfig {
+        if (modelId == null || modelId.isEmpty()) {
+            throw new IllegalArgumentException("an index needs a model id");
+        }
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be positive, was " + dimension);
+        }
+        if (m < 2 || m > 512) {
+            throw new IllegalArgumentException("m must be between 2 and 512, was " + m);
+        }
+        if (efConstruction < 1 || efSearch < 1) {
+            throw new IllegalArgumentException("efConstruction and efSearch must be positive");
+        }
+        if (graphMetric == null) {
+            throw new IllegalArgumentException("graphMetric is missing");
+        }
+        if (!(compactDeletedFraction > 0 && compactDeletedFraction <= 1) || compactMinDeleted < 0) {
+            throw new IllegalArgumentException("compactDeletedFraction must be in (0, 1] and compactMinDeleted >= 0");
+        }
+        if (!(exactFilterFraction >= 0 && exactFilterFraction <= 1)) {
+            throw new IllegalArgumentException("exactFilterFraction must be in [0, 1]");
+        }
+    }
+
+    /** Defaults for one model: M 16, efConstruction 100, efSearch 64, cosine graph, compaction at 25% deleted. */
+    public static IndexConfig of(String modelId, int dimension) {
+        return new IndexConfig(modelId, dimension, DEFAULT_M, DEFAULT_EF_CONSTRUCTION, DEFAULT_EF_SEARCH,
+                Metric.COSINE, 0.25, 1000, 0.02, 42L);
+    }
+
+    public IndexConfig withHnsw(int m, int efConstruction, int efSearch) {
+        return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, compactDeletedFraction,
+                compactMinDeleted, exactFilterFraction, seed);
+    }
+
+    public IndexConfig withCompaction(double deletedFraction, int minDeleted) {
+        return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, deletedFraction,
+                minDeleted, exactFilterFraction, seed);
+    }
+
+    public IndexConfig withExactFilterFraction(double fraction) {
+        return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, compactDeletedFraction,
+                compactMinDeleted, fraction, seed);
+    }
+}

@@ -1,0 +1,268 @@
+package dev.semstream.store;
+
+import dev.semstream.model.Kernels;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Nearest-neighbour search over the vectors of one model: exact (a SIMD scan of every vector) or
+ * approximate (an HNSW graph), by cosine similarity, Euclidean distance or dot product, with metadata
+ * filters applied inside the search.
+ *
+ * <h2>Threads</h2>
+ * Built for one writer (say, the stream thread that owns a partition) and any number of concurrent
+ * readers (say, HTTP threads):
+ * <ul>
+ *   <li>Readers ({@link #search}, {@link #get}, {@link #size}, {@link #stats}) hold the read lock, so they
+ *       run in parallel with each other and always see a whole write: a search never returns a deleted id
+ *       or a replaced vector.</li>
+ *   <li>Each write ({@link #upsert}, {@link #delete}) holds the write lock while it changes the contents,
+ *       including linking a new vector into the graph (under a millisecond); readers wait that long.</li>
+ *   <li>{@link #rebuild}, {@link #clear} and compaction build new contents on the side, with readers still
+ *       answering from the old ones, and swap them in under the write lock.</li>
+ *   <li>Writers are serialised by a separate writer lock, so a second writer thread waits rather than
+ *       corrupting anything; but one writer is the design.</li>
+ * </ul>
+ *
+ * <h2>Deletes and compaction</h2>
+ * A deleted or replaced vector is retired: out of every result at once, but kept as a graph node so the
+ * graph stays navigable. Once retired vectors reach {@link IndexConfig#compactDeletedFraction()} of the
+ * stored ones, the writer rebuilds the contents from the live entries (on its own thread, inside the
+ * write call that crossed the line).
+ */
+public final class VectorIndex {
+    private final IndexConfig config;
+    private final Kernels kernels;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final ReentrantLock writer = new ReentrantLock();
+    /** Guarded by {@link #lock}; replaced whole by rebuilds. */
+    private IndexContents contents;
+    /** Written by the writer only; volatile so {@link #stats} may read it under the read lock. */
+    private volatile long compactions;
+
+    /** An empty index with the fastest kernels this JVM has. */
+    public VectorIndex(IndexConfig config) {
+        this(config, Kernels.best());
+    }
+
+    /** An empty index scoring with the given kernels ({@link Kernels#scalar()} to compare against SIMD). */
+    public VectorIndex(IndexConfig config, Kernels kernels) {
+        this.config = config;
+        this.kernels = kernels;
+        this.contents = new IndexContents(config, kernels);
+    }
+
+    public IndexConfig config() {
+        return config;
+    }
+
+    /**
+     * Adds the entry, or replaces the entry of the same id. The index keeps its own copy of the vector.
+     *
+     * @throws ModelMismatchException  if the entry is of another model than the index's
+     * @throws InvalidRequestException if its dimension is wrong
+     */
+    public void upsert(VectorEntry entry) {
+        checkModel("vector of id " + entry.id(), entry.modelId(), entry.vector().length);
+        writer.lock();
+        try {
+            lock.writeLock().lock();
+            try {
+                contents.upsert(entry);
+            } finally {
+                lock.writeLock().unlock();
+            }
+            compactIfWorthIt();
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /** {@link #upsert(VectorEntry)} of the entry these make; metadata and text may be null. */
+    public void upsert(String id, float[] vector, String modelId, Map<String, String> metadata, String text) {
+        upsert(new VectorEntry(id, vector, modelId, metadata, text));
+    }
+
+    /** Removes an id; false if the index did not have it. */
+    public boolean delete(String id) {
+        if (id == null) {
+            throw new InvalidRequestException("delete needs an id");
+        }
+        writer.lock();
+        try {
+            boolean deleted;
+            lock.writeLock().lock();
+            try {
+                deleted = contents.delete(id);
+            } finally {
+                lock.writeLock().unlock();
+            }
+            compactIfWorthIt();
+            return deleted;
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /** The live entry of an id, with a copy of its vector. */
+    public Optional<VectorEntry> get(String id) {
+        lock.readLock().lock();
+        try {
+            return Optional.ofNullable(contents.get(id));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Live vectors. */
+    public int size() {
+        lock.readLock().lock();
+        try {
+            return contents.liveCount();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public IndexStats stats() {
+        lock.readLock().lock();
+        try {
+            return new IndexStats(contents.liveCount(), contents.retiredCount(), contents.graph().topLevel() + 1,
+                    compactions);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Empties the index. */
+    public void clear() {
+        replaceWith(List.<VectorEntry>of().iterator());
+    }
+
+    /**
+     * Replaces everything with the given entries (a later entry of the same id wins), for instance from the
+     * store a Kafka Streams task restored. Readers keep seeing the old contents until the new ones are
+     * complete. If an entry is refused (another model, wrong dimension) the index is left as it was.
+     */
+    public void rebuild(Iterator<VectorEntry> entries) {
+        replaceWith(entries);
+    }
+
+    /**
+     * The hits best first (highest similarity, or smallest distance), ties by id. Fewer than k only when
+     * fewer than k live vectors match the filters.
+     *
+     * @throws ModelMismatchException  if the query vector is of another model than the index's
+     * @throws InvalidRequestException if its dimension is wrong, or a cosine query is the zero vector
+     */
+    public List<SearchHit> search(SearchRequest request) {
+        checkModel("the query vector", request.modelId(), request.queryView().length);
+        lock.readLock().lock();
+        try {
+            return searchLocked(contents, request);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private List<SearchHit> searchLocked(IndexContents c, SearchRequest request) {
+        QueryScorer scorer = QueryScorer.forQuery(request.metric(), kernels, c.column(), request.queryView());
+        if (request.metric() == Metric.COSINE && kernels.sumOfSquares(request.queryView(), 0,
+                request.queryView().length) == 0f) {
+            throw new InvalidRequestException("cosine similarity to the zero vector is undefined");
+        }
+        int k = request.k();
+        BitSet accept;
+        int acceptCount;
+        if (!request.filters().isEmpty()) {
+            accept = c.metadata().matching(request.filters());
+            acceptCount = accept.cardinality();
+        } else if (c.retiredCount() > 0) {
+            accept = c.live();
+            acceptCount = c.liveCount();
+        } else {
+            accept = null;
+            acceptCount = c.storedCount();
+        }
+        if (acceptCount == 0) {
+            return List.of();
+        }
+        TopK top = null;
+        boolean filtered = !request.filters().isEmpty();
+        boolean selective = filtered && acceptCount < config.exactFilterFraction() * c.liveCount();
+        if (!request.exact() && !selective) {
+            int ef = request.efSearch() > 0 ? request.efSearch() : config.efSearch();
+            // An exact scan of the matches scores acceptCount rows; a beam that scores more is the worse plan.
+            int visitLimit = filtered ? Math.max(acceptCount, ef) : Integer.MAX_VALUE;
+            top = GraphSearch.search(c, scorer, k, ef, accept, acceptCount, visitLimit);
+        }
+        if (top == null) {
+            top = ExactSearch.search(c, scorer, k, accept, acceptCount);
+        }
+        return hits(c, scorer, top, request.includeVectors());
+    }
+
+    private static List<SearchHit> hits(IndexContents c, QueryScorer scorer, TopK top, boolean includeVectors) {
+        int[] ordinals = new int[top.size()];
+        float[] scores = new float[top.size()];
+        int n = top.drainBestFirst(ordinals, scores);
+        List<SearchHit> hits = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int o = ordinals[i];
+            assert c.live().get(o) : "retired ordinal " + o + " in the results";
+            IndexContents.StoredFields f = c.fieldsOf(o);
+            hits.add(new SearchHit(f.id(), scorer.userScore(scores[i]), c.config().modelId(), f.metadata(), f.text(),
+                    includeVectors ? c.column().copyOf(o) : null));
+        }
+        return hits;
+    }
+
+    private void checkModel(String what, String modelId, int dimension) {
+        if (!config.modelId().equals(modelId)) {
+            throw new ModelMismatchException(what, config.modelId(), config.dimension(), modelId, dimension);
+        }
+        if (dimension != config.dimension()) {
+            throw new InvalidRequestException(what + " has " + dimension + " dimensions, but model "
+                    + config.modelId() + " makes vectors of " + config.dimension());
+        }
+    }
+
+    /** Called by the writer after each write: drops retired vectors once they are a large enough share. */
+    private void compactIfWorthIt() {
+        // Only the writer changes contents, and it holds the writer lock: reading them here needs no lock.
+        IndexContents c = contents;
+        int retired = c.retiredCount();
+        if (retired >= config.compactMinDeleted() && retired >= config.compactDeletedFraction() * c.storedCount()) {
+            replaceWith(c.liveEntries());
+            compactions++;
+        }
+    }
+
+    /** Builds new contents from entries while readers use the old ones, then swaps them in. */
+    private void replaceWith(Iterator<VectorEntry> entries) {
+        writer.lock();
+        try {
+            IndexContents fresh = new IndexContents(config, kernels);
+            while (entries.hasNext()) {
+                VectorEntry e = entries.next();
+                checkModel("vector of id " + e.id(), e.modelId(), e.vector().length);
+                fresh.upsert(e);
+            }
+            lock.writeLock().lock();
+            try {
+                contents = fresh;
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } finally {
+            writer.unlock();
+        }
+    }
+}

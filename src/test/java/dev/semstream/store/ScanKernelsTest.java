@@ -1,0 +1,87 @@
+package dev.semstream.store;
+
+import dev.semstream.model.Kernels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The similarity scan's kernels, scalar and SIMD, against double-precision definitions: row counts that
+ * are and are not multiples of the four-row pass, dimensions shorter than a vector and with a tail.
+ */
+class ScanKernelsTest {
+
+    static Stream<Arguments> shapes() {
+        return Stream.of(Kernels.scalar(), Kernels.best()).flatMap(k -> Stream.of(
+                Arguments.of(k, 1, 1), Arguments.of(k, 3, 5), Arguments.of(k, 4, 16), Arguments.of(k, 5, 17),
+                Arguments.of(k, 9, 384), Arguments.of(k, 12, 385), Arguments.of(k, 7, 33)));
+    }
+
+    @Test
+    void simdKernelsAreTheOnesChosen() {
+        assertTrue(Kernels.best().name().startsWith("vector-"), "best kernels were " + Kernels.best().name());
+    }
+
+    @ParameterizedTest(name = "{0} rows={1} dim={2}")
+    @MethodSource("shapes")
+    void rowScansMatchDefinition(Kernels k, int rows, int dim) {
+        Random rnd = new Random(rows * 1000L + dim);
+        float[] q = random(rnd, dim + 3);
+        float[] slab = random(rnd, rows * dim + 5);
+        float[] dots = new float[rows + 2];
+        float[] dists = new float[rows + 2];
+        k.dotRows(q, 3, slab, 5, rows, dim, dots, 2);
+        k.squaredDistanceRows(q, 3, slab, 5, rows, dim, dists, 2);
+        for (int r = 0; r < rows; r++) {
+            double dot = 0;
+            double dist = 0;
+            for (int i = 0; i < dim; i++) {
+                double a = q[3 + i];
+                double b = slab[5 + r * dim + i];
+                dot += a * b;
+                dist += (a - b) * (a - b);
+            }
+            assertEquals(dot, dots[2 + r], 1e-5 * Math.max(1, dim), "dot of row " + r);
+            assertEquals(dist, dists[2 + r], 1e-5 * Math.max(1, dim), "squared distance of row " + r);
+            assertEquals(dist, k.squaredDistance(q, 3, slab, 5 + r * dim, dim), 1e-5 * Math.max(1, dim));
+        }
+        assertEquals(0f, dots[0]);
+        assertEquals(0f, dists[1], "the scan wrote before its output offset");
+    }
+
+    @Test
+    void scalarAndSimdScansAgree() {
+        Random rnd = new Random(7);
+        int dim = 384;
+        int rows = 101;
+        float[] q = random(rnd, dim);
+        float[] slab = random(rnd, rows * dim);
+        float[] a = new float[rows];
+        float[] b = new float[rows];
+        Kernels.scalar().dotRows(q, 0, slab, 0, rows, dim, a, 0);
+        Kernels.best().dotRows(q, 0, slab, 0, rows, dim, b, 0);
+        for (int r = 0; r < rows; r++) {
+            assertEquals(a[r], b[r], 1e-4, "dot row " + r);
+        }
+        Kernels.scalar().squaredDistanceRows(q, 0, slab, 0, rows, dim, a, 0);
+        Kernels.best().squaredDistanceRows(q, 0, slab, 0, rows, dim, b, 0);
+        for (int r = 0; r < rows; r++) {
+            assertEquals(a[r], b[r], 1e-3, "distance row " + r);
+        }
+    }
+
+    private static float[] random(Random rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+}
