@@ -2,6 +2,9 @@ package dev.semstream.topology;
 
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
+import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.VectorEntry;
+import dev.semstream.store.VectorIndex;
 import dev.semstream.topology.RejectedInput.Reason;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -42,9 +45,13 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     private final EmbedderConfig config;
     private final EncodingQueue encoding;
     private final TextEventDecoder decoder;
+    private final PartitionIndexes indexes;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Embedding> vectors;
     private KeyValueStore<String, PendingText> buffer;
+    /** This partition's search index: follows {@link #vectors}, rebuilt from it whenever the task opens. */
+    private VectorIndex index;
+    private int partition;
     /** The batch being encoded for this task, or null; lost on a crash, which the buffer makes harmless. */
     private InFlight inFlight;
 
@@ -53,10 +60,11 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
                             CompletableFuture<List<dev.semstream.model.Embedding>> result) {
     }
 
-    EmbedProcessor(EmbedderConfig config, EncodingQueue encoding, TextEventDecoder decoder) {
+    EmbedProcessor(EmbedderConfig config, EncodingQueue encoding, TextEventDecoder decoder, PartitionIndexes indexes) {
         this.config = config;
         this.encoding = encoding;
         this.decoder = decoder;
+        this.indexes = indexes;
     }
 
     @Override
@@ -64,6 +72,10 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         this.context = context;
         this.vectors = context.getStateStore(EmbedderConfig.VECTOR_STORE);
         this.buffer = context.getStateStore(EmbedderConfig.BUFFER_STORE);
+        // init runs once the stores are restored, so the index is built from exactly what the store holds.
+        this.partition = context.taskId().partition();
+        this.index = VectorStoreIndex.rebuild(vectors, encoding.encoder());
+        indexes.register(partition, index);
         // Check twice per interval, so no text waits much longer than the interval; at most every 10 ms,
         // so finished batches are emitted soon even when no record arrives.
         Duration tick = Duration.ofMillis(Math.max(1, Math.min(10, config.flushInterval().toMillis() / 2)));
@@ -97,12 +109,19 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         // A batch still encoding is dropped: its texts are in the buffer's changelog, and whoever opens
         // this task next encodes them again.
         inFlight = null;
+        // The store may be rolled back (an aborted transaction) or move to another instance: the index
+        // leaves with the task, and the next init builds a new one from the store as it is then.
+        if (index != null) {
+            indexes.unregister(partition, index);
+            index = null;
+        }
     }
 
     /** A tombstone removes the id everywhere and is passed on, so the embeddings topic compacts it away. */
     private void delete(String id, long timestamp) {
         buffer.delete(id);
         vectors.delete(id);
+        index.delete(id);
         context.forward(new Record<>(id, null, timestamp), EmbedderTopology.EMBEDDINGS_SINK);
     }
 
@@ -242,6 +261,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
                 .setEmbeddedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
                 .build();
         vectors.put(event.getId(), out);
+        index.upsert(new VectorEntry(event.getId(), e.vector(), out.getModelId(), out.getMetadata(), out.getText()));
         buffer.delete(event.getId());
         context.forward(new Record<>(event.getId(), out, p.timestamp()), EmbedderTopology.EMBEDDINGS_SINK);
     }

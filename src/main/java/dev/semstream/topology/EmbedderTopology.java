@@ -3,6 +3,7 @@ package dev.semstream.topology;
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.model.Encoder;
+import dev.semstream.store.PartitionIndexes;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -34,22 +35,24 @@ public final class EmbedderTopology {
     /** The embedder with batches encoded on a background thread, as an application runs it. */
     public static Topology build(EmbedderConfig config, Encoder encoder, Deserializer<TextEvent> avroInput,
                                  Serde<Embedding> embeddingSerde) {
-        return build(config, EncodingQueue.background(encoder), avroInput, embeddingSerde);
+        return build(config, EncodingQueue.background(encoder), new PartitionIndexes(), avroInput, embeddingSerde);
     }
 
     /**
      * @param encoding       where batches are encoded: in the background, or inline for tests that want
      *                       every full batch's embeddings out before {@code pipeInput} returns
+     * @param indexes        where each task registers its partition's search index, for queries
      * @param avroInput      decodes Avro {@code TextEvent}s (Schema Registry wire format); unused, may be
      *                       null, for the text and JSON formats
      * @param embeddingSerde writes {@code Embedding}s to the embeddings topic
      */
-    public static Topology build(EmbedderConfig config, EncodingQueue encoding, Deserializer<TextEvent> avroInput,
+    public static Topology build(EmbedderConfig config, EncodingQueue encoding, PartitionIndexes indexes,
+                                 Deserializer<TextEvent> avroInput,
                                  Serde<Embedding> embeddingSerde) {
         TextEventDecoder decoder = new TextEventDecoder(config.inputFormat(), avroInput, config.maxTextBytes());
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic());
-        topology.addProcessor(EMBED, () -> new EmbedProcessor(config, encoding, decoder), SOURCE);
+        topology.addProcessor(EMBED, () -> new EmbedProcessor(config, encoding, decoder, indexes), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(EmbedderConfig.VECTOR_STORE),
                 Serdes.String(), new AvroBinarySerde<>(Embedding.class)), EMBED);

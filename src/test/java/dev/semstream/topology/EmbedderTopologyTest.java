@@ -4,6 +4,11 @@ import dev.semstream.avro.Embedding;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
+import dev.semstream.store.Metric;
+import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.SearchHit;
+import dev.semstream.store.SearchRequest;
+import dev.semstream.store.VectorIndex;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -49,6 +54,7 @@ class EmbedderTopologyTest {
     TestOutputTopic<String, Embedding> embeddings;
     TestOutputTopic<byte[], byte[]> deadLetters;
     KeyValueStore<String, Embedding> store;
+    PartitionIndexes indexes = new PartitionIndexes();
 
     @BeforeAll
     static void loadEncoder() {
@@ -60,7 +66,7 @@ class EmbedderTopologyTest {
     }
 
     void start(EmbedderConfig config, EncodingQueue encoding) {
-        Topology topology = EmbedderTopology.build(config, encoding, null, new AvroBinarySerde<>(Embedding.class));
+        Topology topology = EmbedderTopology.build(config, encoding, indexes, null, new AvroBinarySerde<>(Embedding.class));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "embedder-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -130,6 +136,26 @@ class EmbedderTopologyTest {
         assertEquals(3, out.size());
         assertNull(out.get(2).value(), "the tombstone is forwarded");
         assertEquals("a", out.get(2).key());
+    }
+
+    @Test
+    void thePartitionsSearchIndexFollowsTheStoreAndLeavesWithTheTask() {
+        start(config(InputFormat.TEXT, 1));
+        pipeText("q", "Queries look for keys.");
+        pipeText("v", "Values carry the content.");
+        pipeText("m", "An MLP follows attention.");
+        pipeText("v", "Values are mixed by the attention weights.");
+        pipeText("m", null);
+        VectorIndex index = indexes.snapshot().get(0);
+        assertEquals(2, index.size());
+        float[] query = encoder.embed("Values are mixed by the attention weights.").vector();
+        List<SearchHit> hits = index.search(SearchRequest.of(query, encoder.modelId(), 5, Metric.COSINE).withExact(true));
+        assertEquals(List.of("v", "q"), hits.stream().map(SearchHit::id).toList());
+        assertEquals(1.0, hits.get(0).score(), 1e-5);
+
+        driver.close();
+        driver = null;
+        assertTrue(indexes.snapshot().isEmpty(), "a closed task takes its index out of the registry");
     }
 
     @Test
