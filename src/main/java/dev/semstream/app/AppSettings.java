@@ -19,36 +19,49 @@ import java.util.Objects;
  * @param topicPrefix       topic name prefix, or null for the one in topology/topics.json
  * @param createTopics      create missing topics on start
  * @param embedder          batching, input format, size limit (topic names are filled in from the prefix)
+ * @param httpHost          where the HTTP API listens and how other instances reach it
+ * @param httpPort          its port; 0 for any free one, null for no HTTP API
  */
 public record AppSettings(String bootstrapServers, String schemaRegistryUrl, Path dataDir, Path propertiesFile,
                           Map<String, String> environment, Map<String, Object> extraProperties,
-                          String applicationId, String topicPrefix, boolean createTopics, EmbedderConfig embedder) {
+                          String applicationId, String topicPrefix, boolean createTopics, EmbedderConfig embedder,
+                          String httpHost, Integer httpPort) {
+    /** The HTTP API's default port. */
+    public static final int DEFAULT_HTTP_PORT = 7070;
+
     public AppSettings {
         Objects.requireNonNull(dataDir, "dataDir");
         environment = Map.copyOf(environment);
         extraProperties = Map.copyOf(extraProperties);
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(embedder, "embedder");
+        Objects.requireNonNull(httpHost, "httpHost");
     }
 
     /** The embedded default in {@code dataDir}, with the defaults of everything else. */
     public static AppSettings embedded(Path dataDir) {
         return new AppSettings(null, null, dataDir, null, Map.of(), Map.of(), EmbedderApp.APPLICATION_ID, null, true,
-                EmbedderConfig.defaults());
+                EmbedderConfig.defaults(), "localhost", null);
     }
 
     public AppSettings withCluster(String bootstrap, String registryUrl) {
         return new AppSettings(bootstrap, registryUrl, dataDir, propertiesFile, environment, extraProperties,
-                applicationId, topicPrefix, createTopics, embedder);
+                applicationId, topicPrefix, createTopics, embedder, httpHost, httpPort);
     }
 
     public AppSettings withExtraProperties(Map<String, Object> extra) {
         return new AppSettings(bootstrapServers, schemaRegistryUrl, dataDir, propertiesFile, environment, extra,
-                applicationId, topicPrefix, createTopics, embedder);
+                applicationId, topicPrefix, createTopics, embedder, httpHost, httpPort);
+    }
+
+    /** Serve the HTTP API on host:port (port 0: any free one). */
+    public AppSettings withHttp(String host, int port) {
+        return new AppSettings(bootstrapServers, schemaRegistryUrl, dataDir, propertiesFile, environment,
+                extraProperties, applicationId, topicPrefix, createTopics, embedder, host, port);
     }
 
     public AppSettings withEmbedder(EmbedderConfig config) {
         return new AppSettings(bootstrapServers, schemaRegistryUrl, dataDir, propertiesFile, environment,
-                extraProperties, applicationId, topicPrefix, createTopics, config);
+                extraProperties, applicationId, topicPrefix, createTopics, config, httpHost, httpPort);
     }
 }

@@ -5,15 +5,20 @@ import dev.semstream.avro.TextEvent;
 import dev.semstream.embedded.EmbeddedKafka;
 import dev.semstream.embedded.EmbeddedSchemaRegistry;
 import dev.semstream.model.Encoder;
+import dev.semstream.query.QueryServer;
 import dev.semstream.registry.AvroSerde;
+import dev.semstream.store.PartitionIndexes;
 import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.EmbedderTopology;
+import dev.semstream.topology.EncodingQueue;
 import dev.semstream.topology.StreamsProperties;
 import dev.semstream.topology.TopicDefinitions;
 import dev.semstream.topology.TopicSyncReport;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -38,6 +43,7 @@ public final class EmbedderApp implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final EmbeddedSchemaRegistry registry;
     private final KafkaStreams streams;
+    private final QueryServer http;
     private final Endpoints endpoints;
     private final TopicDefinitions topics;
     private final Path dataDir;
@@ -52,6 +58,7 @@ public final class EmbedderApp implements AutoCloseable {
     public static EmbedderApp start(AppSettings settings, Encoder encoder, Consumer<String> progress) {
         EmbeddedKafka kafka = null;
         EmbeddedSchemaRegistry registry = null;
+        QueryServer http = null;
         try {
             String bootstrap = settings.bootstrapServers();
             if (bootstrap == null) {
@@ -86,10 +93,16 @@ public final class EmbedderApp implements AutoCloseable {
             embeddings.configure(serdeConfig, false);
             EmbedderConfig config = settings.embedder().withTopics(topics.name("texts"), topics.name("embeddings"),
                     topics.name("dlq"));
-            KafkaStreams streams = new KafkaStreams(
-                    EmbedderTopology.build(config, encoder, textEvents.deserializer(), embeddings), props);
-            Endpoints endpoints = new Endpoints(bootstrap, registryUrl);
-            EmbedderApp app = new EmbedderApp(kafka, registry, streams, endpoints, topics, settings.dataDir());
+            if (settings.httpPort() != null) {
+                // Bound before Streams starts: the address is this instance's application.server.
+                http = QueryServer.bind(settings.httpHost(), settings.httpPort());
+                props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.self().host() + ":" + http.self().port());
+            }
+            PartitionIndexes indexes = new PartitionIndexes();
+            KafkaStreams streams = new KafkaStreams(EmbedderTopology.build(config, EncodingQueue.background(encoder),
+                    indexes, textEvents.deserializer(), embeddings), props);
+            Endpoints endpoints = new Endpoints(bootstrap, registryUrl, http == null ? null : http.url());
+            EmbedderApp app = new EmbedderApp(kafka, registry, streams, http, endpoints, topics, settings.dataDir());
             streams.setUncaughtExceptionHandler(e -> {
                 app.failure = e;
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -101,23 +114,39 @@ public final class EmbedderApp implements AutoCloseable {
             });
             progress.accept("starting the embedder (" + encoder.modelId() + ", exactly once)");
             streams.start();
+            if (http != null) {
+                Map<String, Object> clientProperties = new HashMap<>();
+                StreamsProperties.passThrough(settings.propertiesFile(), settings.environment())
+                        .forEach((k, v) -> clientProperties.put(k.toString(), v));
+                clientProperties.put("bootstrap.servers", bootstrap);
+                clientProperties.put("schema.registry.url", registryUrl);
+                http.start(streams, encoder, indexes, config.inputTopic(), clientProperties);
+                progress.accept("HTTP API and web page on " + http.url());
+            }
             endpoints.write(settings.dataDir());
             return app;
         } catch (RuntimeException e) {
+            closeQuietly(http);
             closeQuietly(registry);
             closeQuietly(kafka);
             throw e;
         }
     }
 
-    private EmbedderApp(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, KafkaStreams streams,
+    private EmbedderApp(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, KafkaStreams streams, QueryServer http,
                         Endpoints endpoints, TopicDefinitions topics, Path dataDir) {
+        this.http = http;
         this.kafka = kafka;
         this.registry = registry;
         this.streams = streams;
         this.endpoints = endpoints;
         this.topics = topics;
         this.dataDir = dataDir;
+    }
+
+    /** The HTTP API of this instance, if it serves one. */
+    public java.util.Optional<QueryServer> queryServer() {
+        return java.util.Optional.ofNullable(http);
     }
 
     public Endpoints endpoints() {
@@ -166,8 +195,12 @@ public final class EmbedderApp implements AutoCloseable {
     @Override
     public void close() {
         stopped.countDown();
+        closeQuietly(http);
         try {
-            streams.close(Duration.ofSeconds(30));
+            // Leave the group on the way out, so the other instances take this one's partitions over now,
+            // not after the session timeout (45 s) during which nobody would answer for them.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
         } finally {
             Endpoints.remove(dataDir);
             closeQuietly(registry);

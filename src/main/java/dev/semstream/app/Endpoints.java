@@ -10,17 +10,25 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Where a running pipeline's Kafka and Schema Registry are. {@code run} writes them to
+ * Where a running pipeline's Kafka, Schema Registry and HTTP API are. {@code run} writes them to
  * {@code <data-dir>/endpoints.properties}, so {@code produce} and {@code consume} find the embedded
  * default without flags; the file is removed on a clean shutdown.
  */
-public record Endpoints(String bootstrapServers, String schemaRegistryUrl) {
+public record Endpoints(String bootstrapServers, String schemaRegistryUrl, String queryUrl) {
     static final String FILE = "endpoints.properties";
+
+    /** Kafka and the registry only: an instance without the HTTP API, or a client's view. */
+    public Endpoints(String bootstrapServers, String schemaRegistryUrl) {
+        this(bootstrapServers, schemaRegistryUrl, null);
+    }
 
     public void write(Path dataDir) {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", bootstrapServers);
         p.setProperty("schema.registry.url", schemaRegistryUrl);
+        if (queryUrl != null) {
+            p.setProperty("query.url", queryUrl);
+        }
         try {
             Files.createDirectories(dataDir);
             try (Writer w = Files.newBufferedWriter(dataDir.resolve(FILE))) {
@@ -42,7 +50,8 @@ public record Endpoints(String bootstrapServers, String schemaRegistryUrl) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        return Optional.of(new Endpoints(p.getProperty("bootstrap.servers"), p.getProperty("schema.registry.url")));
+        return Optional.of(new Endpoints(p.getProperty("bootstrap.servers"), p.getProperty("schema.registry.url"),
+                p.getProperty("query.url")));
     }
 
     public static void remove(Path dataDir) {

@@ -57,6 +57,15 @@ final class RunCommand implements Callable<Integer> {
             description = "Topic name prefix (default: the one in topology/topics.json, semstream).")
     String topicPrefix;
 
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "" + AppSettings.DEFAULT_HTTP_PORT,
+            description = "Port of the HTTP API and web page (default: ${DEFAULT-VALUE}; 0 for any free port).")
+    int httpPort;
+
+    @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "localhost",
+            description = "Host the HTTP API listens on and other instances reach it by; give this machine's "
+                    + "name or address when instances run on several machines (default: ${DEFAULT-VALUE}).")
+    String httpHost;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = main.stderr();
@@ -66,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
                 .withBatching(batchSize, Duration.ofMillis(flushMillis));
         AppSettings settings = new AppSettings(cluster.bootstrapServers, cluster.schemaRegistryUrl,
                 cluster.dataDir, cluster.propertiesFile, System.getenv(), Map.of(), EmbedderApp.APPLICATION_ID,
-                topicPrefix, true, config);
+                topicPrefix, true, config, httpHost, httpPort);
         if (cluster.bootstrapServers != null && cluster.schemaRegistryUrl == null) {
             err.println("semstream: no --schema-registry-url given with --bootstrap-servers; starting the embedded registry");
         }
@@ -100,10 +109,13 @@ final class RunCommand implements Callable<Integer> {
         err.println("  input topic             : " + t.name("texts") + " (" + inputFormat + ")");
         err.println("  embeddings topic        : " + t.name("embeddings") + " (Avro Embedding)");
         err.println("  dead letters            : " + t.name("dlq"));
+        err.println("  HTTP API and web page   : " + e.queryUrl());
         err.println();
         err.println("Produce texts:    ./semstream produce \"The model predicts the next word.\"");
         err.println("                  ./semstream produce --file texts.txt");
         err.println("Read embeddings:  ./semstream consume");
+        err.println("Search:           ./semstream search \"How does attention work?\" --k 5");
+        err.println("                  or open " + e.queryUrl() + " in a browser");
         err.println("Stop:             Ctrl-C");
     }
 }

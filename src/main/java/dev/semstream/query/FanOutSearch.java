@@ -1,0 +1,136 @@
+package dev.semstream.query;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.semstream.store.SearchHit;
+import dev.semstream.store.SearchRequest;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A search over every instance: asks each (this one in process, the others over HTTP, all at once) for its
+ * local top-k, merges them into the global top-k, and reports which partitions answered. An instance that
+ * fails or misses the deadline leaves its partitions unanswered and the result partial, never an error.
+ */
+final class FanOutSearch {
+    private final HostInfo self;
+    private final KafkaStreams streams;
+    private final String inputTopic;
+    private final LocalSearch local;
+    private final PeerClient peers;
+
+    FanOutSearch(HostInfo self, KafkaStreams streams, String inputTopic, LocalSearch local, PeerClient peers) {
+        this.self = self;
+        this.streams = streams;
+        this.inputTopic = inputTopic;
+        this.local = local;
+        this.peers = peers;
+    }
+
+    /**
+     * @param excludeId an id to leave out of the hits (the text a search by id started from), or null
+     */
+    ObjectNode search(SearchRequest request, boolean stale, Duration timeout, String excludeId) {
+        long start = System.nanoTime();
+        // One more hit from each instance, in case the excluded id is among them.
+        SearchRequest perInstance = excludeId == null || request.k() == SearchRequest.MAX_K ? request
+                : new SearchRequest(request.query(), request.modelId(), request.k() + 1, request.metric(),
+                request.exact(), request.efSearch(), request.filters(), request.includeVectors());
+        SortedSet<Integer> expected = new TreeSet<>();
+        Map<HostInfo, CompletableFuture<LocalAnswer>> calls = new LinkedHashMap<>();
+        ObjectNode body = SearchQuery.internalBody(perInstance, stale);
+        for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
+            expected.addAll(partitionsOf(instance.topicPartitions()));
+            if (stale) {
+                expected.addAll(partitionsOf(instance.standbyTopicPartitions()));
+            }
+            if (!instance.hostInfo().equals(self)) {
+                calls.put(instance.hostInfo(), peers.search(instance.hostInfo(), body, timeout));
+            }
+        }
+        List<ObjectNode> instances = new ArrayList<>();
+        List<List<SearchHit>> lists = new ArrayList<>();
+        SortedSet<Integer> answered = new TreeSet<>();
+        SortedSet<Integer> staleAnswered = new TreeSet<>();
+        LocalAnswer mine = local.search(perInstance, stale);
+        collect(mine, lists, answered, staleAnswered, instances, System.nanoTime() - start);
+        long deadline = start + timeout.toNanos();
+        for (Map.Entry<HostInfo, CompletableFuture<LocalAnswer>> call : calls.entrySet()) {
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                LocalAnswer answer = call.getValue().get(left, TimeUnit.NANOSECONDS);
+                collect(answer, lists, answered, staleAnswered, instances, System.nanoTime() - start);
+            } catch (Exception failed) {
+                call.getValue().cancel(true);
+                ObjectNode o = Json.newObject();
+                o.put("instance", PeerClient.address(call.getKey()));
+                o.put("error", failed instanceof java.util.concurrent.TimeoutException
+                        ? "no answer within " + timeout.toMillis() + " ms" : String.valueOf(rootMessage(failed)));
+                instances.add(o);
+            }
+        }
+        if (answered.isEmpty()) {
+            throw ApiException.unavailable("no partition answered: the application is " + streams.state()
+                    + (stale ? "" : "; its stores may be restoring: retry, or ask with \"stale\": true"));
+        }
+        SortedSet<Integer> missing = new TreeSet<>(expected);
+        missing.removeAll(answered);
+        ObjectNode result = Json.newObject();
+        result.set("hits", HitJson.write(HitOrder.topK(lists, request.metric(), request.k(), excludeId)));
+        result.put("k", request.k());
+        result.put("metric", request.metric().userName());
+        result.put("exact", request.exact());
+        result.put("modelId", request.modelId());
+        result.put("partial", !missing.isEmpty());
+        ObjectNode partitions = result.putObject("partitions");
+        answered.forEach(partitions.putArray("answered")::add);
+        missing.forEach(partitions.putArray("missing")::add);
+        staleAnswered.forEach(partitions.putArray("stale")::add);
+        instances.forEach(result.putArray("instances")::add);
+        result.put("tookMs", (System.nanoTime() - start) / 1e6);
+        return result;
+    }
+
+    private static void collect(LocalAnswer answer, List<List<SearchHit>> lists, SortedSet<Integer> answered,
+                                SortedSet<Integer> staleAnswered, List<ObjectNode> instances, long elapsedNanos) {
+        // A partition answered by two instances (an active and a standby during a takeover) counts once;
+        // its hits may then come twice, which the merge below removes by id.
+        lists.add(answer.hits());
+        answered.addAll(answer.partitions());
+        staleAnswered.addAll(answer.stalePartitions());
+        ObjectNode o = Json.newObject();
+        o.put("instance", answer.instance());
+        answer.partitions().forEach(o.putArray("partitions")::add);
+        o.put("hits", answer.hits().size());
+        o.put("tookMs", elapsedNanos / 1e6);
+        instances.add(o);
+    }
+
+    private SortedSet<Integer> partitionsOf(java.util.Set<TopicPartition> partitions) {
+        SortedSet<Integer> out = new TreeSet<>();
+        for (TopicPartition tp : partitions) {
+            if (tp.topic().equals(inputTopic)) {
+                out.add(tp.partition());
+            }
+        }
+        return out;
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

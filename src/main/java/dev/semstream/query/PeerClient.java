@@ -1,0 +1,56 @@
+package dev.semstream.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.kafka.streams.state.HostInfo;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** Calls other instances' internal endpoints, each call with a deadline so a slow instance cannot hang a query. */
+final class PeerClient {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    static String address(HostInfo host) {
+        return host.host() + ":" + host.port();
+    }
+
+    /** The peer's local answer; fails (exceptionally) if it does not answer in time or answers an error. */
+    CompletableFuture<LocalAnswer> search(HostInfo host, ObjectNode body, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address(host) + "/internal/search"))
+                .timeout(timeout).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            JsonNode json = Json.parse(response.body());
+            if (response.statusCode() != 200) {
+                throw new ApiException(response.statusCode(), json.path("error").asText("peer_error"),
+                        address(host) + ": " + json.path("message").asText());
+            }
+            return HitJson.readAnswer(json);
+        });
+    }
+
+    /** The embedding of the id if the peer holds it, empty if it does not. */
+    Optional<JsonNode> embedding(HostInfo host, String id, boolean stale, Duration timeout) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address(host) + "/internal/embeddings/"
+                        + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "?stale=" + stale))
+                .timeout(timeout).GET().build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        JsonNode json = Json.parse(response.body());
+        if (response.statusCode() != 200) {
+            throw new ApiException(response.statusCode(), json.path("error").asText("peer_error"),
+                    address(host) + ": " + json.path("message").asText());
+        }
+        return Optional.of(json);
+    }
+}

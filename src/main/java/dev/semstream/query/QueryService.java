@@ -1,0 +1,258 @@
+package dev.semstream.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.semstream.avro.TextEvent;
+import dev.semstream.model.Embedding;
+import dev.semstream.model.Encoder;
+import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.SearchRequest;
+import dev.semstream.store.VectorIndex;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** What the HTTP API does, request JSON in, response JSON out; {@link QueryServer} only carries it. */
+final class QueryService {
+    /** Most texts one ingest request may carry. */
+    static final int MAX_INGEST = 1000;
+
+    private final HostInfo self;
+    private final KafkaStreams streams;
+    private final Encoder encoder;
+    private final PartitionIndexes indexes;
+    private final LocalSearch local;
+    private final FanOutSearch fanOut;
+    private final EmbeddingLookup lookup;
+    private final Ingest ingest;
+
+    QueryService(HostInfo self, KafkaStreams streams, Encoder encoder, PartitionIndexes indexes, String inputTopic,
+                 Ingest ingest) {
+        this.self = self;
+        this.streams = streams;
+        this.encoder = encoder;
+        this.indexes = indexes;
+        PeerClient peers = new PeerClient();
+        this.local = new LocalSearch(PeerClient.address(self), indexes, streams);
+        this.fanOut = new FanOutSearch(self, streams, inputTopic, local, peers);
+        this.lookup = new EmbeddingLookup(self, streams, peers);
+        this.ingest = ingest;
+    }
+
+    /** {@code POST /search}: by text, vector or id, over every instance. */
+    ObjectNode search(JsonNode body) {
+        SearchQuery q = SearchQuery.parse(body);
+        float[] vector;
+        String modelId;
+        if (q.text() != null) {
+            vector = encoder.embed(q.text()).vector();
+            modelId = encoder.modelId();
+        } else if (q.vector() != null) {
+            vector = q.vector();
+            modelId = q.modelId() == null ? encoder.modelId() : q.modelId();
+        } else {
+            JsonNode stored = lookup.get(q.id(), q.stale())
+                    .orElseThrow(() -> ApiException.notFound("no stored text has id '" + q.id() + "'"));
+            vector = Json.floats(stored, "vector");
+            modelId = stored.get("modelId").asText();
+        }
+        checkModel(modelId, vector.length);
+        SearchRequest request = q.request(vector, modelId, q.k());
+        ObjectNode result = fanOut.search(request, q.stale(), q.timeout(), q.id());
+        ObjectNode query = result.putObject("query");
+        query.put("by", q.text() != null ? "text" : q.vector() != null ? "vector" : "id");
+        if (q.text() != null) {
+            query.put("text", q.text());
+        }
+        if (q.id() != null) {
+            query.put("id", q.id());
+        }
+        ObjectNode filters = query.putObject("filters");
+        q.filters().forEach(filters::put);
+        return result;
+    }
+
+    /** {@code POST /internal/search}: this instance's partitions only, asked by another instance. */
+    ObjectNode internalSearch(JsonNode body) {
+        SearchQuery q = SearchQuery.parse(body);
+        if (q.vector() == null) {
+            throw ApiException.badRequest("an internal search is by vector");
+        }
+        String modelId = q.modelId() == null ? encoder.modelId() : q.modelId();
+        checkModel(modelId, q.vector().length);
+        return HitJson.write(local.search(q.request(q.vector(), modelId, q.k()), q.stale()));
+    }
+
+    /** {@code GET /embeddings/{id}}. */
+    JsonNode embedding(String id, boolean stale) {
+        return lookup.get(id, stale).orElseThrow(() -> ApiException.notFound("no stored text has id '" + id + "'"));
+    }
+
+    /** {@code GET /internal/embeddings/{id}}. */
+    JsonNode localEmbedding(String id, boolean stale) {
+        return lookup.local(id, stale).orElseThrow(() -> ApiException.notFound("no stored text has id '" + id + "' here"));
+    }
+
+    /** {@code POST /similarity}: how alike two texts are, by every metric. */
+    ObjectNode similarity(JsonNode json) {
+        JsonNode body = Json.object(json);
+        String a = requiredText(body, "a");
+        String b = requiredText(body, "b");
+        List<Embedding> e = encoder.embed(List.of(a, b));
+        ObjectNode o = Json.newObject();
+        o.put("cosine", Scores.cosine(e.get(0).vector(), e.get(1).vector()));
+        o.put("euclidean", Scores.euclidean(e.get(0).vector(), e.get(1).vector()));
+        o.put("dot", Scores.dot(e.get(0).vector(), e.get(1).vector()));
+        o.put("modelId", encoder.modelId());
+        o.put("normalized", encoder.options().normalize());
+        return o;
+    }
+
+    /** {@code POST /embed}: a text's embedding, not stored. */
+    ObjectNode embed(JsonNode json) {
+        String text = requiredText(Json.object(json), "text");
+        Embedding e = encoder.embed(text);
+        ObjectNode o = Json.newObject();
+        o.put("modelId", encoder.modelId());
+        o.put("dimensions", e.vector().length);
+        o.put("tokenCount", e.tokenCount());
+        o.put("truncated", e.truncated());
+        ArrayNode v = o.putArray("vector");
+        for (float x : e.vector()) {
+            v.add(x);
+        }
+        return o;
+    }
+
+    /**
+     * {@code POST /texts}: one text ({@code {"text": ..., "id": ..., "metadata": {...}}}) or many
+     * ({@code {"texts": [...]}}, each a string or such an object), produced to the input topic. An id is
+     * made up when none is given.
+     */
+    ObjectNode ingest(JsonNode json) {
+        JsonNode body = Json.object(json);
+        List<TextEvent> events = new ArrayList<>();
+        JsonNode many = body.get("texts");
+        if (many != null) {
+            if (!many.isArray() || many.isEmpty()) {
+                throw ApiException.badRequest("'texts' must be a non-empty array of strings or {id, text, metadata} objects");
+            }
+            if (many.size() > MAX_INGEST) {
+                throw ApiException.badRequest("at most " + MAX_INGEST + " texts per request, got " + many.size());
+            }
+            for (int i = 0; i < many.size(); i++) {
+                JsonNode t = many.get(i);
+                events.add(t.isTextual() ? event(null, nonBlank(t.asText(), "texts[" + i + "]"), Map.of())
+                        : event(Json.object(t), "texts[" + i + "]"));
+            }
+        } else {
+            events.add(event(body, "text"));
+        }
+        List<RecordMetadata> acks = ingest.send(events);
+        ObjectNode o = Json.newObject();
+        o.put("accepted", events.size());
+        ArrayNode ids = o.putArray("ids");
+        events.forEach(e -> ids.add(e.getId()));
+        ArrayNode where = o.putArray("partitions");
+        acks.forEach(a -> where.add(a.partition()));
+        return o;
+    }
+
+    /** {@code DELETE /texts/{id}}: a tombstone to the input topic, keyed by the id as ingest keys texts. */
+    ObjectNode delete(String id) {
+        RecordMetadata ack = ingest.delete(id);
+        ObjectNode o = Json.newObject();
+        o.put("deleted", id);
+        o.put("partition", ack.partition());
+        return o;
+    }
+
+    /** {@code GET /instances}: every instance of the application and the partitions it holds. */
+    ObjectNode instances() {
+        ObjectNode o = Json.newObject();
+        o.put("self", PeerClient.address(self));
+        o.put("state", streams.state().name());
+        ArrayNode list = o.putArray("instances");
+        for (StreamsMetadata m : streams.metadataForAllStreamsClients()) {
+            ObjectNode i = list.addObject();
+            i.put("instance", PeerClient.address(m.hostInfo()));
+            i.put("self", m.hostInfo().equals(self));
+            m.topicPartitions().stream().map(tp -> tp.topic() + "-" + tp.partition()).sorted()
+                    .forEach(i.putArray("active")::add);
+            m.standbyTopicPartitions().stream().map(tp -> tp.topic() + "-" + tp.partition()).sorted()
+                    .forEach(i.putArray("standby")::add);
+        }
+        return o;
+    }
+
+    /** {@code GET /health}: ok when the application runs; the indexed partitions and their sizes. */
+    ObjectNode health() {
+        ObjectNode o = Json.newObject();
+        KafkaStreams.State state = streams.state();
+        o.put("status", state == KafkaStreams.State.RUNNING ? "ok" : state == KafkaStreams.State.REBALANCING
+                ? "rebalancing" : "down");
+        o.put("state", state.name());
+        o.put("instance", PeerClient.address(self));
+        o.put("modelId", encoder.modelId());
+        ObjectNode partitions = o.putObject("indexedPartitions");
+        long vectors = 0;
+        for (Map.Entry<Integer, VectorIndex> e : indexes.snapshot().entrySet()) {
+            partitions.put(String.valueOf(e.getKey()), e.getValue().size());
+            vectors += e.getValue().size();
+        }
+        o.put("vectors", vectors);
+        o.put("time", Instant.now().toString());
+        return o;
+    }
+
+    boolean healthy() {
+        return streams.state() == KafkaStreams.State.RUNNING || streams.state() == KafkaStreams.State.REBALANCING;
+    }
+
+    private void checkModel(String modelId, int dimensions) {
+        if (!modelId.equals(encoder.modelId())) {
+            throw new ApiException(409, "model_mismatch", "the query vector is from model " + modelId
+                    + ", but this pipeline's vectors are from " + encoder.modelId()
+                    + "; vectors of different models cannot be compared");
+        }
+        if (dimensions != encoder.dimensions()) {
+            throw ApiException.badRequest("the query vector has " + dimensions + " dimensions; model "
+                    + encoder.modelId() + " makes " + encoder.dimensions());
+        }
+    }
+
+    private static TextEvent event(JsonNode o, String where) {
+        String text = nonBlank(Json.text(o, "text"), where + ".text");
+        return event(Json.text(o, "id"), text, Json.strings(o, "metadata"));
+    }
+
+    private static TextEvent event(String id, String text, Map<String, String> metadata) {
+        if (id != null && id.isEmpty()) {
+            throw ApiException.badRequest("'id' is empty");
+        }
+        return TextEvent.newBuilder().setId(id == null ? UUID.randomUUID().toString() : id).setText(text)
+                .setMetadata(metadata).setEventTime(Instant.now()).build();
+    }
+
+    private static String requiredText(JsonNode body, String field) {
+        return nonBlank(Json.text(body, field), field);
+    }
+
+    private static String nonBlank(String text, String field) {
+        if (text == null) {
+            throw ApiException.badRequest("'" + field + "' is missing");
+        }
+        if (text.isBlank()) {
+            throw ApiException.badRequest("'" + field + "' is blank");
+        }
+        return text;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.semstream.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A test's HTTP client for the API: JSON in, status and JSON out. */
+final class HttpJson {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Response(int status, JsonNode json) {
+    }
+
+    private HttpJson() {
+    }
+
+    static Response post(String url, Object body) throws Exception {
+        byte[] bytes = body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : body instanceof byte[] b ? b : MAPPER.writeValueAsBytes(body);
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
+    static Response get(String url) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    static Response delete(String url) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
+    }
+
+    private static Response send(HttpRequest.Builder request) throws Exception {
+        HttpResponse<byte[]> r = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return new Response(r.statusCode(), r.body().length == 0 ? null : MAPPER.readTree(r.body()));
+    }
+}
