@@ -31,6 +31,8 @@ public final class QueryServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
     /** Largest request body: a search with a vector is ~8 KB, an ingest of 1,000 short texts well under this. */
     static final int MAX_BODY_BYTES = 1 << 20;
+    /** How much of an oversized body is read and dropped so its sender sees the 413. */
+    private static final long DRAIN_LIMIT_BYTES = 64L << 20;
 
     private final HttpServer server;
     private final HostInfo self;
@@ -191,17 +193,25 @@ public final class QueryServer implements AutoCloseable {
     private static JsonNode postBody(HttpExchange exchange) throws IOException {
         requireMethod(exchange.getRequestMethod(), "POST");
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null && Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
-            throw new ApiException(413, "body_too_large", "the request body is " + declared.trim()
-                    + " bytes; the limit is " + MAX_BODY_BYTES);
-        }
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
-                throw new ApiException(413, "body_too_large", "the request body is over the limit of "
-                        + MAX_BODY_BYTES + " bytes");
+                // Read the rest (up to a bound) before answering: a client still sending when the server
+                // closes gets a connection reset instead of the 413 and its message.
+                drain(in);
+                throw new ApiException(413, "body_too_large", "the request body is "
+                        + (declared != null ? declared.trim() + " bytes" : "over the limit")
+                        + "; the limit is " + MAX_BODY_BYTES + " bytes");
             }
             return Json.parse(body);
+        }
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] scratch = new byte[64 * 1024];
+        long left = DRAIN_LIMIT_BYTES;
+        for (int n; left > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0; ) {
+            left -= n;
         }
     }
 

@@ -49,8 +49,18 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         if (cached != null) return cached;
         SubjectSchema known = registrations.get(key);
         if (known != null) return known.id();
-        JsonNode answer = http.post(subjectPath(subject) + "/versions", Map.of("schema", schema.toString()));
-        int id = requiredInt(answer, "id");
+        int id;
+        try {
+            id = requiredInt(http.post(subjectPath(subject) + "/versions", Map.of("schema", schema.toString())), "id");
+        } catch (SchemaRegistryException e) {
+            // Two clients registering the same new schema at once: Apicurio answers the loser 409 ("already
+            // exists") where Confluent's registry is idempotent. If the schema is there now, that is success.
+            // A 409 for an incompatible schema finds nothing here and stays an error.
+            if (e.status() != 409) {
+                throw e;
+            }
+            id = lookup(subject, schema).orElseThrow(() -> e).id();
+        }
         registeredIds.put(key, id);
         schemasById.putIfAbsent(id, schema);
         return id;

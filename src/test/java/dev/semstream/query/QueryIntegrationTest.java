@@ -168,7 +168,7 @@ class QueryIntegrationTest {
     }
 
     @Test
-    @Order(4)
+    @Order(3)
     void similarityAndEmbedAnswerWithoutTouchingTheStore() throws Exception {
         String x = "Temperature controls how random the sampling is.";
         String y = "Euclidean distance measures straight-line distance.";
@@ -181,6 +181,48 @@ class QueryIntegrationTest {
         HttpJson.Response e = HttpJson.post(urlA + "/embed", Map.of("text", x));
         assertArrayEquals(ex, floats(e.json().get("vector")), 1e-6f);
         assertEquals(encoder.modelId(), e.json().get("modelId").asText());
+    }
+
+    @Test
+    @Order(4)
+    void theCliSearchesThroughTheApiAndComparesTwoTexts() throws Exception {
+        String q = "Attention lets every token look at every other token.";
+        CliRun json = cli("search", q, "--k", "4", "--metric", "euclidean", "--url", urlB, "--json");
+        assertEquals(0, json.exit(), json.err());
+        assertEquals(truth(encoder.embed(q).vector(), "euclidean", 4, Map.of(), null),
+                ids(HttpJson.MAPPER.readTree(json.out())));
+        CliRun table = cli("search", q, "--k", "2", "--filter", "group=g2", "--url", urlA);
+        assertEquals(0, table.exit(), table.err());
+        List<String> expected = truth(encoder.embed(q).vector(), "cosine", 2, Map.of("group", "g2"), null);
+        String[] lines = table.out().split("\n");
+        assertEquals(3, lines.length, table.out());
+        assertTrue(lines[0].contains("cosine") && lines[1].contains(expected.get(0)) && lines[2].contains(expected.get(1)),
+                table.out());
+        assertTrue(table.err().contains("2 hits"), table.err());
+        CliRun bad = cli("search", q, "--k", "0", "--url", urlA);
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("'k' must be between 1 and 1000, was 0 (HTTP 400)"), bad.err());
+
+        String x = "The model predicts the next word.";
+        String y = "A language model guesses the following token.";
+        CliRun similarity = cli("similarity", x, y, "--json");
+        assertEquals(0, similarity.exit(), similarity.err());
+        JsonNode s = HttpJson.MAPPER.readTree(similarity.out());
+        assertEquals(Scores.cosine(encoder.embed(x).vector(), encoder.embed(y).vector()), s.get("cosine").asDouble(), 1e-5);
+        assertEquals(Scores.euclidean(encoder.embed(x).vector(), encoder.embed(y).vector()), s.get("euclidean").asDouble(), 1e-5);
+    }
+
+    record CliRun(int exit, String out, String err) {
+    }
+
+    static CliRun cli(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = dev.semstream.cli.Main.run(new java.io.ByteArrayInputStream(new byte[0]),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), args);
+        return new CliRun(exit, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

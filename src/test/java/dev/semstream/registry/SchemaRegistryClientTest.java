@@ -10,6 +10,7 @@ import org.junit.jupiter.api.TestInfo;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,6 +58,33 @@ class SchemaRegistryClientTest {
     }
 
     @Test
+    void clientsRegisteringTheSameNewSchemaAtOnceAllGetItsId(TestInfo test) throws Exception {
+        // Two embedder instances starting together both register the embeddings schema: Apicurio answers
+        // one of them 409 "already exists"; that must not fail the instance.
+        for (int round = 0; round < 5; round++) {
+            String s = subject(test) + round;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+            try {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Integer>> ids = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    ids.add(pool.submit(() -> {
+                        go.await();
+                        return new SchemaRegistryClient(registry.url()).register(s, V1);
+                    }));
+                }
+                go.countDown();
+                int first = ids.get(0).get();
+                for (java.util.concurrent.Future<Integer> id : ids) {
+                    assertEquals(first, id.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void latestAndSpecificVersions(TestInfo test) {
         String s = subject(test);
         int id1 = client.register(s, V1);
@@ -94,7 +122,9 @@ class SchemaRegistryClientTest {
                 SchemaRegistryClientConfig.of(registry.url()).withRequestObserver(r -> requests.incrementAndGet()));
         SchemaRegistryException refused = assertThrows(SchemaRegistryException.class, () -> counting.register(s, V2_WITHOUT_DEFAULT));
         assertEquals(409, refused.status());
-        assertEquals(1, requests.get(), "a 4xx is never retried");
+        assertEquals(2, requests.get(), "a 4xx is never retried: one registration, then one lookup that tells an "
+                + "incompatible schema from one another client registered a moment ago");
+        assertTrue(refused.getMessage().contains("ncompatible"), refused.getMessage());
     }
 
     @Test
