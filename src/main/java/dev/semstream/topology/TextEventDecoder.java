@@ -4,9 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semstream.avro.TextEvent;
-import dev.semstream.registry.SchemaRegistryException;
 import dev.semstream.topology.RejectedInput.Reason;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.nio.ByteBuffer;
@@ -70,28 +68,9 @@ final class TextEventDecoder {
     }
 
     private TextEvent avro(String topic, byte[] value) {
-        try {
-            return avro.deserialize(topic, value);
-        } catch (SerializationException e) {
-            SchemaRegistryException registry = registryCause(e);
-            if (registry != null && !registry.isNotFound()) {
-                // The registry is down or failing, not this record: rethrow, so the record is processed
-                // again once it answers (exactly once) instead of being dead-lettered with good data.
-                throw e;
-            }
-            Reason reason = registry != null ? Reason.UNKNOWN_SCHEMA : Reason.UNDECODABLE;
-            throw new RejectedInput(reason, "not a TextEvent in the Confluent Avro wire format: " + messages(e), e);
-        }
+        return AvroInput.decode(avro, topic, value, "TextEvent");
     }
 
-    private static SchemaRegistryException registryCause(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SchemaRegistryException r) {
-                return r;
-            }
-        }
-        return null;
-    }
 
     private static TextEvent text(byte[] key, byte[] value) {
         if (key == null) {
@@ -152,13 +131,4 @@ final class TextEventDecoder {
         return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private static String messages(Throwable t) {
-        StringBuilder sb = new StringBuilder();
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c.getMessage() != null) {
-                sb.append(sb.length() == 0 ? "" : ": ").append(c.getMessage());
-            }
-        }
-        return sb.toString();
-    }
 }
