@@ -156,6 +156,23 @@ class VectorIndexTest {
     }
 
     @Test
+    void anIndexWithoutGraphAnswersApproximateQueriesExactly() {
+        VectorIndex exactOnly = new VectorIndex(IndexConfig.of(MODEL, 8).withoutGraph());
+        Random rnd = new Random(5);
+        List<VectorEntry> all = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            VectorEntry e = new VectorEntry("id" + i, ExactSearchTest.randomVector(rnd, 8), MODEL);
+            exactOnly.upsert(e);
+            all.add(e);
+        }
+        assertEquals(0, exactOnly.stats().graphLevels());
+        float[] q = ExactSearchTest.randomVector(rnd, 8);
+        List<SearchHit> hits = exactOnly.search(SearchRequest.of(q, MODEL, 25, Metric.EUCLIDEAN));
+        assertEquals(BruteForce.topK(all, Metric.EUCLIDEAN, q, 25, Map.of()).stream().map(BruteForce.Scored::id)
+                .toList(), ids(hits));
+    }
+
+    @Test
     void storedVectorsAreCopies() {
         float[] v = {1, 0, 0};
         index.upsert("a", v, MODEL, null, null);
