@@ -16,10 +16,12 @@ package dev.semstream.store;
  * @param exactFilterFraction      a filtered approximate query whose filter matches fewer than this fraction of
  *                                 the live vectors is answered by an exact scan of the matches instead
  * @param seed                     seeds the random levels of new nodes, so builds are reproducible
+ * @param graph                    false: no HNSW graph is built and every search is exact; saves the graph's
+ *                                 build time and memory where scans are fast enough (small indexes)
  */
 public record IndexConfig(String modelId, int dimension, int m, int efConstruction, int efSearch, Metric graphMetric,
                           double compactDeletedFraction, int compactMinDeleted, double exactFilterFraction,
-                          long seed) {
+                          long seed, boolean graph) {
 
     public static final int DEFAULT_M = 16;
     public static final int DEFAULT_EF_CONSTRUCTION = 100;
@@ -52,21 +54,27 @@ public record IndexConfig(String modelId, int dimension, int m, int efConstructi
     /** Defaults for one model: M 16, efConstruction 100, efSearch 64, cosine graph, compaction at 25% deleted. */
     public static IndexConfig of(String modelId, int dimension) {
         return new IndexConfig(modelId, dimension, DEFAULT_M, DEFAULT_EF_CONSTRUCTION, DEFAULT_EF_SEARCH,
-                Metric.COSINE, 0.25, 1000, 0.02, 42L);
+                Metric.COSINE, 0.25, 1000, 0.02, 42L, true);
     }
 
     public IndexConfig withHnsw(int m, int efConstruction, int efSearch) {
         return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, compactDeletedFraction,
-                compactMinDeleted, exactFilterFraction, seed);
+                compactMinDeleted, exactFilterFraction, seed, graph);
     }
 
     public IndexConfig withCompaction(double deletedFraction, int minDeleted) {
         return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, deletedFraction,
-                minDeleted, exactFilterFraction, seed);
+                minDeleted, exactFilterFraction, seed, graph);
     }
 
     public IndexConfig withExactFilterFraction(double fraction) {
         return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, compactDeletedFraction,
-                compactMinDeleted, fraction, seed);
+                compactMinDeleted, fraction, seed, graph);
+    }
+
+    /** Without an HNSW graph: every search is an exact scan. */
+    public IndexConfig withoutGraph() {
+        return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, compactDeletedFraction,
+                compactMinDeleted, exactFilterFraction, seed, false);
     }
 }

@@ -30,6 +30,7 @@ final class IndexContents {
     private final Kernels kernels;
     private final VectorColumn column;
     private final HnswGraph graph;
+    /** Null when the index keeps no graph ({@link IndexConfig#graph()} false). */
     private final HnswBuilder builder;
     private final List<StoredFields> fields = new ArrayList<>();
     private final Map<String, Integer> ordinals = new HashMap<>();
@@ -41,7 +42,7 @@ final class IndexContents {
         this.kernels = kernels;
         this.column = new VectorColumn(config.dimension());
         this.graph = new HnswGraph(config.m());
-        this.builder = new HnswBuilder(graph, column, kernels, config);
+        this.builder = config.graph() ? new HnswBuilder(graph, column, kernels, config) : null;
     }
 
     IndexConfig config() {
@@ -111,8 +112,10 @@ final class IndexContents {
         ordinals.put(entry.id(), ordinal);
         live.set(ordinal);
         metadata.add(ordinal, entry.metadata());
-        builder.insert(ordinal);
-        assert graph.size() == column.size() : graph.size() + " graph nodes for " + column.size() + " rows";
+        if (builder != null) {
+            builder.insert(ordinal);
+            assert graph.size() == column.size() : graph.size() + " graph nodes for " + column.size() + " rows";
+        }
     }
 
     /** Removes an id; false if it was not there. */

@@ -197,7 +197,7 @@ public final class VectorIndex {
         TopK top = null;
         boolean filtered = !request.filters().isEmpty();
         boolean selective = filtered && acceptCount < config.exactFilterFraction() * c.liveCount();
-        if (!request.exact() && !selective) {
+        if (!request.exact() && !selective && config.graph()) {
             int ef = request.efSearch() > 0 ? request.efSearch() : config.efSearch();
             // An exact scan of the matches scores acceptCount rows; a beam that scores more is the worse plan.
             int visitLimit = filtered ? Math.max(acceptCount, ef) : Integer.MAX_VALUE;

@@ -1,0 +1,204 @@
+package dev.semstream.bench;
+
+import dev.semstream.model.Kernels;
+import dev.semstream.model.Parallel;
+import dev.semstream.store.ClusteredVectors;
+import dev.semstream.store.IndexConfig;
+import dev.semstream.store.Metric;
+import dev.semstream.store.SearchHit;
+import dev.semstream.store.SearchRequest;
+import dev.semstream.store.VectorEntry;
+import dev.semstream.store.VectorIndex;
+import org.apache.lucene.codecs.hnsw.DefaultFlatVectorScorer;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.KnnCollector;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.util.hnsw.HnswGraphBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
+import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
+import org.apache.lucene.util.hnsw.RandomVectorScorer;
+import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The vector store's search speed on clustered synthetic 384-d unit vectors (1000 gaussian clusters):
+ * <ol>
+ *   <li>the machine's memory bandwidth, measured here with a plain streaming read, one core and all;</li>
+ *   <li>exact search (the SIMD scan) for cosine and Euclidean: QPS, latency p50/p99, and the GB/s of
+ *       vectors it reads against that bandwidth;</li>
+ *   <li>HNSW (M 16, efConstruction 100) beside Lucene's HNSW with the same parameters, built from the same
+ *       vectors in the same run through Lucene's own graph API (HnswGraphBuilder and HnswGraphSearcher,
+ *       dot-product similarity, which is cosine for unit vectors and Lucene's fastest): build time, then
+ *       recall@10 against the exact answer and single-thread QPS over a range of beam widths.</li>
+ * </ol>
+ * Usage: {@code bench/run-main dev.semstream.bench.VectorSearchBenchmark --vectors 100000 [--queries 500]
+ * [--exact-queries 100] [--no-hnsw] [--no-lucene]}. A million vectors need {@code BENCH_JAVA_OPTS=-Xmx12g}.
+ */
+public final class VectorSearchBenchmark {
+    private static final String MODEL = "synthetic@1";
+    private static final int DIM = 384;
+    private static final int M = 16;
+    private static final int EF_CONSTRUCTION = 100;
+    private static final int[] EF_SEARCH = {10, 20, 40, 80, 160};
+    private static final int K = 10;
+
+    public static void main(String[] args) throws IOException {
+        int n = intArg(args, "--vectors", 100_000);
+        int queries = intArg(args, "--queries", 500);
+        int exactQueries = intArg(args, "--exact-queries", Math.max(20, Math.min(200, 20_000_000 / n)));
+        boolean hnsw = !flag(args, "--no-hnsw");
+        boolean lucene = hnsw && !flag(args, "--no-lucene");
+        System.out.printf(Locale.ROOT, "vectors %d x %d, %d queries, kernels %s, %d threads, Java %s%n", n, DIM,
+                queries, Kernels.best().name(), Parallel.threads(), Runtime.version());
+
+        double bw1 = Bandwidth.measure(1);
+        double bwAll = Bandwidth.measure(Parallel.threads());
+        System.out.printf(Locale.ROOT, "memory bandwidth (streaming read): 1 thread %.1f GB/s, %d threads %.1f GB/s%n",
+                bw1, Parallel.threads(), bwAll);
+
+        ClusteredVectors gen = new ClusteredVectors(DIM, 1000, 0.6, 1);
+        float[][] data = gen.next(n);
+        float[][] qs = gen.next(queries);
+
+        IndexConfig config = IndexConfig.of(MODEL, DIM).withHnsw(M, EF_CONSTRUCTION, 64);
+        if (!hnsw) {
+            config = config.withoutGraph();
+        }
+        VectorIndex index = new VectorIndex(config);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            index.upsert(new VectorEntry("v" + i, data[i], MODEL));
+        }
+        double ourBuild = (System.nanoTime() - t0) / 1e9;
+        if (hnsw) {
+            System.out.printf(Locale.ROOT, "semstream HNSW build: %.1f s (%.0f vectors/s) %s%n", ourBuild, n / ourBuild,
+                    index.stats());
+        }
+
+        double gb = (double) n * DIM * Float.BYTES / 1e9;
+        for (Metric metric : new Metric[] {Metric.COSINE, Metric.EUCLIDEAN}) {
+            long[] nanos = new long[exactQueries];
+            for (int w = 0; w < Math.min(10, exactQueries); w++) {
+                index.search(SearchRequest.of(qs[w], MODEL, K, metric).withExact(true));
+            }
+            for (int q = 0; q < exactQueries; q++) {
+                long s = System.nanoTime();
+                index.search(SearchRequest.of(qs[q % queries], MODEL, K, metric).withExact(true));
+                nanos[q] = System.nanoTime() - s;
+            }
+            Arrays.sort(nanos);
+            double mean = Arrays.stream(nanos).average().orElse(0) / 1e9;
+            System.out.printf(Locale.ROOT,
+                    "exact %-9s: %7.1f QPS, p50 %7.2f ms, p99 %7.2f ms, %5.1f GB/s = %3.0f%% of %d-thread bandwidth%n",
+                    metric.userName(), 1 / mean, nanos[exactQueries / 2] / 1e6,
+                    nanos[Math.min(exactQueries - 1, (int) (exactQueries * 0.99))] / 1e6, gb / mean,
+                    100 * gb / mean / bwAll, Parallel.threads());
+        }
+        if (!hnsw) {
+            return;
+        }
+
+        // Ground truth: the exact top 10 by cosine.
+        int[][] truth = new int[queries][];
+        for (int q = 0; q < queries; q++) {
+            truth[q] = index.search(SearchRequest.of(qs[q], MODEL, K, Metric.COSINE).withExact(true)).stream()
+                    .mapToInt(h -> Integer.parseInt(h.id().substring(1))).toArray();
+        }
+
+        LuceneHnsw peer = null;
+        if (lucene) {
+            t0 = System.nanoTime();
+            peer = new LuceneHnsw(data);
+            double luceneBuild = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "Lucene HNSW build:    %.1f s (%.0f vectors/s); build time ours/Lucene %.2f%n",
+                    luceneBuild, n / luceneBuild, ourBuild / luceneBuild);
+        }
+        LuceneHnsw lucenePeer = peer;
+        System.out.println("efSearch | semstream recall@10  QPS | Lucene recall@10  QPS | QPS ours/Lucene");
+        for (int ef : EF_SEARCH) {
+            double[] ours = measure(qs, truth, q -> ids(index.search(SearchRequest.of(qs[q], MODEL, K, Metric.COSINE)
+                    .withEfSearch(ef))));
+            double[] theirs = lucenePeer == null ? new double[] {Double.NaN, Double.NaN} : measure(qs, truth,
+                    q -> lucenePeer.search(qs[q], ef));
+            System.out.printf(Locale.ROOT, "%8d | %16.4f %7.0f | %13.4f %7.0f | %.2f%n", ef, ours[0], ours[1],
+                    theirs[0], theirs[1], ours[1] / theirs[1]);
+        }
+    }
+
+    /** recall@10 and single-thread QPS over all queries, after a warm-up pass. */
+    private static double[] measure(float[][] qs, int[][] truth, QueryRunner runner) throws IOException {
+        for (int q = 0; q < Math.min(qs.length, 200); q++) {
+            runner.run(q);
+        }
+        int found = 0;
+        long t0 = System.nanoTime();
+        int[][] results = new int[qs.length][];
+        for (int q = 0; q < qs.length; q++) {
+            results[q] = runner.run(q);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        for (int q = 0; q < qs.length; q++) {
+            Set<Integer> want = new HashSet<>();
+            for (int t : truth[q]) {
+                want.add(t);
+            }
+            for (int r : results[q]) {
+                found += want.contains(r) ? 1 : 0;
+            }
+        }
+        return new double[] {found / (double) (qs.length * K), qs.length / seconds};
+    }
+
+    private static int[] ids(List<SearchHit> hits) {
+        return hits.stream().mapToInt(h -> Integer.parseInt(h.id().substring(1))).toArray();
+    }
+
+    private interface QueryRunner {
+        int[] run(int query) throws IOException;
+    }
+
+    /** Lucene's HNSW graph over the same vectors, through its graph API (no index, no codec). */
+    private static final class LuceneHnsw {
+        private final RandomAccessVectorValues.Floats vectors;
+        private final OnHeapHnswGraph graph;
+
+        LuceneHnsw(float[][] data) throws IOException {
+            vectors = RandomAccessVectorValues.fromFloats(Arrays.asList(data), DIM);
+            RandomVectorScorerSupplier scorers = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorerSupplier(
+                    VectorSimilarityFunction.DOT_PRODUCT, vectors);
+            graph = HnswGraphBuilder.create(scorers, M, EF_CONSTRUCTION, 42).build(vectors.size());
+        }
+
+        int[] search(float[] query, int ef) throws IOException {
+            RandomVectorScorer scorer = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(
+                    VectorSimilarityFunction.DOT_PRODUCT, vectors, query);
+            KnnCollector collector = HnswGraphSearcher.search(scorer, Math.max(ef, K), graph, null, Integer.MAX_VALUE);
+            ScoreDoc[] docs = collector.topDocs().scoreDocs;
+            int[] out = new int[Math.min(K, docs.length)];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = docs[i].doc;
+            }
+            return out;
+        }
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1].replace("_", ""));
+            }
+        }
+        return fallback;
+    }
+
+    private static boolean flag(String[] args, String name) {
+        return Arrays.asList(args).contains(name);
+    }
+}
