@@ -104,6 +104,12 @@ public abstract class Kernels {
     public abstract void gelu(float[] x, int off, int n);
 
     /**
+     * In-place GELU, tanh form (GPT-2's {@code gelu_new}): {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715
+     * x^3)))}. Computed as the equal {@code x / (1 + exp(-2u))}, which needs only an exponential.
+     */
+    public abstract void geluTanh(float[] x, int off, int n);
+
+    /**
      * Attention scores of one query against keys stored transposed: {@code scores[j] = sum_d q[d] *
      * kt[d * ktStride + j]} for j in [0, n). Keys are transposed per head so that this is a run of
      * vector multiply-adds over j instead of n short dot products, each ending in a horizontal sum.
