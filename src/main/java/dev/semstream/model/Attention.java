@@ -130,8 +130,19 @@ public final class Attention {
         int col = head * headSize;
         float scale = (float) (1.0 / Math.sqrt(headSize));
         Scratch scratch = SCRATCH.get();
-        float[] kt = scratch.keys(headSize * keys);
         float[] scores = scratch.scores(keys);
+        if (queries == 1) {
+            // One query (a generated token): a transpose would cost as much memory traffic as the scores
+            // themselves, and be used once, so score each cached key with a dot product where it lies.
+            int qRow = qOff + col;
+            for (int j = 0; j < keys; j++) {
+                scores[j] = kernels.dot(q, qRow, k, kOff + j * kStride + col, headSize) * scale;
+            }
+            kernels.softmax(scores, 0, keys);
+            kernels.mixValues(scores, keys, v, vOff + col, vStride, out, outOff + col, headSize);
+            return;
+        }
+        float[] kt = scratch.keys(headSize * keys);
         // Transpose this head's keys to [headSize][keys], folding in the 1/sqrt(d) scale once.
         for (int j = 0; j < keys; j++) {
             int src = kOff + j * kStride + col;

@@ -65,6 +65,12 @@ public abstract class Kernels {
         int wantTasks = Parallel.threads() * 4;
         int groupsForCores = (wantTasks + rowBlocks - 1) / rowBlocks;
         panelsPerGroup = Math.min(panelsPerGroup, Math.max(1, panels / Math.max(1, groupsForCores)));
+        if (rowBlocks == 1 && rows <= 4) {
+            // A matrix-vector product (one generated token): every weight is read once and never reused, so
+            // the L2 grouping buys nothing; small tasks let the cores share the matrix evenly instead, since
+            // the product takes as long as the slower core's share of the memory traffic.
+            panelsPerGroup = Math.max(1, panels / (Parallel.threads() * 8));
+        }
         int perGroup = panelsPerGroup;
         int groups = (panels + perGroup - 1) / perGroup;
         Parallel.forEach(rowBlocks * groups, task -> {
