@@ -96,6 +96,24 @@ public final class Attention {
     }
 
     /**
+     * Causal self-attention of a decoder: {@code queries} new positions, whose keys and values are already
+     * stored in the cache behind {@code cached} earlier ones, each attend to every position up to their own.
+     * Heads run in parallel; each is {@link #attendHead} over the cache. The new positions arrive as a batch
+     * during prompt processing and one at a time during generation.
+     *
+     * @param q      [queries][qStride], head h's query at columns [h * headSize, (h + 1) * headSize)
+     * @param keys   [cached + queries][dim], the cache's keys, heads side by side (values the same)
+     * @param out    [queries][outStride], head outputs written side by side from column 0
+     */
+    public static void causalSelfAttention(Kernels kernels, int numHeads, int headSize, int queries, int cached,
+                                           float[] q, int qStride, float[] keys, float[] values,
+                                           float[] out, int outStride) {
+        int dim = numHeads * headSize;
+        Parallel.forEach(numHeads, head -> attendHead(kernels, head, headSize, queries, cached + queries, true,
+                q, 0, qStride, keys, 0, dim, values, 0, dim, out, 0, outStride));
+    }
+
+    /**
      * One head of attention for {@code queries} query rows over {@code keys} key/value rows.
      * With {@code causal}, query i is the (keys - queries + i)-th position and sees keys up to and
      * including it: the last {@code queries} positions of a sequence whose earlier keys are cached.
@@ -112,8 +130,19 @@ public final class Attention {
         int col = head * headSize;
         float scale = (float) (1.0 / Math.sqrt(headSize));
         Scratch scratch = SCRATCH.get();
-        float[] kt = scratch.keys(headSize * keys);
         float[] scores = scratch.scores(keys);
+        if (queries == 1) {
+            // One query (a generated token): a transpose would cost as much memory traffic as the scores
+            // themselves, and be used once, so score each cached key with a dot product where it lies.
+            int qRow = qOff + col;
+            for (int j = 0; j < keys; j++) {
+                scores[j] = kernels.dot(q, qRow, k, kOff + j * kStride + col, headSize) * scale;
+            }
+            kernels.softmax(scores, 0, keys);
+            kernels.mixValues(scores, keys, v, vOff + col, vStride, out, outOff + col, headSize);
+            return;
+        }
+        float[] kt = scratch.keys(headSize * keys);
         // Transpose this head's keys to [headSize][keys], folding in the 1/sqrt(d) scale once.
         for (int j = 0; j < keys; j++) {
             int src = kOff + j * kStride + col;

@@ -65,6 +65,12 @@ public abstract class Kernels {
         int wantTasks = Parallel.threads() * 4;
         int groupsForCores = (wantTasks + rowBlocks - 1) / rowBlocks;
         panelsPerGroup = Math.min(panelsPerGroup, Math.max(1, panels / Math.max(1, groupsForCores)));
+        if (rowBlocks == 1 && rows <= 4) {
+            // A matrix-vector product (one generated token): every weight is read once and never reused, so
+            // the L2 grouping buys nothing; small tasks let the cores share the matrix evenly instead, since
+            // the product takes as long as the slower core's share of the memory traffic.
+            panelsPerGroup = Math.max(1, panels / (Parallel.threads() * 8));
+        }
         int perGroup = panelsPerGroup;
         int groups = (panels + perGroup - 1) / perGroup;
         Parallel.forEach(rowBlocks * groups, task -> {
@@ -102,6 +108,12 @@ public abstract class Kernels {
 
     /** In-place GELU, exact (erf) form: {@code 0.5 x (1 + erf(x / sqrt 2))}. */
     public abstract void gelu(float[] x, int off, int n);
+
+    /**
+     * In-place GELU, tanh form (GPT-2's {@code gelu_new}): {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715
+     * x^3)))}. Computed as the equal {@code x / (1 + exp(-2u))}, which needs only an exponential.
+     */
+    public abstract void geluTanh(float[] x, int off, int n);
 
     /**
      * Attention scores of one query against keys stored transposed: {@code scores[j] = sum_d q[d] *

@@ -46,6 +46,7 @@ final class ScalarKernels extends Kernels {
                     switch (epilogue) {
                         case STORE -> out[o + c] = acc[c];
                         case GELU -> out[o + c] = Erf.gelu(acc[c]);
+                        case GELU_TANH -> out[o + c] = GeluTanh.of(acc[c]);
                         case ACCUMULATE -> out[o + c] += acc[c];
                     }
                 }
@@ -149,6 +150,13 @@ final class ScalarKernels extends Kernels {
     public void gelu(float[] x, int off, int n) {
         for (int i = 0; i < n; i++) {
             x[off + i] = Erf.gelu(x[off + i]);
+        }
+    }
+
+    @Override
+    public void geluTanh(float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) {
+            x[off + i] = GeluTanh.of(x[off + i]);
         }
     }
 

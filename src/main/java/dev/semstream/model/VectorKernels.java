@@ -66,6 +66,10 @@ final class VectorKernels extends Kernels {
                 for (int r = r0; r < r1; r++) {
                     gelu(out, outOff + r * n + col0, width);
                 }
+            } else if (epilogue == Epilogue.GELU_TANH) {
+                for (int r = r0; r < r1; r++) {
+                    geluTanh(out, outOff + r * n + col0, width);
+                }
             }
         }
     }
@@ -188,6 +192,12 @@ final class VectorKernels extends Kernels {
         FloatVector e = az.mul(az).neg().lanewise(VectorOperators.EXP);
         FloatVector erf = poly.neg().fma(e, ONE).lanewise(VectorOperators.NEG, z.compare(VectorOperators.LT, 0f));
         return x.mul(0.5f).mul(erf.add(ONE));
+    }
+
+    /** Vector GELU, tanh form, as {@code x / (1 + exp(-2u))} step for step like {@link GeluTanh#of}. */
+    static FloatVector geluTanh(FloatVector x) {
+        FloatVector u = x.mul(x).fma(GeluTanh.C1, 1f).mul(x).mul(GeluTanh.MINUS_TWO_C0);
+        return x.div(u.lanewise(VectorOperators.EXP).add(ONE));
     }
 
     @Override
@@ -424,6 +434,17 @@ final class VectorKernels extends Kernels {
         }
         for (; i < n; i++) {
             x[off + i] = Erf.gelu(x[off + i]);
+        }
+    }
+
+    @Override
+    public void geluTanh(float[] x, int off, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            geluTanh(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            x[off + i] = GeluTanh.of(x[off + i]);
         }
     }
 

@@ -57,6 +57,7 @@ class KernelsTest {
                     expected[o] = switch (e) {
                         case STORE -> (float) s;
                         case GELU -> (float) gelu(s);
+                        case GELU_TANH -> (float) geluTanh(s);
                         case ACCUMULATE -> (float) (expected[o] + s);
                     };
                 }
@@ -97,6 +98,29 @@ class KernelsTest {
         for (int i = 0; i < x.length; i++) {
             assertEquals(gelu(x[i]), y[i], 3e-7 * Math.max(1, Math.abs(x[i])), "gelu(" + x[i] + ")");
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void geluTanhIsTheTanhFormToWithinFloatRounding(Kernels k) {
+        float[] x = new float[4001];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = -20f + i * 0.01f;
+        }
+        float[] extremes = {-1e30f, -100f, -0f, 0f, 1e-30f, 100f, 1e30f, Float.MAX_VALUE};
+        float[] all = java.util.Arrays.copyOf(x, x.length + extremes.length);
+        System.arraycopy(extremes, 0, all, x.length, extremes.length);
+        float[] y = all.clone();
+        k.geluTanh(y, 0, y.length);
+        for (int i = 0; i < all.length; i++) {
+            assertEquals(geluTanh(all[i]), y[i], 5e-7 * Math.max(1, Math.abs(all[i])), "gelu_tanh(" + all[i] + ")");
+        }
+        // It is not the erf form: the two differ by ~1e-4 at x = 2, well above the tolerance used here.
+        float[] erf = {2f};
+        k.gelu(erf, 0, 1);
+        float[] tanh = {2f};
+        k.geluTanh(tanh, 0, 1);
+        assertTrue(Math.abs(erf[0] - tanh[0]) > 5e-5, "erf " + erf[0] + " tanh " + tanh[0]);
     }
 
     @ParameterizedTest
@@ -213,6 +237,11 @@ class KernelsTest {
 
     static double gelu(double x) {
         return ReferenceBert.gelu(x);
+    }
+
+    /** GELU, tanh form, from its definition in double precision (Math.tanh, not the exp identity). */
+    static double geluTanh(double x) {
+        return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
     }
 
     static float[] random(Random rnd, int n) {

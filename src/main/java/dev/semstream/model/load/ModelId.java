@@ -5,10 +5,7 @@ import dev.semstream.model.BertWeights;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -22,7 +19,6 @@ import java.util.HexFormat;
  */
 public final class ModelId {
     private static final byte[] FORMAT_TAG = "semstream-bert-v1".getBytes(StandardCharsets.US_ASCII);
-    private static final int CHUNK_FLOATS = 1 << 16;
 
     private ModelId() {
     }
@@ -34,34 +30,15 @@ public final class ModelId {
 
     /** The full SHA-256 in lower-case hex. Hashes every weight: ~90 MB for MiniLM-L6, some tens of ms. */
     public static String digest(BertConfig config, BertWeights weights) {
-        MessageDigest sha = sha256();
-        sha.update(FORMAT_TAG);
+        FloatDigest sha = new FloatDigest().update(FORMAT_TAG);
         ByteBuffer header = ByteBuffer.allocate(8 * 4).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(config.vocabSize()).putInt(config.hiddenSize()).putInt(config.numLayers())
                 .putInt(config.numHeads()).putInt(config.intermediateSize()).putInt(config.maxPositions())
                 .putInt(config.typeVocabSize()).putInt(Float.floatToRawIntBits(config.layerNormEps()));
         sha.update(header.flip());
-        // Floats go through one reusable buffer in bulk: per-value updates would cost seconds on 23M values.
-        ByteBuffer bytes = ByteBuffer.allocateDirect(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        FloatBuffer floats = bytes.asFloatBuffer();
         for (BertParameter p : BertParameters.of(config)) {
-            float[] values = p.values().apply(weights);
-            for (int off = 0; off < values.length; off += CHUNK_FLOATS) {
-                int n = Math.min(CHUNK_FLOATS, values.length - off);
-                floats.clear();
-                floats.put(values, off, n);
-                bytes.clear().limit(n * Float.BYTES);
-                sha.update(bytes);
-            }
+            sha.update(p.values().apply(weights));
         }
         return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
     }
 }

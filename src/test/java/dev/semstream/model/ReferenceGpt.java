@@ -1,0 +1,126 @@
+package dev.semstream.model;
+
+/**
+ * A deliberately naive GPT-2 forward pass in double precision, written from the definition (nanoGPT's
+ * model.py) rather than from the engine: full causal attention over the whole sequence, no cache, no
+ * packing, tanh GELU from Math.tanh, the head as an explicit product with every wte row.
+ */
+public final class ReferenceGpt {
+    private ReferenceGpt() {
+    }
+
+    /** Logits [tokens][vocab] after each position of one sequence. */
+    public static double[][] logits(GptConfig c, GptWeights w, int[] ids) {
+        int n = ids.length;
+        int d = c.dim();
+        double[][] x = new double[n][d];
+        for (int t = 0; t < n; t++) {
+            for (int j = 0; j < d; j++) {
+                x[t][j] = w.tokenEmbeddings()[ids[t] * d + j] + w.positionEmbeddings()[t * d + j];
+            }
+        }
+        for (GptWeights.Layer l : w.layers()) {
+            x = add(x, dense(causalAttention(c, dense(layerNorm(x, l.attentionNorm(), c.layerNormEps()), l.qkv())),
+                    l.attentionProjection()));
+            double[][] hidden = dense(layerNorm(x, l.mlpNorm(), c.layerNormEps()), l.mlpUp());
+            for (double[] row : hidden) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = KernelsTest.geluTanh(row[j]);
+                }
+            }
+            x = add(x, dense(hidden, l.mlpDown()));
+        }
+        x = layerNorm(x, w.finalNorm(), c.layerNormEps());
+        double[][] logits = new double[n][c.vocabSize()];
+        for (int t = 0; t < n; t++) {
+            for (int v = 0; v < c.vocabSize(); v++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    s += x[t][j] * w.tokenEmbeddings()[v * d + j];
+                }
+                logits[t][v] = s;
+            }
+        }
+        return logits;
+    }
+
+    /** qkv [n][3d] -> context [n][d]; position i attends to positions 0..i. */
+    private static double[][] causalAttention(GptConfig c, double[][] qkv) {
+        int n = qkv.length;
+        int d = c.dim();
+        int hs = c.headSize();
+        double[][] context = new double[n][d];
+        for (int head = 0; head < c.heads(); head++) {
+            int o = head * hs;
+            for (int i = 0; i < n; i++) {
+                double[] p = new double[i + 1];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j <= i; j++) {
+                    double s = 0;
+                    for (int e = 0; e < hs; e++) {
+                        s += qkv[i][o + e] * qkv[j][d + o + e];
+                    }
+                    p[j] = s / Math.sqrt(hs);
+                    max = Math.max(max, p[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j <= i; j++) {
+                    p[j] = Math.exp(p[j] - max);
+                    sum += p[j];
+                }
+                for (int j = 0; j <= i; j++) {
+                    for (int e = 0; e < hs; e++) {
+                        context[i][o + e] += p[j] / sum * qkv[j][2 * d + o + e];
+                    }
+                }
+            }
+        }
+        return context;
+    }
+
+    /** y = x W + b with W stored [in][out]. */
+    private static double[][] dense(double[][] x, Linear l) {
+        double[][] y = new double[x.length][l.out()];
+        for (int t = 0; t < x.length; t++) {
+            for (int o = 0; o < l.out(); o++) {
+                double s = l.bias()[o];
+                for (int i = 0; i < l.in(); i++) {
+                    s += x[t][i] * l.weight()[i * l.out() + o];
+                }
+                y[t][o] = s;
+            }
+        }
+        return y;
+    }
+
+    private static double[][] layerNorm(double[][] x, Norm n, double eps) {
+        double[][] y = new double[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            double mean = 0;
+            for (double v : x[t]) {
+                mean += v;
+            }
+            mean /= x[t].length;
+            double var = 0;
+            for (double v : x[t]) {
+                var += (v - mean) * (v - mean);
+            }
+            var /= x[t].length;
+            y[t] = new double[x[t].length];
+            for (int j = 0; j < x[t].length; j++) {
+                y[t][j] = (x[t][j] - mean) / Math.sqrt(var + eps) * n.gamma()[j] + n.beta()[j];
+            }
+        }
+        return y;
+    }
+
+    private static double[][] add(double[][] a, double[][] b) {
+        double[][] y = new double[a.length][a[0].length];
+        for (int t = 0; t < a.length; t++) {
+            for (int j = 0; j < a[t].length; j++) {
+                y[t][j] = a[t][j] + b[t][j];
+            }
+        }
+        return y;
+    }
+}
