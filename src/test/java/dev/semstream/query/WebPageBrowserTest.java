@@ -8,6 +8,7 @@ import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * through Debian's chromedriver. One instance with the HTTP API on the embedded broker and registry;
  * what the page shows is checked against what the API answers for the same request.
  *
- * <p>Skipped (an assumption) where {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing;
+ * <p>Skipped (an assumption in each test) where {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing;
  * CI installs both ({@code apt-get install chromium chromium-driver}), so it runs there.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -70,11 +71,15 @@ class WebPageBrowserTest {
     static WebDriver driver;
     static final Map<String, String> groupById = new LinkedHashMap<>();
 
+    static boolean browserInstalled() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
     @BeforeAll
     static void startAnInstanceAndABrowser() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "the browser test needs Debian's Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
-                        + ": apt-get install chromium chromium-driver");
+        if (!browserInstalled()) {
+            return; // every test skips, with the reason: see requireTheBrowser
+        }
         app = EmbedderApp.start(AppSettings.embedded(dataDir).withHttp("localhost", 0)
                         .withExtraProperties(Map.of("commit.interval.ms", 100)),
                 EncoderModels.encoder(null, EncoderOptions.defaults()), line -> { });
@@ -113,6 +118,13 @@ class WebPageBrowserTest {
         ChromeDriver chrome = new ChromeDriver(service, options);
         chrome.manage().timeouts().pageLoadTimeout(PAGE_DEADLINE).scriptTimeout(PAGE_DEADLINE);
         return chrome;
+    }
+
+    /** Per test rather than in {@code @BeforeAll}, so the report counts each test as skipped, with this message. */
+    @BeforeEach
+    void requireTheBrowser() {
+        assumeTrue(browserInstalled(), "the browser test needs Debian's Chromium and its driver at " + CHROMIUM
+                + " and " + CHROMEDRIVER + ": apt-get install chromium chromium-driver");
     }
 
     @AfterAll
