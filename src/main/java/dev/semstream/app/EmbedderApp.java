@@ -1,15 +1,22 @@
 package dev.semstream.app;
 
+import dev.semstream.avro.Completion;
 import dev.semstream.avro.Embedding;
+import dev.semstream.avro.Prompt;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.embedded.EmbeddedKafka;
 import dev.semstream.embedded.EmbeddedSchemaRegistry;
 import dev.semstream.model.Encoder;
+import dev.semstream.model.TextGenerator;
+import dev.semstream.query.ApiContextRetriever;
 import dev.semstream.query.QueryServer;
 import dev.semstream.registry.AvroSerde;
 import dev.semstream.store.PartitionIndexes;
 import dev.semstream.topology.EmbedderConfig;
+import dev.semstream.topology.ContextRetriever;
 import dev.semstream.topology.EmbedderTopology;
+import dev.semstream.topology.GeneratorConfig;
+import dev.semstream.topology.GeneratorTopology;
 import dev.semstream.topology.EncodingQueue;
 import dev.semstream.topology.StreamsProperties;
 import dev.semstream.topology.TopicDefinitions;
@@ -39,11 +46,15 @@ import java.util.function.Consumer;
 public final class EmbedderApp implements AutoCloseable {
     /** Streams application id of the embedder: instances with the same id share the partitions. */
     public static final String APPLICATION_ID = "semstream-embedder";
+    /** Streams application id of the generator sidecar: its own, so it scales apart from the embedder. */
+    public static final String GENERATOR_APPLICATION_ID = "semstream-generator";
 
     private final EmbeddedKafka kafka;
     private final EmbeddedSchemaRegistry registry;
     private final KafkaStreams streams;
     private final QueryServer http;
+    /** The generator sidecar's Streams application, or null when no generator model is configured. */
+    private final KafkaStreams sidecar;
     private final Endpoints endpoints;
     private final TopicDefinitions topics;
     private final Path dataDir;
@@ -56,9 +67,18 @@ public final class EmbedderApp implements AutoCloseable {
      * @param progress one line per startup step, for the user
      */
     public static EmbedderApp start(AppSettings settings, Encoder encoder, Consumer<String> progress) {
+        return start(settings, encoder, null, progress);
+    }
+
+    /**
+     * @param generator the decoder of the generator sidecar, or null to run the embedder alone
+     */
+    public static EmbedderApp start(AppSettings settings, Encoder encoder, TextGenerator generator,
+                                    Consumer<String> progress) {
         EmbeddedKafka kafka = null;
         EmbeddedSchemaRegistry registry = null;
         QueryServer http = null;
+        KafkaStreams sidecar = null;
         try {
             String bootstrap = settings.bootstrapServers();
             if (bootstrap == null) {
@@ -102,7 +122,11 @@ public final class EmbedderApp implements AutoCloseable {
             KafkaStreams streams = new KafkaStreams(EmbedderTopology.build(config, EncodingQueue.background(encoder),
                     indexes, textEvents.deserializer(), embeddings), props);
             Endpoints endpoints = new Endpoints(bootstrap, registryUrl, http == null ? null : http.url());
-            EmbedderApp app = new EmbedderApp(kafka, registry, streams, http, endpoints, topics, settings.dataDir());
+            if (generator != null) {
+                sidecar = generatorStreams(props, serdeConfig, topics, generator, http);
+            }
+            EmbedderApp app = new EmbedderApp(kafka, registry, streams, sidecar, http, endpoints, topics,
+                    settings.dataDir());
             streams.setUncaughtExceptionHandler(e -> {
                 app.failure = e;
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -114,6 +138,19 @@ public final class EmbedderApp implements AutoCloseable {
             });
             progress.accept("starting the embedder (" + encoder.modelId() + ", exactly once)");
             streams.start();
+            if (sidecar != null) {
+                progress.accept("starting the generator sidecar (" + generator.modelId() + ", exactly once)");
+                sidecar.setUncaughtExceptionHandler(e -> {
+                    app.failure = e;
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                });
+                sidecar.setStateListener((now, before) -> {
+                    if (now == KafkaStreams.State.ERROR) {
+                        app.stopped.countDown();
+                    }
+                });
+                sidecar.start();
+            }
             if (http != null) {
                 Map<String, Object> clientProperties = new HashMap<>();
                 StreamsProperties.passThrough(settings.propertiesFile(), settings.environment())
@@ -127,14 +164,38 @@ public final class EmbedderApp implements AutoCloseable {
             return app;
         } catch (RuntimeException e) {
             closeQuietly(http);
+            closeQuietly(sidecar);
             closeQuietly(registry);
             closeQuietly(kafka);
             throw e;
         }
     }
 
-    private EmbedderApp(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, KafkaStreams streams, QueryServer http,
-                        Endpoints endpoints, TopicDefinitions topics, Path dataDir) {
+    /**
+     * The generator sidecar: its own Streams application on the same cluster, prompts in, completions out.
+     * Retrieval goes through this instance's similarity API, which fans out to every embedder instance.
+     */
+    private static KafkaStreams generatorStreams(Properties embedderProps, Map<String, Object> serdeConfig,
+                                                 TopicDefinitions topics, TextGenerator generator, QueryServer http) {
+        Properties props = new Properties();
+        props.putAll(embedderProps);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, GENERATOR_APPLICATION_ID);
+        props.remove(StreamsConfig.APPLICATION_SERVER_CONFIG); // nothing to query interactively
+        AvroSerde<Prompt> prompts = new AvroSerde<>(Prompt.class);
+        prompts.configure(serdeConfig, false);
+        AvroSerde<Completion> completions = new AvroSerde<>(Completion.class);
+        completions.configure(serdeConfig, false);
+        GeneratorConfig config = GeneratorConfig.defaults().withTopics(topics.name("prompts"),
+                topics.name("completions"), topics.name("dlq"));
+        ContextRetriever retriever = http == null ? null : new ApiContextRetriever(http.url());
+        return new KafkaStreams(GeneratorTopology.build(config, generator, retriever, prompts.deserializer(),
+                completions), props);
+    }
+
+    private EmbedderApp(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, KafkaStreams streams,
+                        KafkaStreams sidecar, QueryServer http, Endpoints endpoints, TopicDefinitions topics,
+                        Path dataDir) {
+        this.sidecar = sidecar;
         this.http = http;
         this.kafka = kafka;
         this.registry = registry;
@@ -161,6 +222,11 @@ public final class EmbedderApp implements AutoCloseable {
         return streams;
     }
 
+    /** The generator sidecar, if this instance runs one. */
+    public java.util.Optional<KafkaStreams> generatorStreams() {
+        return java.util.Optional.ofNullable(sidecar);
+    }
+
     /** Blocks until the application stops by itself (an error) or {@link #close} is called. */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
@@ -180,10 +246,15 @@ public final class EmbedderApp implements AutoCloseable {
     /** Waits until the application is RUNNING, or fails with the reason it is not. */
     public void awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
+        while (streams.state() != KafkaStreams.State.RUNNING
+                || (sidecar != null && sidecar.state() != KafkaStreams.State.RUNNING)) {
             if (failure != null || streams.state() == KafkaStreams.State.ERROR
                     || streams.state() == KafkaStreams.State.NOT_RUNNING) {
                 throw new IllegalStateException("the embedder stopped: " + streams.state(), failure);
+            }
+            if (sidecar != null && (sidecar.state() == KafkaStreams.State.ERROR
+                    || sidecar.state() == KafkaStreams.State.NOT_RUNNING)) {
+                throw new IllegalStateException("the generator sidecar stopped: " + sidecar.state(), failure);
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the embedder is not running after " + timeout + ": " + streams.state());
@@ -196,6 +267,10 @@ public final class EmbedderApp implements AutoCloseable {
     public void close() {
         stopped.countDown();
         closeQuietly(http);
+        if (sidecar != null) {
+            sidecar.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
+        }
         try {
             // Leave the group on the way out, so the other instances take this one's partitions over now,
             // not after the session timeout (45 s) during which nobody would answer for them.

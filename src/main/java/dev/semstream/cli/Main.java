@@ -22,7 +22,7 @@ import java.util.function.BiFunction;
 @Command(name = "semstream", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Streaming embeddings and similarity search on Kafka Streams, with an in-process transformer.",
         subcommands = {EmbedCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                SearchCommand.class, SimilarityCommand.class,
+                SearchCommand.class, SimilarityCommand.class, PromptCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     final InputStream stdin;

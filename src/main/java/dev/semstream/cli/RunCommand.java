@@ -4,6 +4,9 @@ import dev.semstream.app.AppSettings;
 import dev.semstream.app.EmbedderApp;
 import dev.semstream.app.Endpoints;
 import dev.semstream.model.Encoder;
+import dev.semstream.model.TextGenerator;
+import dev.semstream.model.load.HfGpt2Checkpoint;
+import dev.semstream.model.load.LoadedGpt;
 import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.InputFormat;
 import picocli.CommandLine.Command;
@@ -14,6 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,6 +70,11 @@ final class RunCommand implements Callable<Integer> {
                     + "name or address when instances run on several machines (default: ${DEFAULT-VALUE}).")
     String httpHost;
 
+    @Option(names = "--generator-model", paramLabel = "DIR",
+            description = "A GPT-2 checkpoint directory (config.json, model.safetensors, vocab.json, merges.txt, "
+                    + "any size gpt2 to gpt2-xl): also run the generator sidecar, prompts in, completions out.")
+    Path generatorModel;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = main.stderr();
@@ -79,7 +88,14 @@ final class RunCommand implements Callable<Integer> {
         if (cluster.bootstrapServers != null && cluster.schemaRegistryUrl == null) {
             err.println("semstream: no --schema-registry-url given with --bootstrap-servers; starting the embedded registry");
         }
-        EmbedderApp app = EmbedderApp.start(settings, encoder, line -> err.println("semstream: " + line));
+        TextGenerator generator = null;
+        if (generatorModel != null) {
+            LoadedGpt gpt = HfGpt2Checkpoint.load(generatorModel);
+            generator = gpt.generator();
+            err.println("semstream: generator " + generator.modelId() + " loaded (" + gpt.config().layers()
+                    + " layers, " + gpt.config().dim() + " wide, context " + gpt.config().contextLength() + ")");
+        }
+        EmbedderApp app = EmbedderApp.start(settings, encoder, generator, line -> err.println("semstream: " + line));
         // Ctrl-C (SIGINT) or SIGTERM: close streams, registry and broker in order, then let the JVM exit.
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -110,12 +126,18 @@ final class RunCommand implements Callable<Integer> {
         err.println("  embeddings topic        : " + t.name("embeddings") + " (Avro Embedding)");
         err.println("  dead letters            : " + t.name("dlq"));
         err.println("  HTTP API and web page   : " + e.queryUrl());
+        err.println("  generator sidecar       : " + (app.generatorStreams().isPresent()
+                ? t.name("prompts") + " -> " + t.name("completions")
+                : "none configured (pass --generator-model DIR, a GPT-2 checkpoint directory)"));
         err.println();
         err.println("Produce texts:    ./semstream produce \"The model predicts the next word.\"");
         err.println("                  ./semstream produce --file texts.txt");
         err.println("Read embeddings:  ./semstream consume");
         err.println("Search:           ./semstream search \"How does attention work?\" --k 5");
         err.println("                  or open " + e.queryUrl() + " in a browser");
+        if (app.generatorStreams().isPresent()) {
+            err.println("Generate:         ./semstream prompt \"Once upon a time\" --temperature 0.8 --max-tokens 40");
+        }
         err.println("Stop:             Ctrl-C");
     }
 }
