@@ -4,7 +4,6 @@ import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.store.PartitionIndexes;
 import dev.semstream.store.VectorEntry;
-import dev.semstream.store.VectorIndex;
 import dev.semstream.topology.RejectedInput.Reason;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -50,8 +49,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     private KeyValueStore<String, Embedding> vectors;
     private KeyValueStore<String, PendingText> buffer;
     /** This partition's search index: follows {@link #vectors}, rebuilt from it whenever the task opens. */
-    private VectorIndex index;
-    private int partition;
+    private PartitionIndex index;
     /** The batch being encoded for this task, or null; lost on a crash, which the buffer makes harmless. */
     private InFlight inFlight;
 
@@ -73,9 +71,8 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         this.vectors = context.getStateStore(EmbedderConfig.VECTOR_STORE);
         this.buffer = context.getStateStore(EmbedderConfig.BUFFER_STORE);
         // init runs once the stores are restored, so the index is built from exactly what the store holds.
-        this.partition = context.taskId().partition();
-        this.index = VectorStoreIndex.rebuild(vectors, encoding.encoder());
-        indexes.register(partition, index);
+        this.index = PartitionIndex.open(context.taskId().partition(), indexes, vectors, encoding.encoder(),
+                config.inlineGraphBuildMax());
         // Check twice per interval, so no text waits much longer than the interval; at most every 10 ms,
         // so finished batches are emitted soon even when no record arrives.
         Duration tick = Duration.ofMillis(Math.max(1, Math.min(10, config.flushInterval().toMillis() / 2)));
@@ -85,6 +82,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     @Override
     public void process(Record<byte[], byte[]> record) {
         emitIfDone();
+        index.swapInGraphIfBuilt();
         RecordMetadata source = context.recordMetadata().orElseThrow();
         try {
             if (record.value() == null) {
@@ -112,7 +110,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         // The store may be rolled back (an aborted transaction) or move to another instance: the index
         // leaves with the task, and the next init builds a new one from the store as it is then.
         if (index != null) {
-            indexes.unregister(partition, index);
+            index.close();
             index = null;
         }
     }
@@ -141,6 +139,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
      */
     private void onTick(long now) {
         emitIfDone();
+        index.swapInGraphIfBuilt();
         if (inFlight != null) {
             return;
         }

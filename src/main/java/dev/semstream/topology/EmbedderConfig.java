@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param batchSize       texts per forward pass: a batch is flushed as soon as it holds this many
  * @param flushInterval   wall-clock time after which a smaller batch is flushed anyway
  * @param maxTextBytes    texts longer than this (UTF-8 bytes) go to the dead-letter topic
+ * @param inlineGraphBuildMax partitions of at most this many vectors build their HNSW graph as the task
+ *                        opens; larger ones open with an exact index and build the graph in the background
  */
 public record EmbedderConfig(String inputTopic, String embeddingsTopic, String deadLetterTopic,
-                             InputFormat inputFormat, int batchSize, Duration flushInterval, int maxTextBytes) {
+                             InputFormat inputFormat, int batchSize, Duration flushInterval, int maxTextBytes,
+                             int inlineGraphBuildMax) {
     /** The persistent (RocksDB), changelogged store of the latest embedding per id. */
     public static final String VECTOR_STORE = "semstream-vectors";
     /** The changelogged store of texts waiting for the next batch. */
@@ -33,6 +36,9 @@ public record EmbedderConfig(String inputTopic, String embeddingsTopic, String d
         if (flushInterval.isNegative() || flushInterval.isZero()) {
             throw new IllegalArgumentException("flushInterval must be positive, got " + flushInterval);
         }
+        if (inlineGraphBuildMax < 0) {
+            throw new IllegalArgumentException("inlineGraphBuildMax must be >= 0, got " + inlineGraphBuildMax);
+        }
         if (maxTextBytes < 1) {
             throw new IllegalArgumentException("maxTextBytes must be positive, got " + maxTextBytes);
         }
@@ -41,26 +47,35 @@ public record EmbedderConfig(String inputTopic, String embeddingsTopic, String d
     /** The default topics (see topology/), Avro input, batches of 32 or every 50 ms, texts up to 64 KiB. */
     public static EmbedderConfig defaults() {
         return new EmbedderConfig("semstream.texts", "semstream.embeddings", "semstream.dlq", InputFormat.AVRO,
-                32, Duration.ofMillis(50), 64 * 1024);
+                32, Duration.ofMillis(50), 64 * 1024, 2_000);
     }
 
     public EmbedderConfig withInputFormat(InputFormat format) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, format, batchSize, flushInterval,
-                maxTextBytes);
+                maxTextBytes, inlineGraphBuildMax);
     }
 
     public EmbedderConfig withBatching(int size, Duration interval) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, size, interval,
-                maxTextBytes);
+                maxTextBytes, inlineGraphBuildMax);
     }
 
     public EmbedderConfig withTopics(String input, String embeddings, String deadLetters) {
         return new EmbedderConfig(input, embeddings, deadLetters, inputFormat, batchSize, flushInterval,
-                maxTextBytes);
+                maxTextBytes, inlineGraphBuildMax);
+    }
+
+    /**
+     * Partitions with at most this many vectors get their HNSW graph built while the task opens; larger
+     * ones open at once with an exact-only index and get the graph built in the background.
+     */
+    public EmbedderConfig withInlineGraphBuildMax(int max) {
+        return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
+                maxTextBytes, max);
     }
 
     public EmbedderConfig withMaxTextBytes(int max) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
-                max);
+                max, inlineGraphBuildMax);
     }
 }
