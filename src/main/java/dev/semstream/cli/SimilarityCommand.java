@@ -2,6 +2,7 @@ package dev.semstream.cli;
 
 import dev.semstream.model.Embedding;
 import dev.semstream.model.Encoder;
+import dev.semstream.store.Scores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,19 +51,9 @@ final class SimilarityCommand implements Callable<Integer> {
         List<Embedding> e = encoder.embed(List.of(a, b));
         float[] x = e.get(0).vector();
         float[] y = e.get(1).vector();
-        double dot = 0;
-        double xx = 0;
-        double yy = 0;
-        double squared = 0;
-        for (int i = 0; i < x.length; i++) {
-            dot += (double) x[i] * y[i];
-            xx += (double) x[i] * x[i];
-            yy += (double) y[i] * y[i];
-            double d = (double) x[i] - y[i];
-            squared += d * d;
-        }
-        double cosine = xx == 0 || yy == 0 ? 0 : dot / Math.sqrt(xx * yy);
-        double euclidean = Math.sqrt(squared);
+        double cosine = Scores.cosine(x, y);
+        double euclidean = Scores.euclidean(x, y);
+        double dot = Scores.dot(x, y);
         if (json) {
             main.stdout.printf(Locale.ROOT, "{\"cosine\":%.6f,\"euclidean\":%.6f,\"dot\":%.6f,\"model\":\"%s\"}%n",
                     cosine, euclidean, dot, encoder.modelId());

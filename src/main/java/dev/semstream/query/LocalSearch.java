@@ -1,5 +1,7 @@
 package dev.semstream.query;
 
+import dev.semstream.store.Scores;
+
 import dev.semstream.avro.Embedding;
 import dev.semstream.store.PartitionIndexes;
 import dev.semstream.store.SearchHit;

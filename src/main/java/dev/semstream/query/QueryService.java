@@ -1,5 +1,7 @@
 package dev.semstream.query;
 
+import dev.semstream.store.Scores;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

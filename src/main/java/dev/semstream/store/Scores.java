@@ -1,16 +1,14 @@
-package dev.semstream.query;
-
-import dev.semstream.store.Metric;
+package dev.semstream.store;
 
 /**
- * Scores of two vectors by each metric, in double precision: for the similarity endpoint and for scans of
- * stores that have no index (standby replicas).
+ * Scores of two vectors by each metric, in double precision: how alike two texts are (the similarity
+ * endpoint and command), and scans of stores that have no index (standby replicas).
  */
-final class Scores {
+public final class Scores {
     private Scores() {
     }
 
-    static double score(Metric metric, float[] a, float[] b) {
+    public static double score(Metric metric, float[] a, float[] b) {
         return switch (metric) {
             case COSINE -> cosine(a, b);
             case EUCLIDEAN -> euclidean(a, b);
@@ -18,7 +16,7 @@ final class Scores {
         };
     }
 
-    static double dot(float[] a, float[] b) {
+    public static double dot(float[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             s += (double) a[i] * b[i];
@@ -26,13 +24,13 @@ final class Scores {
         return s;
     }
 
-    static double cosine(float[] a, float[] b) {
+    public static double cosine(float[] a, float[] b) {
         double na = Math.sqrt(dot(a, a));
         double nb = Math.sqrt(dot(b, b));
         return na == 0 || nb == 0 ? 0 : dot(a, b) / (na * nb);
     }
 
-    static double euclidean(float[] a, float[] b) {
+    public static double euclidean(float[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             double d = (double) a[i] - b[i];
