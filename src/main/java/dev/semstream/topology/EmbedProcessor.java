@@ -38,7 +38,8 @@ import java.util.List;
  * on the stream thread, in {@code process} or a punctuation, never from the encoding thread, and only for
  * texts still buffered as they were sent: an upsert or a tombstone that arrived meanwhile wins. One batch
  * per task is in flight at a time; the next is sent before the previous one's results are emitted, so
- * the encoder is busy while the stream thread writes.
+ * the encoder is busy while the stream thread writes. The stream thread does not wait for the encoder
+ * unless a task has gathered several batches meanwhile, so it keeps decoding and feeding other tasks.
  */
 final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> {
     private final EmbedderConfig config;
@@ -50,6 +51,8 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     private KeyValueStore<String, PendingText> buffer;
     /** This partition's search index: follows {@link #vectors}, rebuilt from it whenever the task opens. */
     private PartitionIndex index;
+    /** How many batches' worth of texts a task gathers while its batch encodes before the stream thread waits. */
+    private static final int BACKLOG_BATCHES = 4;
     /** The batch being encoded for this task, or null; lost on a crash, which the buffer makes harmless. */
     private InFlight inFlight;
 
@@ -81,7 +84,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        emitIfDone();
+        emitOrSendNext();
         index.swapInGraphIfBuilt();
         RecordMetadata source = context.recordMetadata().orElseThrow();
         try {
@@ -93,7 +96,9 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
             // Upserts replace: a newer text for an id still in the buffer supersedes the older one.
             buffer.put(event.getId(), new PendingText(event, record.timestamp(), source.topic(), source.partition(),
                     source.offset(), record.key(), record.value(), context.currentSystemTimeMs()));
-            if (waitingCount() >= config.batchSize()) {
+            // One batch in flight per task; while it encodes, texts gather for the next. The stream thread
+            // waits for the encoder only when a task has gathered several batches' worth (back-pressure).
+            if (waitingCount() >= (inFlight == null ? 1 : BACKLOG_BATCHES) * (long) config.batchSize()) {
                 sendBatch();
             }
         } catch (RejectedInput rejection) {
@@ -138,7 +143,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
      * lose most of the batching gain.
      */
     private void onTick(long now) {
-        emitIfDone();
+        emitOrSendNext();
         index.swapInGraphIfBuilt();
         if (inFlight != null) {
             return;
@@ -167,7 +172,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         List<PendingText> pending = new ArrayList<>();
         Map<String, PendingText> byId = new HashMap<>();
         try (KeyValueIterator<String, PendingText> it = buffer.all()) {
-            while (it.hasNext()) {
+            while (it.hasNext() && pending.size() < config.batchSize()) {
                 KeyValue<String, PendingText> kv = it.next();
                 if (previous == null || !sameText(previous.byId().get(kv.key), kv.value)) {
                     pending.add(kv.value);
@@ -194,6 +199,18 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     private static boolean sameText(PendingText a, PendingText b) {
         return a != null && b != null && a.partition() == b.partition() && a.offset() == b.offset()
                 && a.topic().equals(b.topic());
+    }
+
+    /**
+     * A finished batch: if a full batch has gathered meanwhile, send it first and emit after, so the
+     * encoder has work while the stream thread writes; else just emit.
+     */
+    private void emitOrSendNext() {
+        if (inFlight != null && inFlight.result().isDone() && waitingCount() >= config.batchSize()) {
+            sendBatch();
+        } else {
+            emitIfDone();
+        }
     }
 
     private void emitIfDone() {
