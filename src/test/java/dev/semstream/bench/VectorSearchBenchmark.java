@@ -53,6 +53,9 @@ public final class VectorSearchBenchmark {
         int n = intArg(args, "--vectors", 100_000);
         int queries = intArg(args, "--queries", 500);
         int exactQueries = intArg(args, "--exact-queries", Math.max(20, Math.min(200, 20_000_000 / n)));
+        // --lucene-only: our index without a graph (the exact ground truth), Lucene's graph alone; for sizes
+        // where building both graphs in one run takes too long.
+        boolean luceneOnly = flag(args, "--lucene-only");
         boolean hnsw = !flag(args, "--no-hnsw");
         boolean lucene = hnsw && !flag(args, "--no-lucene");
         System.out.printf(Locale.ROOT, "vectors %d x %d, %d queries, kernels %s, %d threads, Java %s%n", n, DIM,
@@ -68,7 +71,7 @@ public final class VectorSearchBenchmark {
         float[][] qs = gen.next(queries);
 
         IndexConfig config = IndexConfig.of(MODEL, DIM).withHnsw(M, EF_CONSTRUCTION, 64);
-        if (!hnsw) {
+        if (!hnsw || luceneOnly) {
             config = config.withoutGraph();
         }
         VectorIndex index = new VectorIndex(config);
@@ -77,7 +80,7 @@ public final class VectorSearchBenchmark {
             index.upsert(new VectorEntry("v" + i, data[i], MODEL));
         }
         double ourBuild = (System.nanoTime() - t0) / 1e9;
-        if (hnsw) {
+        if (hnsw && !luceneOnly) {
             System.out.printf(Locale.ROOT, "semstream HNSW build: %.1f s (%.0f vectors/s) %s%n", ourBuild, n / ourBuild,
                     index.stats());
         }
@@ -123,8 +126,8 @@ public final class VectorSearchBenchmark {
         LuceneHnsw lucenePeer = peer;
         System.out.println("efSearch | semstream recall@10  QPS | Lucene recall@10  QPS | QPS ours/Lucene");
         for (int ef : EF_SEARCH) {
-            double[] ours = measure(qs, truth, q -> ids(index.search(SearchRequest.of(qs[q], MODEL, K, Metric.COSINE)
-                    .withEfSearch(ef))));
+            double[] ours = luceneOnly ? new double[] {Double.NaN, Double.NaN} : measure(qs, truth,
+                    q -> ids(index.search(SearchRequest.of(qs[q], MODEL, K, Metric.COSINE).withEfSearch(ef))));
             double[] theirs = lucenePeer == null ? new double[] {Double.NaN, Double.NaN} : measure(qs, truth,
                     q -> lucenePeer.search(qs[q], ef));
             System.out.printf(Locale.ROOT, "%8d | %16.4f %7.0f | %13.4f %7.0f | %.2f%n", ef, ours[0], ours[1],
