@@ -26,37 +26,22 @@ public record BertWeights(float[] wordEmbeddings, float[] positionEmbeddings, fl
     /** Checks every shape against the config; a mismatch names the weight. */
     public void validate(BertConfig c) {
         int h = c.hiddenSize();
-        check("embeddings.word_embeddings", wordEmbeddings.length, (long) c.vocabSize() * h);
-        check("embeddings.position_embeddings", positionEmbeddings.length, (long) c.maxPositions() * h);
-        check("embeddings.token_type_embeddings", typeEmbeddings.length, (long) c.typeVocabSize() * h);
-        check("embeddings.LayerNorm", embeddingNorm.size(), h);
-        check("number of layers", layers.size(), c.numLayers());
+        ShapeChecks.size("embeddings.word_embeddings", wordEmbeddings.length, (long) c.vocabSize() * h);
+        ShapeChecks.size("embeddings.position_embeddings", positionEmbeddings.length, (long) c.maxPositions() * h);
+        ShapeChecks.size("embeddings.token_type_embeddings", typeEmbeddings.length, (long) c.typeVocabSize() * h);
+        ShapeChecks.size("embeddings.LayerNorm", embeddingNorm.size(), h);
+        ShapeChecks.size("number of layers", layers.size(), c.numLayers());
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             String p = "encoder.layer." + i + ".";
-            linear(p + "attention.self.query", l.query(), h, h);
-            linear(p + "attention.self.key", l.key(), h, h);
-            linear(p + "attention.self.value", l.value(), h, h);
-            linear(p + "attention.output.dense", l.attentionOutput(), h, h);
-            check(p + "attention.output.LayerNorm", l.attentionNorm().size(), h);
-            linear(p + "intermediate.dense", l.intermediate(), h, c.intermediateSize());
-            linear(p + "output.dense", l.output(), c.intermediateSize(), h);
-            check(p + "output.LayerNorm", l.outputNorm().size(), h);
-        }
-    }
-
-    private static void linear(String name, Linear l, int in, int out) {
-        if (l.in() != in || l.out() != out) {
-            throw new ModelException(name + " is [" + l.in() + " x " + l.out() + "], expected [" + in + " x " + out + "]");
-        }
-        if (l.bias() == null) {
-            throw new ModelException(name + " has no bias");
-        }
-    }
-
-    private static void check(String name, long actual, long expected) {
-        if (actual != expected) {
-            throw new ModelException(name + " has size " + actual + ", expected " + expected);
+            ShapeChecks.linear(p + "attention.self.query", l.query(), h, h);
+            ShapeChecks.linear(p + "attention.self.key", l.key(), h, h);
+            ShapeChecks.linear(p + "attention.self.value", l.value(), h, h);
+            ShapeChecks.linear(p + "attention.output.dense", l.attentionOutput(), h, h);
+            ShapeChecks.size(p + "attention.output.LayerNorm", l.attentionNorm().size(), h);
+            ShapeChecks.linear(p + "intermediate.dense", l.intermediate(), h, c.intermediateSize());
+            ShapeChecks.linear(p + "output.dense", l.output(), c.intermediateSize(), h);
+            ShapeChecks.size(p + "output.LayerNorm", l.outputNorm().size(), h);
         }
     }
 }

@@ -34,34 +34,19 @@ public record GptWeights(float[] tokenEmbeddings, float[] positionEmbeddings, Li
     /** Checks every shape against the config; a mismatch names the weight as Hugging Face does. */
     public void validate(GptConfig c) {
         int d = c.dim();
-        check("wte", tokenEmbeddings.length, (long) c.vocabSize() * d);
-        check("wpe", positionEmbeddings.length, (long) c.contextLength() * d);
-        check("number of layers", layers.size(), c.layers());
+        ShapeChecks.size("wte", tokenEmbeddings.length, (long) c.vocabSize() * d);
+        ShapeChecks.size("wpe", positionEmbeddings.length, (long) c.contextLength() * d);
+        ShapeChecks.size("number of layers", layers.size(), c.layers());
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             String p = "h." + i + ".";
-            check(p + "ln_1", l.attentionNorm().size(), d);
-            linear(p + "attn.c_attn", l.qkv(), d, 3 * d);
-            linear(p + "attn.c_proj", l.attentionProjection(), d, d);
-            check(p + "ln_2", l.mlpNorm().size(), d);
-            linear(p + "mlp.c_fc", l.mlpUp(), d, c.mlpDim());
-            linear(p + "mlp.c_proj", l.mlpDown(), c.mlpDim(), d);
+            ShapeChecks.size(p + "ln_1", l.attentionNorm().size(), d);
+            ShapeChecks.linear(p + "attn.c_attn", l.qkv(), d, 3 * d);
+            ShapeChecks.linear(p + "attn.c_proj", l.attentionProjection(), d, d);
+            ShapeChecks.size(p + "ln_2", l.mlpNorm().size(), d);
+            ShapeChecks.linear(p + "mlp.c_fc", l.mlpUp(), d, c.mlpDim());
+            ShapeChecks.linear(p + "mlp.c_proj", l.mlpDown(), c.mlpDim(), d);
         }
-        check("ln_f", finalNorm.size(), d);
-    }
-
-    private static void linear(String name, Linear l, int in, int out) {
-        if (l.in() != in || l.out() != out) {
-            throw new ModelException(name + " is [" + l.in() + " x " + l.out() + "], expected [" + in + " x " + out + "]");
-        }
-        if (l.bias() == null) {
-            throw new ModelException(name + " has no bias");
-        }
-    }
-
-    private static void check(String name, long actual, long expected) {
-        if (actual != expected) {
-            throw new ModelException(name + " has size " + actual + ", expected " + expected);
-        }
+        ShapeChecks.size("ln_f", finalNorm.size(), d);
     }
 }

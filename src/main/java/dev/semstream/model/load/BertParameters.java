@@ -61,36 +61,20 @@ public final class BertParameters {
         for (int i = 0; i < c.numLayers(); i++) {
             String p = layerPrefix(i);
             layers.add(new Layer(
-                    linear(t, p + "attention.self.query", h, h),
-                    linear(t, p + "attention.self.key", h, h),
-                    linear(t, p + "attention.self.value", h, h),
-                    linear(t, p + "attention.output.dense", h, h),
-                    norm(t, p + "attention.output.LayerNorm"),
-                    linear(t, p + "intermediate.dense", h, inter),
-                    linear(t, p + "output.dense", inter, h),
-                    norm(t, p + "output.LayerNorm")));
+                    TensorMap.linear(t, p + "attention.self.query", h, h),
+                    TensorMap.linear(t, p + "attention.self.key", h, h),
+                    TensorMap.linear(t, p + "attention.self.value", h, h),
+                    TensorMap.linear(t, p + "attention.output.dense", h, h),
+                    TensorMap.norm(t, p + "attention.output.LayerNorm"),
+                    TensorMap.linear(t, p + "intermediate.dense", h, inter),
+                    TensorMap.linear(t, p + "output.dense", inter, h),
+                    TensorMap.norm(t, p + "output.LayerNorm")));
         }
-        BertWeights w = new BertWeights(get(t, "embeddings.word_embeddings.weight"),
-                get(t, "embeddings.position_embeddings.weight"), get(t, "embeddings.token_type_embeddings.weight"),
-                norm(t, "embeddings.LayerNorm"), layers);
+        BertWeights w = new BertWeights(TensorMap.get(t, "embeddings.word_embeddings.weight"),
+                TensorMap.get(t, "embeddings.position_embeddings.weight"), TensorMap.get(t, "embeddings.token_type_embeddings.weight"),
+                TensorMap.norm(t, "embeddings.LayerNorm"), layers);
         w.validate(c);
         return w;
-    }
-
-    private static Linear linear(Map<String, float[]> t, String module, int in, int out) {
-        return new Linear(get(t, module + ".weight"), get(t, module + ".bias"), in, out);
-    }
-
-    private static Norm norm(Map<String, float[]> t, String module) {
-        return new Norm(get(t, module + ".weight"), get(t, module + ".bias"));
-    }
-
-    private static float[] get(Map<String, float[]> t, String name) {
-        float[] v = t.get(name);
-        if (v == null) {
-            throw new IllegalStateException("no tensor " + name + " (checked by the caller)");
-        }
-        return v;
     }
 
     private static BertParameter table(String name, int rows, int cols, Function<BertWeights, float[]> values) {

@@ -45,29 +45,13 @@ public final class GptParameters {
         List<Layer> layers = new ArrayList<>(c.layers());
         for (int i = 0; i < c.layers(); i++) {
             String p = "h." + i + ".";
-            layers.add(new Layer(norm(t, p + "ln_1"), linear(t, p + "attn.c_attn", d, 3 * d),
-                    linear(t, p + "attn.c_proj", d, d), norm(t, p + "ln_2"), linear(t, p + "mlp.c_fc", d, c.mlpDim()),
-                    linear(t, p + "mlp.c_proj", c.mlpDim(), d)));
+            layers.add(new Layer(TensorMap.norm(t, p + "ln_1"), TensorMap.linear(t, p + "attn.c_attn", d, 3 * d),
+                    TensorMap.linear(t, p + "attn.c_proj", d, d), TensorMap.norm(t, p + "ln_2"), TensorMap.linear(t, p + "mlp.c_fc", d, c.mlpDim()),
+                    TensorMap.linear(t, p + "mlp.c_proj", c.mlpDim(), d)));
         }
-        GptWeights w = new GptWeights(get(t, "wte.weight"), get(t, "wpe.weight"), layers, norm(t, "ln_f"));
+        GptWeights w = new GptWeights(TensorMap.get(t, "wte.weight"), TensorMap.get(t, "wpe.weight"), layers, TensorMap.norm(t, "ln_f"));
         w.validate(c);
         return w;
-    }
-
-    private static Linear linear(Map<String, float[]> t, String module, int in, int out) {
-        return new Linear(get(t, module + ".weight"), get(t, module + ".bias"), in, out);
-    }
-
-    private static Norm norm(Map<String, float[]> t, String module) {
-        return new Norm(get(t, module + ".weight"), get(t, module + ".bias"));
-    }
-
-    private static float[] get(Map<String, float[]> t, String name) {
-        float[] v = t.get(name);
-        if (v == null) {
-            throw new IllegalStateException("no tensor " + name + " (checked by the caller)");
-        }
-        return v;
     }
 
     private static void norm(List<GptParameter> out, String module, int d, Function<GptWeights, Norm> norm) {

@@ -1,15 +1,10 @@
 package dev.semstream.model.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semstream.model.BertConfig;
 import dev.semstream.model.ModelException;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -20,7 +15,6 @@ import java.util.Set;
  * computation in ways the engine does not implement are refused rather than ignored.
  */
 public final class HfBertConfigJson {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Exact erf GELU under both of HF's names; gelu_new/gelu_fast/gelu_pytorch_tanh are tanh approximations. */
     private static final Set<String> EXACT_GELU = Set.of("gelu", "gelu_python");
     /**
@@ -34,17 +28,7 @@ public final class HfBertConfigJson {
 
     /** Parses config.json; anything missing, malformed or unsupported is a {@link ModelException} naming the file. */
     public static BertConfig read(Path file) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new ModelException("config.json not found: " + file, e);
-        } catch (IOException e) {
-            throw new ModelException("cannot read " + file + " as JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ModelException(file + " is not a JSON object");
-        }
+        JsonNode root = ConfigJsonFile.read(file);
         String modelType = root.path("model_type").asText("");
         if (INCOMPATIBLE_TYPES.contains(modelType)) {
             throw new ModelException(file + ": model_type '" + modelType + "' is not supported: it numbers positions"
@@ -60,14 +44,14 @@ public final class HfBertConfigJson {
             throw new ModelException(file + ": position_embedding_type '" + positions
                     + "' is not supported; only 'absolute' position embeddings are");
         }
-        int vocab = requiredInt(root, "vocab_size", file);
-        int hidden = requiredInt(root, "hidden_size", file);
-        int layers = requiredInt(root, "num_hidden_layers", file);
-        int heads = requiredInt(root, "num_attention_heads", file);
-        int intermediate = requiredInt(root, "intermediate_size", file);
-        int maxPositions = requiredInt(root, "max_position_embeddings", file);
-        int typeVocab = root.has("type_vocab_size") ? requiredInt(root, "type_vocab_size", file) : 2;
-        float eps = root.has("layer_norm_eps") ? (float) requiredNumber(root, "layer_norm_eps", file) : 1e-12f;
+        int vocab = ConfigJsonFile.requiredInt(root, "vocab_size", file);
+        int hidden = ConfigJsonFile.requiredInt(root, "hidden_size", file);
+        int layers = ConfigJsonFile.requiredInt(root, "num_hidden_layers", file);
+        int heads = ConfigJsonFile.requiredInt(root, "num_attention_heads", file);
+        int intermediate = ConfigJsonFile.requiredInt(root, "intermediate_size", file);
+        int maxPositions = ConfigJsonFile.requiredInt(root, "max_position_embeddings", file);
+        int typeVocab = root.has("type_vocab_size") ? ConfigJsonFile.requiredInt(root, "type_vocab_size", file) : 2;
+        float eps = root.has("layer_norm_eps") ? (float) ConfigJsonFile.requiredNumber(root, "layer_norm_eps", file) : 1e-12f;
         try {
             return new BertConfig(vocab, hidden, layers, heads, intermediate, maxPositions, typeVocab, eps);
         } catch (ModelException e) {
@@ -77,7 +61,7 @@ public final class HfBertConfigJson {
 
     /** Writes a minimal config.json that {@link #read} and Hugging Face transformers both accept. */
     public static void write(Path file, BertConfig c) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = ConfigJsonFile.newObject();
         root.putArray("architectures").add("BertModel");
         root.put("model_type", "bert");
         root.put("vocab_size", c.vocabSize());
@@ -91,29 +75,6 @@ public final class HfBertConfigJson {
         root.put("layer_norm_eps", Double.parseDouble(Float.toString(c.layerNormEps())));
         root.put("hidden_act", "gelu");
         root.put("position_embedding_type", "absolute");
-        try {
-            Files.write(file, JSON.writeValueAsBytes(root));
-        } catch (IOException e) {
-            throw new ModelException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static int requiredInt(JsonNode root, String key, Path file) {
-        JsonNode v = root.get(key);
-        if (v == null || v.isNull()) {
-            throw new ModelException(file + " lacks '" + key + "'");
-        }
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new ModelException(file + ": '" + key + "' must be an integer, got " + v);
-        }
-        return v.intValue();
-    }
-
-    private static double requiredNumber(JsonNode root, String key, Path file) {
-        JsonNode v = root.get(key);
-        if (v == null || !v.isNumber()) {
-            throw new ModelException(file + ": '" + key + "' must be a number, got " + v);
-        }
-        return v.doubleValue();
+        ConfigJsonFile.write(file, root);
     }
 }

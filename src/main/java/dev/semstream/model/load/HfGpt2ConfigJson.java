@@ -1,15 +1,10 @@
 package dev.semstream.model.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semstream.model.GptConfig;
 import dev.semstream.model.ModelException;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -20,7 +15,6 @@ import java.util.Set;
  * compute something else.
  */
 public final class HfGpt2ConfigJson {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** HF's names for GELU's tanh form; gelu_fast is the same expression factored differently. */
     private static final Set<String> TANH_GELU = Set.of("gelu_new", "gelu_pytorch_tanh", "gelu_fast");
 
@@ -29,17 +23,7 @@ public final class HfGpt2ConfigJson {
 
     /** Parses config.json; anything missing, malformed or unsupported is a {@link ModelException} naming the file. */
     public static GptConfig read(Path file) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new ModelException("config.json not found: " + file, e);
-        } catch (IOException e) {
-            throw new ModelException("cannot read " + file + " as JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ModelException(file + " is not a JSON object");
-        }
+        JsonNode root = ConfigJsonFile.read(file);
         String modelType = root.path("model_type").asText("gpt2");
         if (!modelType.equals("gpt2")) {
             throw new ModelException(file + ": model_type '" + modelType + "' is not supported; the decoder loads"
@@ -56,24 +40,18 @@ public final class HfGpt2ConfigJson {
         if (root.path("scale_attn_by_inverse_layer_idx").asBoolean(false)) {
             throw new ModelException(file + ": scale_attn_by_inverse_layer_idx true is not supported");
         }
-        int dim = requiredInt(root, "n_embd", file);
+        int dim = ConfigJsonFile.requiredInt(root, "n_embd", file);
         JsonNode inner = root.get("n_inner");
         if (inner != null && !inner.isNull() && (!inner.canConvertToInt() || inner.intValue() != 4 * dim)) {
             throw new ModelException(file + ": n_inner " + inner + " is not supported; the MLP must be 4 x n_embd = "
                     + 4 * dim + " wide");
         }
-        int layers = requiredInt(root, "n_layer", file);
-        int heads = requiredInt(root, "n_head", file);
-        int positions = requiredInt(root, "n_positions", file);
-        int vocab = requiredInt(root, "vocab_size", file);
-        float eps = 1e-5f;
-        if (root.has("layer_norm_epsilon")) {
-            JsonNode v = root.get("layer_norm_epsilon");
-            if (!v.isNumber()) {
-                throw new ModelException(file + ": 'layer_norm_epsilon' must be a number, got " + v);
-            }
-            eps = v.floatValue();
-        }
+        int layers = ConfigJsonFile.requiredInt(root, "n_layer", file);
+        int heads = ConfigJsonFile.requiredInt(root, "n_head", file);
+        int positions = ConfigJsonFile.requiredInt(root, "n_positions", file);
+        int vocab = ConfigJsonFile.requiredInt(root, "vocab_size", file);
+        float eps = root.has("layer_norm_epsilon")
+                ? (float) ConfigJsonFile.requiredNumber(root, "layer_norm_epsilon", file) : 1e-5f;
         try {
             return new GptConfig(vocab, positions, dim, layers, heads, eps);
         } catch (ModelException e) {
@@ -83,7 +61,7 @@ public final class HfGpt2ConfigJson {
 
     /** Writes a minimal config.json that {@link #read} and Hugging Face transformers both accept. */
     public static void write(Path file, GptConfig c) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = ConfigJsonFile.newObject();
         root.putArray("architectures").add("GPT2LMHeadModel");
         root.put("model_type", "gpt2");
         root.put("vocab_size", c.vocabSize());
@@ -98,21 +76,6 @@ public final class HfGpt2ConfigJson {
         root.put("layer_norm_epsilon", Double.parseDouble(Float.toString(c.layerNormEps())));
         root.put("bos_token_id", 50256);
         root.put("eos_token_id", 50256);
-        try {
-            Files.write(file, JSON.writeValueAsBytes(root));
-        } catch (IOException e) {
-            throw new ModelException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static int requiredInt(JsonNode root, String key, Path file) {
-        JsonNode v = root.get(key);
-        if (v == null || v.isNull()) {
-            throw new ModelException(file + " lacks '" + key + "'");
-        }
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new ModelException(file + ": '" + key + "' must be an integer, got " + v);
-        }
-        return v.intValue();
+        ConfigJsonFile.write(file, root);
     }
 }
