@@ -268,19 +268,24 @@ public final class EmbedderApp implements AutoCloseable {
         stopped.countDown();
         closeQuietly(http);
         if (sidecar != null) {
-            sidecar.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                    .withTimeout(Duration.ofSeconds(30)));
+            closeLeavingGroup(sidecar);
         }
         try {
-            // Leave the group on the way out, so the other instances take this one's partitions over now,
-            // not after the session timeout (45 s) during which nobody would answer for them.
-            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                    .withTimeout(Duration.ofSeconds(30)));
+            closeLeavingGroup(streams);
         } finally {
             Endpoints.remove(dataDir);
             closeQuietly(registry);
             closeQuietly(kafka);
         }
+    }
+
+    /**
+     * Leaves the group on the way out, so the other instances take this one's partitions over now, not
+     * after the session timeout (45 s) during which nobody would answer for them.
+     */
+    private static void closeLeavingGroup(KafkaStreams app) {
+        app.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
     }
 
     private static void closeQuietly(AutoCloseable c) {

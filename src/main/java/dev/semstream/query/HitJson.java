@@ -26,10 +26,7 @@ final class HitJson {
             h.metadata().forEach(metadata::put);
             o.put("modelId", h.modelId());
             if (h.vector() != null) {
-                ArrayNode v = o.putArray("vector");
-                for (float x : h.vector()) {
-                    v.add(x);
-                }
+                Json.putFloats(o, "vector", h.vector());
             }
         }
         return array;

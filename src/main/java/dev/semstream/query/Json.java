@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Iterator;
@@ -110,6 +111,14 @@ final class Json {
             out.put(e.getKey(), e.getValue().asText());
         }
         return out;
+    }
+
+    /** Writes {@code values} as the array {@code field} of {@code target}. */
+    static void putFloats(ObjectNode target, String field, float[] values) {
+        ArrayNode array = target.putArray(field);
+        for (float x : values) {
+            array.add(x);
+        }
     }
 
     static byte[] bytes(JsonNode node) {

@@ -8,6 +8,7 @@ import dev.semstream.store.SearchHit;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
 import dev.semstream.topology.EmbedderConfig;
+import dev.semstream.topology.VectorStoreIndex;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -97,7 +98,7 @@ final class LocalSearch {
                 if (!e.getModelId().equals(request.modelId()) || !matches(e.getMetadata(), request.filters())) {
                     continue;
                 }
-                float[] v = toArray(e.getVector());
+                float[] v = VectorStoreIndex.vector(e);
                 if (v.length != query.length) {
                     continue; // the caller checked the query against the model; a row that is off is skipped
                 }
@@ -120,13 +121,5 @@ final class LocalSearch {
             }
         }
         return true;
-    }
-
-    static float[] toArray(List<Float> values) {
-        float[] v = new float[values.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = values.get(i);
-        }
-        return v;
     }
 }

@@ -127,10 +127,7 @@ final class QueryService {
         o.put("dimensions", e.vector().length);
         o.put("tokenCount", e.tokenCount());
         o.put("truncated", e.truncated());
-        ArrayNode v = o.putArray("vector");
-        for (float x : e.vector()) {
-            v.add(x);
-        }
+        Json.putFloats(o, "vector", e.vector());
         return o;
     }
 

@@ -72,11 +72,7 @@ record SearchQuery(String text, float[] vector, String id, String modelId, int k
     /** The body another instance's {@code /internal/search} takes: always by vector, never fanned out again. */
     static ObjectNode internalBody(SearchRequest request, boolean stale) {
         ObjectNode body = Json.newObject();
-        float[] v = request.query();
-        var array = body.putArray("vector");
-        for (float x : v) {
-            array.add(x);
-        }
+        Json.putFloats(body, "vector", request.query());
         body.put("modelId", request.modelId());
         body.put("k", request.k());
         body.put("metric", request.metric().userName());

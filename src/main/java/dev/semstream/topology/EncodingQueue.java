@@ -6,9 +6,6 @@ import dev.semstream.model.Encoder;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where the embedder's batches are encoded. In the background (the default) one thread encodes while the
@@ -18,9 +15,6 @@ import java.util.concurrent.TimeUnit;
  * {@code pipeInput} returns.
  */
 public final class EncodingQueue {
-    /** How long the idle encoding thread lingers before it exits; the next batch starts a new one. */
-    private static final long IDLE_SECONDS = 30;
-
     private final Encoder encoder;
     private final Executor executor;
 
@@ -32,15 +26,7 @@ public final class EncodingQueue {
 
     /** Batches encoded one at a time on a daemon thread of their own. */
     public static EncodingQueue background(Encoder encoder) {
-        ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "semstream-encoder");
-                    t.setDaemon(true);
-                    return t;
-                });
-        // The thread exits when idle, so a closed application leaves no thread behind and needs no close().
-        thread.allowCoreThreadTimeOut(true);
-        return new EncodingQueue(encoder, thread);
+        return new EncodingQueue(encoder, IdleExitingThread.named("semstream-encoder"));
     }
 
     /** Batches encoded on the calling thread, before {@link #submit} returns. */

@@ -73,12 +73,12 @@ final class GenerateProcessor implements Processor<byte[], byte[], Object, Objec
         try {
             completion = complete(prompt);
         } catch (GenerationRequestException refused) {
-            completion = error(prompt, refused.getMessage(), 0, List.of());
+            completion = error(prompt, refused.getMessage());
         } catch (RuntimeException failed) {
             // Not the prompt's fault as far as we know, but one prompt must not stop the sidecar: say so in
             // the completion and go on.
             LOG.warn("generation failed for prompt {}", prompt.getPromptId(), failed);
-            completion = error(prompt, "generation failed: " + failed, 0, List.of());
+            completion = error(prompt, "generation failed: " + failed);
         }
         context.forward(new Record<>(prompt.getPromptId(), completion, record.timestamp()),
                 GeneratorTopology.COMPLETIONS_SINK);
@@ -140,16 +140,16 @@ final class GenerateProcessor implements Processor<byte[], byte[], Object, Objec
         return withContext.append('\n').append(text).toString();
     }
 
-    private Completion error(Prompt prompt, String message, int promptTokens, List<String> contextIds) {
+    private Completion error(Prompt prompt, String message) {
         return Completion.newBuilder()
                 .setPromptId(prompt.getPromptId())
                 .setText("")
-                .setPromptTokens(promptTokens)
+                .setPromptTokens(0)
                 .setCompletionTokens(0)
                 .setFinishReason(FinishReason.ERROR)
                 .setError(message)
                 .setModelId(generator.modelId())
-                .setContextIds(contextIds)
+                .setContextIds(List.of())
                 .setTimings(new Timings(0.0, 0.0, 0.0))
                 .setCompletedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
                 .build();

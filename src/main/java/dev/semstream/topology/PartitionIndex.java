@@ -17,9 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One task's search index over its partition's vector store, the store being the truth: built from the
@@ -35,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class PartitionIndex {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionIndex.class);
-    private static final ExecutorService GRAPH_BUILDS = graphBuildThread();
+    private static final ExecutorService GRAPH_BUILDS = IdleExitingThread.named("semstream-graph-build");
 
     private final int partition;
     private final PartitionIndexes registry;
@@ -163,15 +160,5 @@ final class PartitionIndex {
                     otherModel, modelId);
         }
         return entries;
-    }
-
-    private static ExecutorService graphBuildThread() {
-        ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "semstream-graph-build");
-            t.setDaemon(true);
-            return t;
-        });
-        thread.allowCoreThreadTimeOut(true);
-        return thread;
     }
 }

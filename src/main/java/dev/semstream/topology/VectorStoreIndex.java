@@ -5,16 +5,16 @@ import dev.semstream.store.VectorEntry;
 
 import java.util.List;
 
-/** Stored embeddings as search index entries. */
-final class VectorStoreIndex {
+/** Stored embeddings as search index entries and plain vectors. */
+public final class VectorStoreIndex {
     private VectorStoreIndex() {
     }
 
-    static VectorEntry entry(Embedding e) {
+    public static VectorEntry entry(Embedding e) {
         return new VectorEntry(e.getId(), vector(e), e.getModelId(), e.getMetadata(), e.getText());
     }
 
-    static float[] vector(Embedding e) {
+    public static float[] vector(Embedding e) {
         List<Float> values = e.getVector();
         float[] v = new float[values.size()];
         for (int i = 0; i < v.length; i++) {
