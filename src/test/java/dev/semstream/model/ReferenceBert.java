@@ -25,25 +25,25 @@ public final class ReferenceBert {
                         + w.typeEmbeddings()[typeIds[t] * h + j];
             }
         }
-        x = layerNorm(x, w.embeddingNorm(), c.layerNormEps());
+        x = ReferenceMath.layerNorm(x, w.embeddingNorm(), c.layerNormEps());
         for (BertWeights.Layer l : w.layers()) {
-            double[][] attention = dense(selfAttention(c, l, x), l.attentionOutput());
-            x = layerNorm(add(x, attention), l.attentionNorm(), c.layerNormEps());
-            double[][] inter = dense(x, l.intermediate());
+            double[][] attention = ReferenceMath.dense(selfAttention(c, l, x), l.attentionOutput());
+            x = ReferenceMath.layerNorm(ReferenceMath.add(x, attention), l.attentionNorm(), c.layerNormEps());
+            double[][] inter = ReferenceMath.dense(x, l.intermediate());
             for (double[] row : inter) {
                 for (int j = 0; j < row.length; j++) {
                     row[j] = gelu(row[j]);
                 }
             }
-            x = layerNorm(add(x, dense(inter, l.output())), l.outputNorm(), c.layerNormEps());
+            x = ReferenceMath.layerNorm(ReferenceMath.add(x, ReferenceMath.dense(inter, l.output())), l.outputNorm(), c.layerNormEps());
         }
         return x;
     }
 
     private static double[][] selfAttention(BertConfig c, BertWeights.Layer l, double[][] x) {
-        double[][] q = dense(x, l.query());
-        double[][] k = dense(x, l.key());
-        double[][] v = dense(x, l.value());
+        double[][] q = ReferenceMath.dense(x, l.query());
+        double[][] k = ReferenceMath.dense(x, l.key());
+        double[][] v = ReferenceMath.dense(x, l.value());
         int n = x.length;
         int d = c.headSize();
         double[][] context = new double[n][c.hiddenSize()];
@@ -73,52 +73,6 @@ public final class ReferenceBert {
             }
         }
         return context;
-    }
-
-    /** y = x W + b with W stored [in][out]. */
-    private static double[][] dense(double[][] x, Linear l) {
-        double[][] y = new double[x.length][l.out()];
-        for (int t = 0; t < x.length; t++) {
-            for (int o = 0; o < l.out(); o++) {
-                double s = l.bias()[o];
-                for (int i = 0; i < l.in(); i++) {
-                    s += x[t][i] * l.weight()[i * l.out() + o];
-                }
-                y[t][o] = s;
-            }
-        }
-        return y;
-    }
-
-    private static double[][] layerNorm(double[][] x, Norm n, double eps) {
-        double[][] y = new double[x.length][];
-        for (int t = 0; t < x.length; t++) {
-            double mean = 0;
-            for (double v : x[t]) {
-                mean += v;
-            }
-            mean /= x[t].length;
-            double var = 0;
-            for (double v : x[t]) {
-                var += (v - mean) * (v - mean);
-            }
-            var /= x[t].length;
-            y[t] = new double[x[t].length];
-            for (int j = 0; j < x[t].length; j++) {
-                y[t][j] = (x[t][j] - mean) / Math.sqrt(var + eps) * n.gamma()[j] + n.beta()[j];
-            }
-        }
-        return y;
-    }
-
-    private static double[][] add(double[][] a, double[][] b) {
-        double[][] y = new double[a.length][a[0].length];
-        for (int t = 0; t < a.length; t++) {
-            for (int j = 0; j < a[t].length; j++) {
-                y[t][j] = a[t][j] + b[t][j];
-            }
-        }
-        return y;
     }
 
     /** GELU, exact erf form. */

@@ -20,17 +20,17 @@ public final class ReferenceGpt {
             }
         }
         for (GptWeights.Layer l : w.layers()) {
-            x = add(x, dense(causalAttention(c, dense(layerNorm(x, l.attentionNorm(), c.layerNormEps()), l.qkv())),
+            x = ReferenceMath.add(x, ReferenceMath.dense(causalAttention(c, ReferenceMath.dense(ReferenceMath.layerNorm(x, l.attentionNorm(), c.layerNormEps()), l.qkv())),
                     l.attentionProjection()));
-            double[][] hidden = dense(layerNorm(x, l.mlpNorm(), c.layerNormEps()), l.mlpUp());
+            double[][] hidden = ReferenceMath.dense(ReferenceMath.layerNorm(x, l.mlpNorm(), c.layerNormEps()), l.mlpUp());
             for (double[] row : hidden) {
                 for (int j = 0; j < row.length; j++) {
                     row[j] = KernelsTest.geluTanh(row[j]);
                 }
             }
-            x = add(x, dense(hidden, l.mlpDown()));
+            x = ReferenceMath.add(x, ReferenceMath.dense(hidden, l.mlpDown()));
         }
-        x = layerNorm(x, w.finalNorm(), c.layerNormEps());
+        x = ReferenceMath.layerNorm(x, w.finalNorm(), c.layerNormEps());
         double[][] logits = new double[n][c.vocabSize()];
         for (int t = 0; t < n; t++) {
             for (int v = 0; v < c.vocabSize(); v++) {
@@ -76,51 +76,5 @@ public final class ReferenceGpt {
             }
         }
         return context;
-    }
-
-    /** y = x W + b with W stored [in][out]. */
-    private static double[][] dense(double[][] x, Linear l) {
-        double[][] y = new double[x.length][l.out()];
-        for (int t = 0; t < x.length; t++) {
-            for (int o = 0; o < l.out(); o++) {
-                double s = l.bias()[o];
-                for (int i = 0; i < l.in(); i++) {
-                    s += x[t][i] * l.weight()[i * l.out() + o];
-                }
-                y[t][o] = s;
-            }
-        }
-        return y;
-    }
-
-    private static double[][] layerNorm(double[][] x, Norm n, double eps) {
-        double[][] y = new double[x.length][];
-        for (int t = 0; t < x.length; t++) {
-            double mean = 0;
-            for (double v : x[t]) {
-                mean += v;
-            }
-            mean /= x[t].length;
-            double var = 0;
-            for (double v : x[t]) {
-                var += (v - mean) * (v - mean);
-            }
-            var /= x[t].length;
-            y[t] = new double[x[t].length];
-            for (int j = 0; j < x[t].length; j++) {
-                y[t][j] = (x[t][j] - mean) / Math.sqrt(var + eps) * n.gamma()[j] + n.beta()[j];
-            }
-        }
-        return y;
-    }
-
-    private static double[][] add(double[][] a, double[][] b) {
-        double[][] y = new double[a.length][a[0].length];
-        for (int t = 0; t < a.length; t++) {
-            for (int j = 0; j < a[t].length; j++) {
-                y[t][j] = a[t][j] + b[t][j];
-            }
-        }
-        return y;
     }
 }
