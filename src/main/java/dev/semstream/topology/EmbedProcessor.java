@@ -17,8 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -56,8 +57,8 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     /** The batch being encoded for this task, or null; lost on a crash, which the buffer makes harmless. */
     private InFlight inFlight;
 
-    /** Texts sent to the encoder (also by id), with the future of their embeddings in the same order. */
-    private record InFlight(List<PendingText> texts, Map<String, PendingText> byId,
+    /** Texts sent to the encoder by id, in the order the future's embeddings come back. */
+    private record InFlight(LinkedHashMap<String, PendingText> texts,
                             CompletableFuture<List<dev.semstream.model.Embedding>> result) {
     }
 
@@ -169,24 +170,22 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         if (previous != null) {
             previous.result().exceptionally(failure -> null).join();
         }
-        List<PendingText> pending = new ArrayList<>();
-        Map<String, PendingText> byId = new HashMap<>();
+        LinkedHashMap<String, PendingText> pending = new LinkedHashMap<>();
         try (KeyValueIterator<String, PendingText> it = buffer.all()) {
             while (it.hasNext() && pending.size() < config.batchSize()) {
                 KeyValue<String, PendingText> kv = it.next();
-                if (previous == null || !sameText(previous.byId().get(kv.key), kv.value)) {
-                    pending.add(kv.value);
-                    byId.put(kv.key, kv.value);
+                if (previous == null || !sameText(previous.texts().get(kv.key), kv.value)) {
+                    pending.put(kv.key, kv.value);
                 }
             }
         }
         inFlight = null;
         if (!pending.isEmpty()) {
             List<String> texts = new ArrayList<>(pending.size());
-            for (PendingText p : pending) {
+            for (PendingText p : pending.values()) {
                 texts.add(p.event().getText());
             }
-            inFlight = new InFlight(pending, byId, encoding.submit(texts));
+            inFlight = new InFlight(pending, encoding.submit(texts));
         }
         if (previous != null) {
             emit(previous);
@@ -227,14 +226,15 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         try {
             embeddings = batch.result().join();
         } catch (CompletionException | CancellationException batchFailure) {
-            embedOneByOne(batch.texts());
+            embedOneByOne(batch.texts().values());
             return;
         }
-        for (int i = 0; i < batch.texts().size(); i++) {
-            PendingText sent = batch.texts().get(i);
+        int i = 0;
+        for (PendingText sent : batch.texts().values()) {
             if (stillBuffered(sent)) {
                 emit(sent, embeddings.get(i));
             }
+            i++;
         }
     }
 
@@ -244,7 +244,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     }
 
     /** A batch failed: find the text that broke it, dead-letter it, embed the rest. */
-    private void embedOneByOne(List<PendingText> pending) {
+    private void embedOneByOne(Collection<PendingText> pending) {
         for (PendingText p : pending) {
             if (!stillBuffered(p)) {
                 continue;
