@@ -75,7 +75,7 @@ final class FanOutSearch {
                 call.getValue().cancel(true);
                 ObjectNode o = Json.newObject();
                 o.put("instance", PeerClient.address(call.getKey()));
-                o.put("error", failed instanceof java.util.concurrent.TimeoutException
+                o.put("error", isTimeout(failed)
                         ? "no answer within " + timeout.toMillis() + " ms" : String.valueOf(rootMessage(failed)));
                 instances.add(o);
             }
@@ -125,6 +125,19 @@ final class FanOutSearch {
             }
         }
         return out;
+    }
+
+    /**
+     * Our wait ran out, or the HTTP client's own request timeout (set to the same deadline) fired first:
+     * which one wins the race differs between JDKs, and both mean the same to the user.
+     */
+    private static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.util.concurrent.TimeoutException || c instanceof java.net.http.HttpTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable t) {
