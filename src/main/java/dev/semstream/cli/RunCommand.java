@@ -8,6 +8,7 @@ import dev.semstream.model.TextGenerator;
 import dev.semstream.model.load.HfGpt2Checkpoint;
 import dev.semstream.model.load.LoadedGpt;
 import dev.semstream.topology.EmbedderConfig;
+import dev.semstream.topology.GraphBuildPolicy;
 import dev.semstream.topology.InputFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,6 +58,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Embed a smaller batch after this many milliseconds (default: ${DEFAULT-VALUE}).")
     long flushMillis;
 
+    @Option(names = "--hnsw-min-vectors", paramLabel = "N", defaultValue = "10000",
+            description = "A partition is searched by exact scan until it holds this many vectors, then gets an HNSW "
+                    + "graph, built in the background (default: ${DEFAULT-VALUE}; 0: a graph from the first vector).")
+    int hnswMinVectors;
+
     @Option(names = "--topic-prefix", paramLabel = "PREFIX",
             description = "Topic name prefix (default: the one in topology/topics.json, semstream).")
     String topicPrefix;
@@ -81,7 +87,8 @@ final class RunCommand implements Callable<Integer> {
         Encoder encoder = main.encoderLoader.apply(encoderFlags.model, encoderFlags.options(spec));
         err.println("semstream: encoder " + encoder.modelId() + " loaded");
         EmbedderConfig config = EmbedderConfig.defaults().withInputFormat(inputFormat)
-                .withBatching(batchSize, Duration.ofMillis(flushMillis));
+                .withBatching(batchSize, Duration.ofMillis(flushMillis))
+                .withGraphBuild(new GraphBuildPolicy(hnswMinVectors, GraphBuildPolicy.defaults().inlineBuildMax()));
         AppSettings settings = new AppSettings(cluster.bootstrapServers, cluster.schemaRegistryUrl,
                 cluster.dataDir, cluster.propertiesFile, System.getenv(), Map.of(), EmbedderApp.APPLICATION_ID,
                 topicPrefix, true, config, httpHost, httpPort);

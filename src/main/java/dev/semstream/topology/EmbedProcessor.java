@@ -76,7 +76,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         this.buffer = context.getStateStore(EmbedderConfig.BUFFER_STORE);
         // init runs once the stores are restored, so the index is built from exactly what the store holds.
         this.index = PartitionIndex.open(context.taskId().partition(), indexes, vectors, encoding.encoder(),
-                config.inlineGraphBuildMax());
+                config.graphBuild());
         // Check twice per interval, so no text waits much longer than the interval; at most every 10 ms,
         // so finished batches are emitted soon even when no record arrives.
         Duration tick = Duration.ofMillis(Math.max(1, Math.min(10, config.flushInterval().toMillis() / 2)));

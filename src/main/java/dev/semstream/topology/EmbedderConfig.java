@@ -13,12 +13,11 @@ import java.util.Objects;
  * @param batchSize       texts per forward pass: a batch is flushed as soon as it holds this many
  * @param flushInterval   wall-clock time after which a smaller batch is flushed anyway
  * @param maxTextBytes    texts longer than this (UTF-8 bytes) go to the dead-letter topic
- * @param inlineGraphBuildMax partitions of at most this many vectors build their HNSW graph as the task
- *                        opens; larger ones open with an exact index and build the graph in the background
+ * @param graphBuild      when a partition's index gets its HNSW graph, and on which thread it is built
  */
 public record EmbedderConfig(String inputTopic, String embeddingsTopic, String deadLetterTopic,
                              InputFormat inputFormat, int batchSize, Duration flushInterval, int maxTextBytes,
-                             int inlineGraphBuildMax) {
+                             GraphBuildPolicy graphBuild) {
     /** The persistent (RocksDB), changelogged store of the latest embedding per id. */
     public static final String VECTOR_STORE = "semstream-vectors";
     /** The changelogged store of texts waiting for the next batch. */
@@ -36,46 +35,44 @@ public record EmbedderConfig(String inputTopic, String embeddingsTopic, String d
         if (flushInterval.isNegative() || flushInterval.isZero()) {
             throw new IllegalArgumentException("flushInterval must be positive, got " + flushInterval);
         }
-        if (inlineGraphBuildMax < 0) {
-            throw new IllegalArgumentException("inlineGraphBuildMax must be >= 0, got " + inlineGraphBuildMax);
-        }
+        Objects.requireNonNull(graphBuild, "graphBuild");
         if (maxTextBytes < 1) {
             throw new IllegalArgumentException("maxTextBytes must be positive, got " + maxTextBytes);
         }
     }
 
-    /** The default topics (see topology/), Avro input, batches of 32 or every 50 ms, texts up to 64 KiB. */
+    /**
+     * The default topics (see topology/), Avro input, batches of 32 or every 50 ms, texts up to 64 KiB,
+     * an HNSW graph from 10,000 vectors a partition.
+     */
     public static EmbedderConfig defaults() {
         return new EmbedderConfig("semstream.texts", "semstream.embeddings", "semstream.dlq", InputFormat.AVRO,
-                32, Duration.ofMillis(50), 64 * 1024, 2_000);
+                32, Duration.ofMillis(50), 64 * 1024, GraphBuildPolicy.defaults());
     }
 
     public EmbedderConfig withInputFormat(InputFormat format) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, format, batchSize, flushInterval,
-                maxTextBytes, inlineGraphBuildMax);
+                maxTextBytes, graphBuild);
     }
 
     public EmbedderConfig withBatching(int size, Duration interval) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, size, interval,
-                maxTextBytes, inlineGraphBuildMax);
+                maxTextBytes, graphBuild);
     }
 
     public EmbedderConfig withTopics(String input, String embeddings, String deadLetters) {
         return new EmbedderConfig(input, embeddings, deadLetters, inputFormat, batchSize, flushInterval,
-                maxTextBytes, inlineGraphBuildMax);
+                maxTextBytes, graphBuild);
     }
 
-    /**
-     * Partitions with at most this many vectors get their HNSW graph built while the task opens; larger
-     * ones open at once with an exact-only index and get the graph built in the background.
-     */
-    public EmbedderConfig withInlineGraphBuildMax(int max) {
+    /** When partitions get their HNSW graph (see {@link GraphBuildPolicy}). */
+    public EmbedderConfig withGraphBuild(GraphBuildPolicy policy) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
-                maxTextBytes, max);
+                maxTextBytes, policy);
     }
 
     public EmbedderConfig withMaxTextBytes(int max) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
-                max, inlineGraphBuildMax);
+                max, graphBuild);
     }
 }

@@ -23,12 +23,13 @@ import java.util.concurrent.ExecutorService;
  * store when the task opens (after a restore, or on the instance that took the partition over), then
  * kept in step with every upsert and delete, and registered for queries while the task is open.
  *
- * <p>Linking vectors into an HNSW graph costs about a millisecond each, too long to do for a large
- * partition while the task opens (the stream thread would miss its poll interval). A large partition
- * opens at once with an exact-only index (correct answers, by scan), while a background thread builds
- * the graph from the same snapshot. The writer keeps a note of every id it changes meanwhile; once the
- * graph is built, the stream thread replays those ids from the store into it and swaps it in. Only the
- * stream thread ever changes the index that queries see.
+ * <p>A small partition is searched exactly, with no graph to keep up (see {@link GraphBuildPolicy}). Once
+ * it holds enough vectors, at open or as it grows, it gets an HNSW graph. Linking vectors into a graph
+ * costs about a millisecond each, too long to do for a large partition on the stream thread (it would
+ * miss its poll interval), so a large graph is built by a background thread from a snapshot of the store
+ * while the exact index keeps answering. The writer keeps a note of every id it changes meanwhile; once
+ * the graph is built, the stream thread replays those ids from the store into it and swaps it in. Only
+ * the stream thread ever changes the index that queries see.
  */
 final class PartitionIndex {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionIndex.class);
@@ -38,39 +39,37 @@ final class PartitionIndex {
     private final PartitionIndexes registry;
     private final KeyValueStore<String, Embedding> store;
     private final IndexConfig config;
+    private final GraphBuildPolicy policy;
     private VectorIndex live;
     /** The graph being built in the background, or null. */
     private CompletableFuture<VectorIndex> graph;
     /** Ids written since the graph's snapshot; null when no graph is being built. */
     private Set<String> changedSinceSnapshot;
+    /** A background build failed: the partition stays exact rather than retry on every write. */
+    private boolean graphFailed;
 
     private PartitionIndex(int partition, PartitionIndexes registry, KeyValueStore<String, Embedding> store,
-                           IndexConfig config) {
+                           IndexConfig config, GraphBuildPolicy policy) {
         this.partition = partition;
         this.registry = registry;
         this.store = store;
         this.config = config;
+        this.policy = policy;
     }
 
     /** Builds the partition's index from its store and registers it. */
     static PartitionIndex open(int partition, PartitionIndexes registry, KeyValueStore<String, Embedding> store,
-                               Encoder encoder, int inlineGraphBuildMax) {
+                               Encoder encoder, GraphBuildPolicy policy) {
         PartitionIndex index = new PartitionIndex(partition, registry, store,
-                IndexConfig.of(encoder.modelId(), encoder.dimensions()));
+                IndexConfig.of(encoder.modelId(), encoder.dimensions()), policy);
         List<VectorEntry> entries = entries(store, encoder.modelId());
-        if (entries.size() <= inlineGraphBuildMax) {
-            index.live = new VectorIndex(index.config);
-        } else {
-            index.live = new VectorIndex(index.config.withoutGraph());
-            index.changedSinceSnapshot = new HashSet<>();
-            index.graph = CompletableFuture.supplyAsync(() -> {
-                VectorIndex built = new VectorIndex(index.config);
-                built.rebuild(entries.iterator());
-                return built;
-            }, GRAPH_BUILDS);
-        }
+        boolean graphNow = policy.wantsGraph(entries.size()) && policy.buildsInline(entries.size());
+        index.live = new VectorIndex(graphNow ? index.config : index.config.withoutGraph());
         index.live.rebuild(entries.iterator());
         registry.register(partition, index.live);
+        if (!graphNow && policy.wantsGraph(entries.size())) {
+            index.buildGraphInBackground(entries);
+        }
         return index;
     }
 
@@ -79,14 +78,30 @@ final class PartitionIndex {
         return live;
     }
 
+    /** Whether queries are answered through an HNSW graph now. */
+    boolean hasGraph() {
+        return live.config().graph();
+    }
+
     /** Whether a graph is still being built in the background (queries are answered exactly meanwhile). */
     boolean buildingGraph() {
         return graph != null;
     }
 
+    /** After the store took the entry: the index follows, and a partition that has grown enough gets its graph. */
     void upsert(VectorEntry entry) {
         live.upsert(entry);
         noteChange(entry.id());
+        if (!hasGraph() && graph == null && !graphFailed && policy.wantsGraph(live.size())) {
+            List<VectorEntry> entries = entries(store, config.modelId());
+            if (policy.buildsInline(entries.size())) {
+                VectorIndex built = new VectorIndex(config);
+                built.rebuild(entries.iterator());
+                swapIn(built);
+            } else {
+                buildGraphInBackground(entries);
+            }
+        }
     }
 
     void delete(String id) {
@@ -98,6 +113,17 @@ final class PartitionIndex {
         if (changedSinceSnapshot != null) {
             changedSinceSnapshot.add(id);
         }
+    }
+
+    private void buildGraphInBackground(List<VectorEntry> snapshot) {
+        LOG.info("partition {}: building the HNSW graph over {} vectors in the background; exact search answers meanwhile",
+                partition, snapshot.size());
+        changedSinceSnapshot = new HashSet<>();
+        graph = CompletableFuture.supplyAsync(() -> {
+            VectorIndex built = new VectorIndex(config);
+            built.rebuild(snapshot.iterator());
+            return built;
+        }, GRAPH_BUILDS);
     }
 
     /** On the stream thread: swaps in the background graph once it is built, after replaying later writes. */
@@ -112,6 +138,7 @@ final class PartitionIndex {
             LOG.warn("building the HNSW graph of partition {} failed; it stays answered by exact search", partition, failed);
             graph = null;
             changedSinceSnapshot = null;
+            graphFailed = true;
             return;
         }
         for (String id : changedSinceSnapshot) {
@@ -122,10 +149,14 @@ final class PartitionIndex {
                 built.upsert(VectorStoreIndex.entry(now));
             }
         }
-        registry.register(partition, built);
-        live = built;
         graph = null;
         changedSinceSnapshot = null;
+        swapIn(built);
+    }
+
+    private void swapIn(VectorIndex built) {
+        registry.register(partition, built);
+        live = built;
     }
 
     /** The task closes: its index leaves the registry, and a graph still building is dropped. */

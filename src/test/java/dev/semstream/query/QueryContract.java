@@ -9,6 +9,7 @@ import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
+import dev.semstream.topology.GraphBuildPolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -64,12 +65,18 @@ abstract class QueryContract {
      * cluster), both with the HTTP API on a free port and a standby replica of every partition, and
      * ingests the corpus.
      */
+    /** Every partition keeps an HNSW graph from its first vector, so approximate searches go through one here. */
+    private static AppSettings withGraphs(AppSettings settings) {
+        return settings.withEmbedder(settings.embedder().withGraphBuild(new GraphBuildPolicy(0, 2_000)));
+    }
+
     static void startTwoInstances(AppSettings settingsA, java.util.function.Function<EmbedderApp, AppSettings> settingsB)
             throws Exception {
         encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
         Map<String, Object> props = Map.of("commit.interval.ms", 100, "num.standby.replicas", 1);
-        a = EmbedderApp.start(settingsA.withHttp("localhost", 0).withExtraProperties(props), encoder, line -> { });
-        b = EmbedderApp.start(settingsB.apply(a).withHttp("localhost", 0).withExtraProperties(props), encoder, line -> { });
+        a = EmbedderApp.start(withGraphs(settingsA).withHttp("localhost", 0).withExtraProperties(props), encoder, line -> { });
+        b = EmbedderApp.start(withGraphs(settingsB.apply(a)).withHttp("localhost", 0).withExtraProperties(props), encoder,
+                line -> { });
         urlA = a.endpoints().queryUrl();
         urlB = b.endpoints().queryUrl();
         // Both instances own partitions: the group has rebalanced over the two.

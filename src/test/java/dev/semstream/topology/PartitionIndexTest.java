@@ -28,7 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A partition's index opening on a store that already holds vectors: inline, or with the graph built in the background. */
+/**
+ * A partition's index: exact while small, then with an HNSW graph built inline or in the background, whether the
+ * store already holds the vectors when the task opens or the partition grows to the threshold.
+ */
 class PartitionIndexTest {
     static Encoder encoder;
 
@@ -69,7 +72,7 @@ class PartitionIndexTest {
         List<String> texts = TextCorpus.texts(3L, 300, 12);
         KeyValueStore<String, Embedding> store = storeWith(texts);
         PartitionIndexes registry = new PartitionIndexes();
-        PartitionIndex index = PartitionIndex.open(4, registry, store, encoder, 100);
+        PartitionIndex index = PartitionIndex.open(4, registry, store, encoder, new GraphBuildPolicy(0, 100));
         assertSame(index.live(), registry.snapshot().get(4), "registered at once");
         assertEquals(300, index.live().size());
         float[] q = encoder.embed(texts.get(17)).vector();
@@ -82,12 +85,8 @@ class PartitionIndexTest {
         store.delete("id-17");
         index.delete("id-17");
 
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (index.buildingGraph()) {
-            assertTrue(System.nanoTime() < deadline, "the graph was not built in 2 minutes");
-            index.swapInGraphIfBuilt();
-            Thread.onSpinWait();
-        }
+        assertFalse(index.hasGraph());
+        awaitGraph(index);
         VectorIndex graph = registry.snapshot().get(4);
         assertSame(index.live(), graph, "the built graph is what queries see now");
         assertEquals(300, graph.size());
@@ -99,11 +98,73 @@ class PartitionIndexTest {
         assertTrue(registry.snapshot().isEmpty());
     }
 
+    static void awaitGraph(PartitionIndex index) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (index.buildingGraph()) {
+            assertTrue(System.nanoTime() < deadline, "the graph was not built in 2 minutes");
+            index.swapInGraphIfBuilt();
+            Thread.onSpinWait();
+        }
+        assertTrue(index.hasGraph(), "the built graph is swapped in");
+    }
+
+    /** Stores and indexes one more text the way the processor does: the store first. */
+    static void add(KeyValueStore<String, Embedding> store, PartitionIndex index, String id, String text) {
+        put(store, id, text, encoder.embed(text));
+        index.upsert(VectorStoreIndex.entry(store.get(id)));
+    }
+
     @Test
     void aSmallPartitionBuildsItsGraphAsItOpens() {
         KeyValueStore<String, Embedding> store = storeWith(TextCorpus.texts(4L, 20, 8));
-        PartitionIndex index = PartitionIndex.open(0, new PartitionIndexes(), store, encoder, 100);
+        PartitionIndex index = PartitionIndex.open(0, new PartitionIndexes(), store, encoder, new GraphBuildPolicy(0, 100));
         assertFalse(index.buildingGraph());
+        assertTrue(index.hasGraph());
         assertEquals(20, index.live().size());
+    }
+
+    @Test
+    void aPartitionBelowTheThresholdIsSearchedExactlyAndGetsItsGraphInlineOnceItGrowsToIt() {
+        List<String> texts = TextCorpus.texts(5L, 22, 8);
+        KeyValueStore<String, Embedding> store = storeWith(texts.subList(0, 20));
+        PartitionIndexes registry = new PartitionIndexes();
+        PartitionIndex index = PartitionIndex.open(1, registry, store, encoder, new GraphBuildPolicy(22, 100));
+        assertFalse(index.hasGraph(), "20 vectors, under the threshold of 22: no graph to keep up");
+        assertFalse(index.buildingGraph());
+        float[] q = encoder.embed(texts.get(3)).vector();
+        assertEquals("id-3", ids(index.live(), q, false).get(0), "an approximate query is answered exactly");
+
+        add(store, index, "id-20", texts.get(20));
+        assertFalse(index.hasGraph(), "21 vectors");
+        add(store, index, "id-21", texts.get(21));
+        assertTrue(index.hasGraph(), "22 vectors: the graph is built on the spot (under inlineBuildMax)");
+        assertFalse(index.buildingGraph());
+        assertSame(index.live(), registry.snapshot().get(1), "and registered for queries");
+        assertEquals(22, index.live().size());
+        assertEquals(ids(index.live(), q, true), ids(index.live(), q, false));
+        assertEquals("id-21", ids(index.live(), encoder.embed(texts.get(21)).vector(), false).get(0));
+    }
+
+    @Test
+    void aPartitionGrowingPastTheThresholdBuildsALargeGraphInTheBackgroundAndKeepsTheWritesMadeMeanwhile() {
+        List<String> texts = TextCorpus.texts(6L, 33, 8);
+        KeyValueStore<String, Embedding> store = storeWith(texts.subList(0, 29));
+        PartitionIndexes registry = new PartitionIndexes();
+        PartitionIndex index = PartitionIndex.open(2, registry, store, encoder, new GraphBuildPolicy(30, 10));
+        assertFalse(index.hasGraph());
+        add(store, index, "id-29", texts.get(29));
+        assertTrue(index.buildingGraph(), "30 vectors, over inlineBuildMax 10: built in the background");
+        assertFalse(index.hasGraph(), "exact search answers meanwhile");
+        add(store, index, "id-30", texts.get(30));
+        store.delete("id-5");
+        index.delete("id-5");
+        awaitGraph(index);
+        assertSame(index.live(), registry.snapshot().get(2));
+        assertEquals(30, index.live().size(), "31 written, one deleted");
+        assertTrue(index.live().get("id-5").isEmpty());
+        assertEquals("id-30", ids(index.live(), encoder.embed(texts.get(30)).vector(), false).get(0));
+        add(store, index, "id-31", texts.get(31));
+        assertTrue(index.hasGraph(), "later writes link into the graph");
+        assertEquals(31, index.live().size());
     }
 }
