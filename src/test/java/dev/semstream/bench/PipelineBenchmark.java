@@ -8,6 +8,7 @@ import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
 import dev.semstream.registry.AvroSerializer;
+import dev.semstream.topology.GraphBuildPolicy;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -19,10 +20,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,12 +35,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The streaming embedder end to end against the encoder alone, same texts, same run: N texts produced
- * to the input topic of a pipeline on the embedded broker and registry, timed from the first send to
- * the last embedding read back committed; then the same texts through {@code Encoder.embed} in batches
- * of the pipeline's batch size. Both sides are warmed up first (1,536 other texts each). Usage: {@code bench/pipeline [--texts N] [--words W] [--commit-ms MS] [--flush-ms MS]}.
+ * The streaming embedder end to end against the encoder alone, same texts, same run.
+ *
+ * <p>A pipeline runs on the embedded broker and registry. It is warmed up first by streaming other texts
+ * through it for {@code --warmup-seconds}: the JIT keeps compiling the broker's and clients' per-request
+ * paths for minutes, and a long-running pipeline does not pay for that, so neither should its figure.
+ * Then {@code --rounds} times, alternately: N texts produced to the input topic, timed from the first send
+ * to the last embedding read back committed; and the same texts through {@code Encoder.embed} in batches
+ * of the pipeline's batch size, with the pipeline idle beside it. Alternating puts both sides of each
+ * ratio in the same few seconds of this shared machine, whose speed drifts by 20% over minutes. Each
+ * window's CPU per thread group is printed, JIT compiler included.
+ *
+ * <p>Usage: {@code bench/pipeline [--texts N] [--rounds R] [--warmup-seconds S] [--words W] [--commit-ms MS]
+ * [--flush-ms MS] [--hnsw-min-vectors N]}.
  */
 public final class PipelineBenchmark {
+    private static final int BATCH = 32;
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+
     /** Sends every value and returns the seconds until all their embeddings are read back committed. */
     static double streamThrough(KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> consumer,
                                 String topic, String prefix, byte[][] values) {
@@ -60,6 +76,15 @@ public final class PipelineBenchmark {
         return (System.nanoTime() - start) / 1e9;
     }
 
+    /** Seconds the encoder alone takes over the texts, in batches of the pipeline's size. */
+    static double encodeAlone(Encoder encoder, List<String> texts) {
+        long start = System.nanoTime();
+        for (int i = 0; i < texts.size(); i += BATCH) {
+            encoder.embed(texts.subList(i, Math.min(texts.size(), i + BATCH)));
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
     static byte[][] serialise(Map<String, Object> props, String topic, String prefix, List<String> texts) {
         byte[][] values = new byte[texts.size()][];
         try (AvroSerializer<TextEvent> avro = new AvroSerializer<>()) {
@@ -72,39 +97,51 @@ public final class PipelineBenchmark {
         return values;
     }
 
+    /** One round's two windows. */
+    record Round(double pipelineRate, double encoderRate, String pipelineCpu, String encoderCpu) {
+        double ratio() {
+            return pipelineRate / encoderRate;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        int n = 5000;
+        int n = 3000;
+        int rounds = 3;
+        int warmupSeconds = 180;
         int words = 12;
         Integer commitMs = null;
         Integer flushMs = null;
+        Integer hnswMinVectors = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--texts" -> n = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[++i]);
                 case "--words" -> words = Integer.parseInt(args[++i]);
                 case "--commit-ms" -> commitMs = Integer.parseInt(args[++i]);
                 case "--flush-ms" -> flushMs = Integer.parseInt(args[++i]);
+                case "--hnsw-min-vectors" -> hnswMinVectors = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Encoder encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
         List<String> texts = TextCorpus.texts(7L, n, words);
         double tokens = texts.stream().mapToInt(t -> encoder.tokenizer().encode(t, 256).tokenCount()).average().orElse(0);
-        int batch = 32;
-        // Warm-up of the encoder (JIT), on other texts.
         List<String> warm = TextCorpus.texts(8L, 1536, words);
-        for (int i = 0; i < warm.size(); i += batch) {
-            encoder.embed(warm.subList(i, i + batch));
-        }
+        encodeAlone(encoder, warm);
         Path dir = Files.createTempDirectory("semstream-bench");
-        double pipelineRate;
-        String cpuReport;
         AppSettings settings = AppSettings.embedded(dir);
         if (flushMs != null) {
-            settings = settings.withEmbedder(settings.embedder().withBatching(batch, Duration.ofMillis(flushMs)));
+            settings = settings.withEmbedder(settings.embedder().withBatching(BATCH, Duration.ofMillis(flushMs)));
+        }
+        if (hnswMinVectors != null) {
+            settings = settings.withEmbedder(settings.embedder().withGraphBuild(
+                    new GraphBuildPolicy(hnswMinVectors, GraphBuildPolicy.defaults().inlineBuildMax())));
         }
         if (commitMs != null) {
             settings = settings.withExtraProperties(Map.of("commit.interval.ms", commitMs));
         }
+        List<Round> results = new ArrayList<>();
         try (EmbedderApp app = EmbedderApp.start(settings, encoder, line -> System.err.println("  " + line))) {
             app.awaitRunning(Duration.ofMinutes(2));
             Map<String, Object> props = new HashMap<>();
@@ -112,9 +149,6 @@ public final class PipelineBenchmark {
             props.put("schema.registry.url", app.endpoints().schemaRegistryUrl());
             String in = app.topics().name("texts");
             String out = app.topics().name("embeddings");
-            // Serialise up front so the clock measures the pipeline, not this producer's Avro encoding.
-            byte[][] warmValues = serialise(props, in, "w-", warm);
-            byte[][] values = serialise(props, in, "b-", texts);
             Map<String, Object> producerProps = new HashMap<>(props);
             producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
             producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -129,29 +163,63 @@ public final class PipelineBenchmark {
                 consumer.assign(parts);
                 consumer.seekToEnd(parts);
                 parts.forEach(consumer::position);
-                // Warm-up round: the JIT compiles the Kafka, Streams and Avro paths, as it did the encoder's.
-                streamThrough(producer, consumer, in, "w-", warmValues);
-                ThreadCpu cpu = ThreadCpu.start();
-                pipelineRate = n / streamThrough(producer, consumer, in, "b-", values);
-                cpuReport = cpu.report();
+                // Warm-up: other texts through the pipeline until the JIT has compiled its paths.
+                long warmUntil = System.nanoTime() + Duration.ofSeconds(warmupSeconds).toNanos();
+                for (int w = 0; w == 0 || System.nanoTime() < warmUntil; w++) {
+                    // Serialise up front so the clock measures the pipeline, not this producer's Avro encoding.
+                    // The same ids every round: upserts, so the store does not grow with the warm-up's length.
+                    byte[][] values = serialise(props, in, "w-", warm);
+                    long jit = JIT.getTotalCompilationTime();
+                    double seconds = streamThrough(producer, consumer, in, "w-", values);
+                    System.err.printf(Locale.ROOT, "  warm-up round %d: %.0f texts/s, JIT %.2f s%n", w + 1,
+                            warm.size() / seconds, (JIT.getTotalCompilationTime() - jit) / 1e3);
+                }
+                for (int r = 0; r < rounds; r++) {
+                    String prefix = "r" + r + "-";
+                    byte[][] values = serialise(props, in, prefix, texts);
+                    ThreadCpu pipelineCpu = ThreadCpu.start();
+                    double pipelineRate = n / streamThrough(producer, consumer, in, prefix, values);
+                    String pipelineReport = pipelineCpu.report();
+                    ThreadCpu encoderCpu = ThreadCpu.start();
+                    double encoderRate = n / encodeAlone(encoder, texts);
+                    Round round = new Round(pipelineRate, encoderRate, pipelineReport, encoderCpu.report());
+                    results.add(round);
+                    System.err.printf(Locale.ROOT, "  round %d: pipeline %.1f texts/s, encoder alone %.1f texts/s, ratio %.2f%n",
+                            r + 1, pipelineRate, encoderRate, round.ratio());
+                }
             }
         }
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i += batch) {
-            encoder.embed(texts.subList(i, Math.min(n, i + batch)));
+        print(results, n, tokens);
+    }
+
+    static void print(List<Round> results, int n, double tokens) {
+        System.out.printf(Locale.ROOT, "%n%d texts of ~%.0f tokens a round, batch %d, exactly once, embedded broker + registry%n",
+                n, tokens, BATCH);
+        System.out.println("| round | pipeline, end to end (texts/s) | encoder alone (texts/s) | ratio |");
+        System.out.println("|---|---:|---:|---:|");
+        double pipelineSeconds = 0;
+        double encoderSeconds = 0;
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 0; r < results.size(); r++) {
+            Round round = results.get(r);
+            System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.2f |%n", r + 1, round.pipelineRate(), round.encoderRate(),
+                    round.ratio());
+            pipelineSeconds += n / round.pipelineRate();
+            encoderSeconds += n / round.encoderRate();
+            ratios.add(round.ratio());
         }
-        double encoderRate = n / ((System.nanoTime() - start) / 1e9);
-        double ratio = pipelineRate / encoderRate;
-        System.out.printf(Locale.ROOT, "%n%d texts of ~%.0f tokens, batch %d, exactly once, embedded broker + registry%n",
-                n, tokens, batch);
-        System.out.println("| path | texts/s |");
-        System.out.println("|---|---:|");
-        System.out.printf(Locale.ROOT, "| pipeline, end to end (produce -> embed -> read committed) | %.1f |%n", pipelineRate);
-        System.out.printf(Locale.ROOT, "| encoder alone (Encoder.embed, batches of %d) | %.1f |%n", batch, encoderRate);
-        System.out.printf(Locale.ROOT, "| ratio | %.2f |%n", ratio);
-        System.out.println();
-        System.out.print(cpuReport);
-        System.out.printf(Locale.ROOT, "{\"texts\":%d,\"meanTokens\":%.1f,\"pipeline\":%.2f,\"encoder\":%.2f,\"ratio\":%.3f}%n",
-                n, tokens, pipelineRate, encoderRate, ratio);
+        ratios.sort(Double::compare);
+        double median = ratios.get(ratios.size() / 2);
+        double overall = encoderSeconds / pipelineSeconds;
+        System.out.printf(Locale.ROOT, "| all | %.1f | %.1f | %.2f (median %.2f) |%n", results.size() * n / pipelineSeconds,
+                results.size() * n / encoderSeconds, overall, median);
+        for (int r = 0; r < results.size(); r++) {
+            System.out.printf(Locale.ROOT, "%nRound %d, pipeline window. %s", r + 1, results.get(r).pipelineCpu());
+            System.out.printf(Locale.ROOT, "Round %d, encoder-alone window (the pipeline idle beside it). %s", r + 1,
+                    results.get(r).encoderCpu());
+        }
+        System.out.printf(Locale.ROOT, "{\"texts\":%d,\"rounds\":%d,\"meanTokens\":%.1f,\"pipeline\":%.2f,\"encoder\":%.2f,"
+                        + "\"ratio\":%.3f,\"medianRatio\":%.3f}%n", n, results.size(), tokens,
+                results.size() * n / pipelineSeconds, results.size() * n / encoderSeconds, overall, median);
     }
 }
