@@ -9,6 +9,7 @@ import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
+import dev.semstream.topology.GraphBuildPolicy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,10 +49,16 @@ public final class QueryBenchmark {
         Path dirA = Files.createTempDirectory("semstream-qa");
         Path dirB = Files.createTempDirectory("semstream-qb");
         Map<String, Object> props = Map.of("num.standby.replicas", 0);
-        try (EmbedderApp a = EmbedderApp.start(AppSettings.embedded(dirA).withHttp("localhost", 0)
-                .withExtraProperties(props), encoder, line -> { });
-             EmbedderApp b = EmbedderApp.start(AppSettings.embedded(dirB).withCluster(a.endpoints().bootstrapServers(),
-                     a.endpoints().schemaRegistryUrl()).withHttp("localhost", 0).withExtraProperties(props), encoder, line -> { })) {
+        // Every partition keeps an HNSW graph from its first vector, so the HNSW rows walk one: under the
+        // default policy a partition of this benchmark's size would be searched by exact scan.
+        GraphBuildPolicy graphs = new GraphBuildPolicy(0, GraphBuildPolicy.defaults().inlineBuildMax());
+        AppSettings settingsA = AppSettings.embedded(dirA);
+        AppSettings settingsB = AppSettings.embedded(dirB);
+        try (EmbedderApp a = EmbedderApp.start(settingsA.withEmbedder(settingsA.embedder().withGraphBuild(graphs))
+                .withHttp("localhost", 0).withExtraProperties(props), encoder, line -> { });
+             EmbedderApp b = EmbedderApp.start(settingsB.withEmbedder(settingsB.embedder().withGraphBuild(graphs))
+                     .withCluster(a.endpoints().bootstrapServers(), a.endpoints().schemaRegistryUrl())
+                     .withHttp("localhost", 0).withExtraProperties(props), encoder, line -> { })) {
             String[] urls = {a.endpoints().queryUrl(), b.endpoints().queryUrl()};
             awaitTwoInstances(urls[0]);
             List<String> texts = TextCorpus.texts(91L, n, 14);
