@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -149,5 +150,17 @@ class GeneratorTopologyTest {
                 GenerationParams.defaults().withMaxTokens(8).withTemperature(0.8f).withTopK(0).withSeed(42L));
         assertEquals(expected.text(), c.getText());
         assertEquals(expected.promptTokens(), c.getPromptTokens(), "prompt tokens count the context too");
+    }
+
+    @Test
+    void theRenderedTopologyInTopologyFolderIsCurrent() throws Exception {
+        String rendered = GeneratorTopology.build(GeneratorConfig.defaults(), generator, null, promptSerde.deserializer(),
+                new AvroBinarySerde<>(Completion.class)).describe().toString();
+        Path file = Path.of("topology", "generator.txt");
+        if (Boolean.getBoolean("semstream.renderTopology")) {
+            Files.writeString(file, rendered);
+        }
+        assertEquals(rendered, Files.readString(file),
+                "topology/generator.txt is stale: run mvn test -Dtest=GeneratorTopologyTest -Dsemstream.renderTopology=true");
     }
 }
