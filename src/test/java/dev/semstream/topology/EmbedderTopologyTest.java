@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -285,14 +284,8 @@ class EmbedderTopologyTest {
 
     @Test
     void theRenderedTopologyInTopologyFolderIsCurrent() throws Exception {
-        String rendered = EmbedderTopology.build(EmbedderConfig.defaults(), encoder, (t, b) -> null,
-                new AvroBinarySerde<>(Embedding.class)).describe().toString();
-        Path file = Path.of("topology", "embedder.txt");
-        if (Boolean.getBoolean("semstream.renderTopology")) {
-            Files.writeString(file, rendered);
-        }
-        assertEquals(rendered, Files.readString(file),
-                "topology/embedder.txt is stale: run mvn test -Dtest=EmbedderTopologyTest -Dsemstream.renderTopology=true");
+        RenderedTopology.assertCurrent(EmbedderTopology.build(EmbedderConfig.defaults(), encoder, (t, b) -> null,
+                new AvroBinarySerde<>(Embedding.class)), "embedder.txt", getClass());
     }
 
     static String header(Headers headers, String name) {

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -154,13 +153,7 @@ class GeneratorTopologyTest {
 
     @Test
     void theRenderedTopologyInTopologyFolderIsCurrent() throws Exception {
-        String rendered = GeneratorTopology.build(GeneratorConfig.defaults(), generator, null, promptSerde.deserializer(),
-                new AvroBinarySerde<>(Completion.class)).describe().toString();
-        Path file = Path.of("topology", "generator.txt");
-        if (Boolean.getBoolean("semstream.renderTopology")) {
-            Files.writeString(file, rendered);
-        }
-        assertEquals(rendered, Files.readString(file),
-                "topology/generator.txt is stale: run mvn test -Dtest=GeneratorTopologyTest -Dsemstream.renderTopology=true");
+        RenderedTopology.assertCurrent(GeneratorTopology.build(GeneratorConfig.defaults(), generator, null,
+                promptSerde.deserializer(), new AvroBinarySerde<>(Completion.class)), "generator.txt", getClass());
     }
 }
