@@ -142,6 +142,7 @@ public final class PipelineBenchmark {
             settings = settings.withExtraProperties(Map.of("commit.interval.ms", commitMs));
         }
         List<Round> results = new ArrayList<>();
+        String warmUp;
         try (EmbedderApp app = EmbedderApp.start(settings, encoder, line -> System.err.println("  " + line))) {
             app.awaitRunning(Duration.ofMinutes(2));
             Map<String, Object> props = new HashMap<>();
@@ -165,15 +166,20 @@ public final class PipelineBenchmark {
                 parts.forEach(consumer::position);
                 // Warm-up: other texts through the pipeline until the JIT has compiled its paths.
                 long warmUntil = System.nanoTime() + Duration.ofSeconds(warmupSeconds).toNanos();
+                List<String> warmRounds = new ArrayList<>();
                 for (int w = 0; w == 0 || System.nanoTime() < warmUntil; w++) {
                     // Serialise up front so the clock measures the pipeline, not this producer's Avro encoding.
                     // The same ids every round: upserts, so the store does not grow with the warm-up's length.
                     byte[][] values = serialise(props, in, "w-", warm);
                     long jit = JIT.getTotalCompilationTime();
                     double seconds = streamThrough(producer, consumer, in, "w-", values);
-                    System.err.printf(Locale.ROOT, "  warm-up round %d: %.0f texts/s, JIT %.2f s%n", w + 1,
-                            warm.size() / seconds, (JIT.getTotalCompilationTime() - jit) / 1e3);
+                    warmRounds.add(String.format(Locale.ROOT, "%.0f texts/s with %.2f s of JIT compiling",
+                            warm.size() / seconds, (JIT.getTotalCompilationTime() - jit) / 1e3));
+                    System.err.printf(Locale.ROOT, "  warm-up round %d: %s%n", w + 1, warmRounds.get(w));
                 }
+                // A freshly started pipeline's speed is the first round's: say it beside the steady state.
+                warmUp = String.format(Locale.ROOT, "Warm-up: %d rounds of %d texts; the first %s, the last %s.%n",
+                        warmRounds.size(), warm.size(), warmRounds.get(0), warmRounds.get(warmRounds.size() - 1));
                 for (int r = 0; r < rounds; r++) {
                     String prefix = "r" + r + "-";
                     byte[][] values = serialise(props, in, prefix, texts);
@@ -189,10 +195,10 @@ public final class PipelineBenchmark {
                 }
             }
         }
-        print(results, n, tokens);
+        print(results, n, tokens, warmUp);
     }
 
-    static void print(List<Round> results, int n, double tokens) {
+    static void print(List<Round> results, int n, double tokens, String warmUp) {
         System.out.printf(Locale.ROOT, "%n%d texts of ~%.0f tokens a round, batch %d, exactly once, embedded broker + registry%n",
                 n, tokens, BATCH);
         System.out.println("| round | pipeline, end to end (texts/s) | encoder alone (texts/s) | ratio |");
@@ -213,6 +219,7 @@ public final class PipelineBenchmark {
         double overall = encoderSeconds / pipelineSeconds;
         System.out.printf(Locale.ROOT, "| all | %.1f | %.1f | %.2f (median %.2f) |%n", results.size() * n / pipelineSeconds,
                 results.size() * n / encoderSeconds, overall, median);
+        System.out.printf(Locale.ROOT, "%n%s", warmUp);
         for (int r = 0; r < results.size(); r++) {
             System.out.printf(Locale.ROOT, "%nRound %d, pipeline window. %s", r + 1, results.get(r).pipelineCpu());
             System.out.printf(Locale.ROOT, "Round %d, encoder-alone window (the pipeline idle beside it). %s", r + 1,
