@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.ParentCommand;
 
@@ -84,6 +85,16 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = main.stderr();
+        // Checked before the model loads, so a typo fails in a moment and names the flag.
+        if (batchSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
+        }
+        if (flushMillis < 1) {
+            throw new ParameterException(spec.commandLine(), "--flush-ms must be at least 1, got " + flushMillis);
+        }
+        if (hnswMinVectors < 0) {
+            throw new ParameterException(spec.commandLine(), "--hnsw-min-vectors must be 0 or more, got " + hnswMinVectors);
+        }
         Encoder encoder = main.encoderLoader.apply(encoderFlags.model, encoderFlags.options(spec));
         err.println("semstream: encoder " + encoder.modelId() + " loaded");
         EmbedderConfig config = EmbedderConfig.defaults().withInputFormat(inputFormat)
