@@ -144,6 +144,18 @@ public abstract class Kernels {
     public abstract void squaredDistanceRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim,
                                              float[] out, int outOff);
 
+    /**
+     * One query against rows scattered over several arrays: {@code out[r] = q . rows[r][offsets[r] ..]} for r
+     * in [0, count). The graph walk's kernel: a node's neighbours lie anywhere in memory, and scoring
+     * several in one pass keeps several rows' loads from memory in flight at once.
+     */
+    public abstract void dotGathered(float[] q, int qOff, float[][] rows, int[] offsets, int count, int dim,
+                                     float[] out);
+
+    /** As {@link #dotGathered}, with the squared Euclidean distance. */
+    public abstract void squaredDistanceGathered(float[] q, int qOff, float[][] rows, int[] offsets, int count,
+                                                 int dim, float[] out);
+
     /** Sum of squares, for L2 normalisation. */
     public float sumOfSquares(float[] x, int off, int n) {
         return dot(x, off, x, off, n);

@@ -81,6 +81,21 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
+    public void dotGathered(float[] q, int qOff, float[][] rows, int[] offsets, int count, int dim, float[] out) {
+        for (int r = 0; r < count; r++) {
+            out[r] = dot(q, qOff, rows[r], offsets[r], dim);
+        }
+    }
+
+    @Override
+    public void squaredDistanceGathered(float[] q, int qOff, float[][] rows, int[] offsets, int count, int dim,
+                                        float[] out) {
+        for (int r = 0; r < count; r++) {
+            out[r] = squaredDistance(q, qOff, rows[r], offsets[r], dim);
+        }
+    }
+
+    @Override
     public void squaredDistanceRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim, float[] out,
                                     int outOff) {
         for (int r = 0; r < count; r++) {

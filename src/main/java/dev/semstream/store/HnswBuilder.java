@@ -23,7 +23,7 @@ final class HnswBuilder {
     private final HnswSearcher searcher = new HnswSearcher();
 
     // Scratch, reused by every insert: the beam's nodes best first, the new node's chosen links, and a
-    // full neighbour's candidates and re-chosen links.
+    // full neighbour's links with their scores, its candidates and its re-chosen links.
     private int[] beamNodes = new int[0];
     private float[] beamScores = new float[0];
     private final int[] chosen;
@@ -32,6 +32,8 @@ final class HnswBuilder {
     private final float[] pruneScores;
     private final int[] pruneChosen;
     private final float[] pruneChosenScores;
+    private final int[] linkNodes;
+    private final float[] linkScores;
 
     HnswBuilder(HnswGraph graph, VectorColumn column, Kernels kernels, IndexConfig config) {
         this.graph = graph;
@@ -48,6 +50,8 @@ final class HnswBuilder {
         this.pruneScores = new float[links + 1];
         this.pruneChosen = new int[links];
         this.pruneChosenScores = new float[links];
+        this.linkNodes = new int[links];
+        this.linkScores = new float[links];
     }
 
     /** Adds the column's row {@code node} to the graph and links it both ways to its neighbours. */
@@ -149,10 +153,12 @@ final class HnswBuilder {
         int[] nodes = pruneNodes;
         float[] scores = pruneScores;
         QueryScorer fromNeighbour = QueryScorer.forNode(metric, kernels, column, neighbour);
+        System.arraycopy(links, off + 1, linkNodes, 0, count);
+        fromNeighbour.scoreNodes(linkNodes, count, linkScores);
         int n = 0;
         for (int i = 0; i <= count; i++) {
-            int c = i < count ? links[off + 1 + i] : node;
-            float s = i < count ? fromNeighbour.score(c) : score;
+            int c = i < count ? linkNodes[i] : node;
+            float s = i < count ? linkScores[i] : score;
             int j = n++;
             while (j > 0 && scores[j - 1] < s) {
                 nodes[j] = nodes[j - 1];

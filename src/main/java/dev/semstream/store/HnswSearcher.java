@@ -19,6 +19,9 @@ final class HnswSearcher {
     private final NodeHeap results = NodeHeap.minHeap(256);
     private int visitedCount;
     private float greedyScore;
+    /** One expanded node's unvisited neighbours and their scores. */
+    private int[] freshNodes = new int[64];
+    private float[] freshScores = new float[64];
 
     /** This thread's searcher; its results are valid until the thread's next search. */
     static HnswSearcher forCurrentThread() {
@@ -111,6 +114,10 @@ final class HnswSearcher {
             int[] links = graph.linksArray(c, level);
             int off = graph.linksOffset(c, level);
             int count = links[off];
+            // The unvisited neighbours are scored together (their rows' loads overlap), then taken in link
+            // order exactly as if scored one by one.
+            ensureScratch(count);
+            int fresh = 0;
             for (int i = 1; i <= count; i++) {
                 int n = links[off + i];
                 if (!visited.visit(n)) {
@@ -119,7 +126,12 @@ final class HnswSearcher {
                 if (++visitedCount > visitLimit) {
                     return false;
                 }
-                float s = scorer.score(n);
+                freshNodes[fresh++] = n;
+            }
+            scorer.scoreNodes(freshNodes, fresh, freshScores);
+            for (int j = 0; j < fresh; j++) {
+                int n = freshNodes[j];
+                float s = freshScores[j];
                 if (results.size() < ef || s > results.topScore()) {
                     candidates.push(n, s);
                     if (accept == null || accept.get(n)) {
@@ -129,6 +141,13 @@ final class HnswSearcher {
             }
         }
         return true;
+    }
+
+    private void ensureScratch(int links) {
+        if (freshNodes.length < links) {
+            freshNodes = new int[links];
+            freshScores = new float[links];
+        }
     }
 
     private void collect(int node, float score, int ef) {

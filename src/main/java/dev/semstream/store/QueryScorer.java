@@ -17,6 +17,8 @@ final class QueryScorer {
     private final int queryOffset;
     private final float queryNorm;
     private final int dimension;
+    private float[][] gatherRows = new float[0][];
+    private int[] gatherOffsets = new int[0];
 
     private QueryScorer(Metric metric, Kernels kernels, VectorColumn column, float[] query, int queryOffset,
                         float queryNorm) {
@@ -56,6 +58,37 @@ final class QueryScorer {
             case COSINE -> cosine(kernels.dot(query, queryOffset, slab, off, dimension), column.norm(ordinal));
             case EUCLIDEAN -> -kernels.squaredDistance(query, queryOffset, slab, off, dimension);
         };
+    }
+
+    /**
+     * Scores the rows {@code nodes[0..count)}, wherever they lie, into {@code out[0..count)}: the same scores
+     * as {@link #score} one by one, computed four rows a pass. The row arrays and offsets are gathered into
+     * this scorer's scratch, reused from call to call (a scorer serves one search on one thread).
+     */
+    void scoreNodes(int[] nodes, int count, float[] out) {
+        if (gatherRows.length < count) {
+            gatherRows = new float[count][];
+            gatherOffsets = new int[count];
+        }
+        for (int i = 0; i < count; i++) {
+            gatherRows[i] = column.slabOf(nodes[i]);
+            gatherOffsets[i] = column.offsetOf(nodes[i]);
+        }
+        switch (metric) {
+            case DOT -> kernels.dotGathered(query, queryOffset, gatherRows, gatherOffsets, count, dimension, out);
+            case COSINE -> {
+                kernels.dotGathered(query, queryOffset, gatherRows, gatherOffsets, count, dimension, out);
+                for (int i = 0; i < count; i++) {
+                    out[i] = cosine(out[i], column.norm(nodes[i]));
+                }
+            }
+            case EUCLIDEAN -> {
+                kernels.squaredDistanceGathered(query, queryOffset, gatherRows, gatherOffsets, count, dimension, out);
+                for (int i = 0; i < count; i++) {
+                    out[i] = -out[i];
+                }
+            }
+        }
     }
 
     /**

@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The similarity scan's kernels, scalar and SIMD, against double-precision definitions: row counts that
- * are and are not multiples of the four-row pass, dimensions shorter than a vector and with a tail.
+ * The similarity scan's and the graph walk's kernels, scalar and SIMD, against double-precision definitions:
+ * row counts that are and are not multiples of the four-row pass, dimensions shorter than a vector and with
+ * a tail, rows contiguous or scattered over several arrays.
  */
 class ScanKernelsTest {
 
@@ -54,6 +55,39 @@ class ScanKernelsTest {
         }
         assertEquals(0f, dots[0]);
         assertEquals(0f, dists[1], "the scan wrote before its output offset");
+    }
+
+    @ParameterizedTest(name = "{0} rows={1} dim={2}")
+    @MethodSource("shapes")
+    void gatheredScoresMatchDefinitionWhereverTheRowsLie(Kernels k, int rows, int dim) {
+        Random rnd = new Random(rows * 7919L + dim);
+        float[] q = random(rnd, dim + 3);
+        // Each row in an array of its own or sharing one, at odd offsets, in no order: as a node's neighbours lie.
+        float[][] arrays = {random(rnd, 4 * dim + 11), random(rnd, 3 * dim + 2), random(rnd, dim)};
+        float[][] rowArrays = new float[rows][];
+        int[] offsets = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            rowArrays[r] = arrays[rnd.nextInt(arrays.length)];
+            offsets[r] = rnd.nextInt(rowArrays[r].length - dim + 1);
+        }
+        float[] dots = new float[rows + 1];
+        float[] dists = new float[rows + 1];
+        dots[rows] = 42f;
+        k.dotGathered(q, 3, rowArrays, offsets, rows, dim, dots);
+        k.squaredDistanceGathered(q, 3, rowArrays, offsets, rows, dim, dists);
+        for (int r = 0; r < rows; r++) {
+            double dot = 0;
+            double dist = 0;
+            for (int i = 0; i < dim; i++) {
+                double a = q[3 + i];
+                double b = rowArrays[r][offsets[r] + i];
+                dot += a * b;
+                dist += (a - b) * (a - b);
+            }
+            assertEquals(dot, dots[r], 1e-5 * Math.max(1, dim), "dot of row " + r);
+            assertEquals(dist, dists[r], 1e-5 * Math.max(1, dim), "squared distance of row " + r);
+        }
+        assertEquals(42f, dots[rows], "wrote past count");
     }
 
     @Test
