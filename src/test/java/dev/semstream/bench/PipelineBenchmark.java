@@ -47,7 +47,8 @@ import java.util.Set;
  * window's CPU per thread group is printed, JIT compiler included.
  *
  * <p>Usage: {@code bench/pipeline [--texts N] [--rounds R] [--warmup-seconds S] [--words W] [--commit-ms MS]
- * [--flush-ms MS] [--hnsw-min-vectors N]}.
+ * [--flush-ms MS] [--hnsw-min-vectors N] [--preload N]}; {@code --preload} streams N other texts through first, so
+ * the rounds run against a store (and HNSW graphs) of that size.
  */
 public final class PipelineBenchmark {
     private static final int BATCH = 32;
@@ -112,6 +113,7 @@ public final class PipelineBenchmark {
         Integer commitMs = null;
         Integer flushMs = null;
         Integer hnswMinVectors = null;
+        int preload = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--texts" -> n = Integer.parseInt(args[++i]);
@@ -121,6 +123,7 @@ public final class PipelineBenchmark {
                 case "--commit-ms" -> commitMs = Integer.parseInt(args[++i]);
                 case "--flush-ms" -> flushMs = Integer.parseInt(args[++i]);
                 case "--hnsw-min-vectors" -> hnswMinVectors = Integer.parseInt(args[++i]);
+                case "--preload" -> preload = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -164,6 +167,15 @@ public final class PipelineBenchmark {
                 consumer.assign(parts);
                 consumer.seekToEnd(parts);
                 parts.forEach(consumer::position);
+                // A store of this many other texts first, for figures on a larger index.
+                List<String> preloadTexts = TextCorpus.texts(9L, preload, words);
+                for (int from = 0; from < preload; from += 3000) {
+                    List<String> chunk = preloadTexts.subList(from, Math.min(preload, from + 3000));
+                    String prefix = "p" + from + "-";
+                    double seconds = streamThrough(producer, consumer, in, prefix, serialise(props, in, prefix, chunk));
+                    System.err.printf(Locale.ROOT, "  preloaded %d texts (%.0f texts/s)%n", from + chunk.size(),
+                            chunk.size() / seconds);
+                }
                 // Warm-up: other texts through the pipeline until the JIT has compiled its paths.
                 long warmUntil = System.nanoTime() + Duration.ofSeconds(warmupSeconds).toNanos();
                 List<String> warmRounds = new ArrayList<>();
@@ -195,12 +207,12 @@ public final class PipelineBenchmark {
                 }
             }
         }
-        print(results, n, tokens, warmUp);
+        print(results, n, tokens, warmUp, preload + warm.size());
     }
 
-    static void print(List<Round> results, int n, double tokens, String warmUp) {
-        System.out.printf(Locale.ROOT, "%n%d texts of ~%.0f tokens a round, batch %d, exactly once, embedded broker + registry%n",
-                n, tokens, BATCH);
+    static void print(List<Round> results, int n, double tokens, String warmUp, int stored) {
+        System.out.printf(Locale.ROOT, "%n%d texts of ~%.0f tokens a round, batch %d, exactly once, embedded broker + registry,"
+                + " %d texts stored before the first round%n", n, tokens, BATCH, stored);
         System.out.println("| round | pipeline, end to end (texts/s) | encoder alone (texts/s) | ratio |");
         System.out.println("|---|---:|---:|---:|");
         double pipelineSeconds = 0;
