@@ -3,6 +3,7 @@ package dev.semstream.topology;
 import dev.semstream.avro.Embedding;
 import dev.semstream.model.Encoder;
 import dev.semstream.store.IndexConfig;
+import dev.semstream.store.IndexStats;
 import dev.semstream.store.PartitionIndexes;
 import dev.semstream.store.VectorEntry;
 import dev.semstream.store.VectorIndex;
@@ -30,6 +31,11 @@ import java.util.concurrent.ExecutorService;
  * while the exact index keeps answering. The writer keeps a note of every id it changes meanwhile; once
  * the graph is built, the stream thread replays those ids from the store into it and swaps it in. Only
  * the stream thread ever changes the index that queries see.
+ *
+ * <p>Replaced and deleted vectors stay in a graph as retired nodes until a quarter of its nodes are
+ * retired ({@link IndexConfig#compactDeletedFraction()}); then the graph is rebuilt from the store the same
+ * way, in the background when it is large, rather than by {@link VectorIndex}'s own compaction, which
+ * would hold the stream thread for as long as a full build takes.
  */
 final class PartitionIndex {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionIndex.class);
@@ -60,11 +66,16 @@ final class PartitionIndex {
     /** Builds the partition's index from its store and registers it. */
     static PartitionIndex open(int partition, PartitionIndexes registry, KeyValueStore<String, Embedding> store,
                                Encoder encoder, GraphBuildPolicy policy) {
-        PartitionIndex index = new PartitionIndex(partition, registry, store,
-                IndexConfig.of(encoder.modelId(), encoder.dimensions()), policy);
-        List<VectorEntry> entries = entries(store, encoder.modelId());
+        return open(partition, registry, store, IndexConfig.of(encoder.modelId(), encoder.dimensions()), policy);
+    }
+
+    /** As above with the index settings given (tests use small compaction thresholds). */
+    static PartitionIndex open(int partition, PartitionIndexes registry, KeyValueStore<String, Embedding> store,
+                               IndexConfig config, GraphBuildPolicy policy) {
+        PartitionIndex index = new PartitionIndex(partition, registry, store, config, policy);
+        List<VectorEntry> entries = entries(store, config.modelId());
         boolean graphNow = policy.wantsGraph(entries.size()) && policy.buildsInline(entries.size());
-        index.live = new VectorIndex(graphNow ? index.config : index.config.withoutGraph());
+        index.live = graphNow ? index.newGraphIndex() : new VectorIndex(config.withoutGraph());
         index.live.rebuild(entries.iterator());
         registry.register(partition, index.live);
         if (!graphNow && policy.wantsGraph(entries.size())) {
@@ -83,30 +94,60 @@ final class PartitionIndex {
         return live.config().graph();
     }
 
-    /** Whether a graph is still being built in the background (queries are answered exactly meanwhile). */
+    /** Whether a graph is being built in the background (the current index answers meanwhile). */
     boolean buildingGraph() {
         return graph != null;
     }
 
-    /** After the store took the entry: the index follows, and a partition that has grown enough gets its graph. */
+    /** After the store took the entry: the index follows (see {@link #maybeBuildGraph}). */
     void upsert(VectorEntry entry) {
         live.upsert(entry);
         noteChange(entry.id());
-        if (!hasGraph() && graph == null && !graphFailed && policy.wantsGraph(live.size())) {
-            List<VectorEntry> entries = entries(store, config.modelId());
-            if (policy.buildsInline(entries.size())) {
-                VectorIndex built = new VectorIndex(config);
-                built.rebuild(entries.iterator());
-                swapIn(built);
-            } else {
-                buildGraphInBackground(entries);
-            }
-        }
+        maybeBuildGraph();
     }
 
+    /** After the store dropped the id. */
     void delete(String id) {
         live.delete(id);
         noteChange(id);
+        maybeBuildGraph();
+    }
+
+    /**
+     * After each write: a partition without a graph that has grown to the policy's size gets one, and a
+     * graph with too many retired nodes is rebuilt from the live ones. Either is built from the store, on
+     * this thread when small, else in the background.
+     */
+    private void maybeBuildGraph() {
+        if (graph != null || graphFailed) {
+            return;
+        }
+        if (hasGraph() ? !tooManyRetired() : !policy.wantsGraph(live.size())) {
+            return;
+        }
+        List<VectorEntry> entries = entries(store, config.modelId());
+        if (policy.buildsInline(entries.size())) {
+            VectorIndex built = newGraphIndex();
+            built.rebuild(entries.iterator());
+            swapIn(built);
+        } else {
+            buildGraphInBackground(entries);
+        }
+    }
+
+    private boolean tooManyRetired() {
+        IndexStats stats = live.stats();
+        int stored = stats.size() + stats.retired();
+        return stats.retired() >= config.compactMinDeleted()
+                && stats.retired() >= config.compactDeletedFraction() * stored;
+    }
+
+    /**
+     * An index with a graph, which never compacts itself: its retired nodes are dropped by a rebuild that
+     * {@link #maybeBuildGraph} starts, so a large graph is never rebuilt on the stream thread.
+     */
+    private VectorIndex newGraphIndex() {
+        return new VectorIndex(config.withCompaction(1.0, Integer.MAX_VALUE));
     }
 
     private void noteChange(String id) {
@@ -116,11 +157,11 @@ final class PartitionIndex {
     }
 
     private void buildGraphInBackground(List<VectorEntry> snapshot) {
-        LOG.info("partition {}: building the HNSW graph over {} vectors in the background; exact search answers meanwhile",
-                partition, snapshot.size());
+        LOG.info("partition {}: building the HNSW graph over {} vectors in the background; the current index answers "
+                + "meanwhile", partition, snapshot.size());
         changedSinceSnapshot = new HashSet<>();
         graph = CompletableFuture.supplyAsync(() -> {
-            VectorIndex built = new VectorIndex(config);
+            VectorIndex built = newGraphIndex();
             built.rebuild(snapshot.iterator());
             return built;
         }, GRAPH_BUILDS);
@@ -135,7 +176,7 @@ final class PartitionIndex {
         try {
             built = graph.join();
         } catch (RuntimeException failed) {
-            LOG.warn("building the HNSW graph of partition {} failed; it stays answered by exact search", partition, failed);
+            LOG.warn("building the HNSW graph of partition {} failed; the current index keeps answering", partition, failed);
             graph = null;
             changedSinceSnapshot = null;
             graphFailed = true;

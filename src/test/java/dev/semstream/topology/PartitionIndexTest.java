@@ -5,6 +5,7 @@ import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
+import dev.semstream.store.IndexConfig;
 import dev.semstream.store.Metric;
 import dev.semstream.store.PartitionIndexes;
 import dev.semstream.store.SearchHit;
@@ -166,5 +167,39 @@ class PartitionIndexTest {
         add(store, index, "id-31", texts.get(31));
         assertTrue(index.hasGraph(), "later writes link into the graph");
         assertEquals(31, index.live().size());
+    }
+
+    @Test
+    void aGraphWithAQuarterRetiredIsRebuiltFromTheStoreInTheBackgroundNotByTheStreamThread() {
+        List<String> texts = TextCorpus.texts(7L, 40, 8);
+        KeyValueStore<String, Embedding> store = storeWith(texts);
+        PartitionIndexes registry = new PartitionIndexes();
+        IndexConfig config = IndexConfig.of(encoder.modelId(), encoder.dimensions()).withCompaction(0.25, 5);
+        PartitionIndex index = PartitionIndex.open(3, registry, store, config, new GraphBuildPolicy(0, 10));
+        awaitGraph(index);
+        for (int i = 0; i < 9; i++) {
+            store.delete("id-" + i);
+            index.delete("id-" + i);
+            assertFalse(index.buildingGraph(), "9 of 40 retired is under a quarter");
+        }
+        assertEquals(9, index.live().stats().retired(), "the graph keeps its retired nodes; it does not compact itself");
+        store.delete("id-9");
+        index.delete("id-9");
+        assertTrue(index.buildingGraph(), "10 of 40: a rebuild starts, in the background (30 live > inlineBuildMax 10)");
+        assertEquals(0, index.live().stats().compactions(), "and not on this thread");
+        add(store, index, "id-new", "A text written while the graph is rebuilt.");
+        store.delete("id-20");
+        index.delete("id-20");
+        awaitGraph(index);
+        VectorIndex rebuilt = registry.snapshot().get(3);
+        assertSame(index.live(), rebuilt);
+        assertEquals(1, rebuilt.stats().retired(),
+                "the rebuilt graph holds none of the ten retired nodes, only id-20, deleted during the rebuild and replayed");
+        assertEquals(30, rebuilt.size(), "40 - 10 deleted + 1 new - 1 deleted meanwhile");
+        assertTrue(rebuilt.get("id-20").isEmpty());
+        assertEquals("id-new", ids(rebuilt, encoder.embed("A text written while the graph is rebuilt.").vector(), false)
+                .get(0));
+        float[] q = encoder.embed(texts.get(30)).vector();
+        assertEquals(ids(rebuilt, q, true), ids(rebuilt, q, false));
     }
 }
