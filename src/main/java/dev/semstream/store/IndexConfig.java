@@ -51,6 +51,15 @@ public record IndexConfig(String modelId, int dimension, int m, int efConstructi
         }
     }
 
+    /**
+     * Whether an index holding {@code retired} retired vectors among {@code stored} is due a rebuild from its
+     * live ones: at least {@link #compactMinDeleted()} retired, and at least {@link #compactDeletedFraction()}
+     * of the stored.
+     */
+    public boolean compactionDue(int retired, int stored) {
+        return retired >= compactMinDeleted && retired >= compactDeletedFraction * stored;
+    }
+
     /** Defaults for one model: M 16, efConstruction 100, efSearch 64, cosine graph, compaction at 25% deleted. */
     public static IndexConfig of(String modelId, int dimension) {
         return new IndexConfig(modelId, dimension, DEFAULT_M, DEFAULT_EF_CONSTRUCTION, DEFAULT_EF_SEARCH,

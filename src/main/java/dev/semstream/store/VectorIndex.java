@@ -238,8 +238,7 @@ public final class VectorIndex {
     private void compactIfWorthIt() {
         // Only the writer changes contents, and it holds the writer lock: reading them here needs no lock.
         IndexContents c = contents;
-        int retired = c.retiredCount();
-        if (retired >= config.compactMinDeleted() && retired >= config.compactDeletedFraction() * c.storedCount()) {
+        if (config.compactionDue(c.retiredCount(), c.storedCount())) {
             replaceWith(c.liveEntries());
             compactions++;
         }

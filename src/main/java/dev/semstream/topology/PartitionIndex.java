@@ -75,8 +75,12 @@ final class PartitionIndex {
         PartitionIndex index = new PartitionIndex(partition, registry, store, config, policy);
         List<VectorEntry> entries = entries(store, config.modelId());
         boolean graphNow = policy.wantsGraph(entries.size()) && policy.buildsInline(entries.size());
-        index.live = graphNow ? index.newGraphIndex() : new VectorIndex(config.withoutGraph());
-        index.live.rebuild(entries.iterator());
+        if (graphNow) {
+            index.live = index.graphOver(entries);
+        } else {
+            index.live = new VectorIndex(config.withoutGraph());
+            index.live.rebuild(entries.iterator());
+        }
         registry.register(partition, index.live);
         if (!graphNow && policy.wantsGraph(entries.size())) {
             index.buildGraphInBackground(entries);
@@ -127,27 +131,26 @@ final class PartitionIndex {
         }
         List<VectorEntry> entries = entries(store, config.modelId());
         if (policy.buildsInline(entries.size())) {
-            VectorIndex built = newGraphIndex();
-            built.rebuild(entries.iterator());
-            swapIn(built);
+            swapIn(graphOver(entries));
         } else {
             buildGraphInBackground(entries);
         }
     }
 
+    /** By the thresholds the index would compact itself at, had {@link #graphOver} not turned that off. */
     private boolean tooManyRetired() {
         IndexStats stats = live.stats();
-        int stored = stats.size() + stats.retired();
-        return stats.retired() >= config.compactMinDeleted()
-                && stats.retired() >= config.compactDeletedFraction() * stored;
+        return config.compactionDue(stats.retired(), stats.size() + stats.retired());
     }
 
     /**
-     * An index with a graph, which never compacts itself: its retired nodes are dropped by a rebuild that
-     * {@link #maybeBuildGraph} starts, so a large graph is never rebuilt on the stream thread.
+     * An index with a graph over the entries, which never compacts itself: its retired nodes are dropped by
+     * a rebuild that {@link #maybeBuildGraph} starts, so a large graph is never rebuilt on the stream thread.
      */
-    private VectorIndex newGraphIndex() {
-        return new VectorIndex(config.withCompaction(1.0, Integer.MAX_VALUE));
+    private VectorIndex graphOver(List<VectorEntry> entries) {
+        VectorIndex built = new VectorIndex(config.withCompaction(1.0, Integer.MAX_VALUE));
+        built.rebuild(entries.iterator());
+        return built;
     }
 
     private void noteChange(String id) {
@@ -160,11 +163,7 @@ final class PartitionIndex {
         LOG.info("partition {}: building the HNSW graph over {} vectors in the background; the current index answers "
                 + "meanwhile", partition, snapshot.size());
         changedSinceSnapshot = new HashSet<>();
-        graph = CompletableFuture.supplyAsync(() -> {
-            VectorIndex built = newGraphIndex();
-            built.rebuild(snapshot.iterator());
-            return built;
-        }, GRAPH_BUILDS);
+        graph = CompletableFuture.supplyAsync(() -> graphOver(snapshot), GRAPH_BUILDS);
     }
 
     /** On the stream thread: swaps in the background graph once it is built, after replaying later writes. */
