@@ -23,7 +23,8 @@ final class HnswBuilder {
     private final HnswSearcher searcher = new HnswSearcher();
 
     // Scratch, reused by every insert: the beam's nodes best first, the new node's chosen links, and a
-    // full neighbour's links with their scores, its candidates and its re-chosen links.
+    // full neighbour's links with their scores (and the gather scratch to score them), its candidates and
+    // its re-chosen links.
     private int[] beamNodes = new int[0];
     private float[] beamScores = new float[0];
     private final int[] chosen;
@@ -34,6 +35,7 @@ final class HnswBuilder {
     private final float[] pruneChosenScores;
     private final int[] linkNodes;
     private final float[] linkScores;
+    private final QueryScorer.Gather gather = new QueryScorer.Gather();
 
     HnswBuilder(HnswGraph graph, VectorColumn column, Kernels kernels, IndexConfig config) {
         this.graph = graph;
@@ -154,7 +156,7 @@ final class HnswBuilder {
         float[] scores = pruneScores;
         QueryScorer fromNeighbour = QueryScorer.forNode(metric, kernels, column, neighbour);
         System.arraycopy(links, off + 1, linkNodes, 0, count);
-        fromNeighbour.scoreNodes(linkNodes, count, linkScores);
+        fromNeighbour.scoreNodes(linkNodes, count, linkScores, gather);
         int n = 0;
         for (int i = 0; i <= count; i++) {
             int c = i < count ? linkNodes[i] : node;

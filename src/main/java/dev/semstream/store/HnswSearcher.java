@@ -19,9 +19,10 @@ final class HnswSearcher {
     private final NodeHeap results = NodeHeap.minHeap(256);
     private int visitedCount;
     private float greedyScore;
-    /** One expanded node's unvisited neighbours and their scores. */
+    /** One expanded node's unvisited neighbours, their scores, and where their rows are gathered to score them. */
     private int[] freshNodes = new int[64];
     private float[] freshScores = new float[64];
+    private final QueryScorer.Gather gather = new QueryScorer.Gather();
 
     /** This thread's searcher; its results are valid until the thread's next search. */
     static HnswSearcher forCurrentThread() {
@@ -128,7 +129,7 @@ final class HnswSearcher {
                 }
                 freshNodes[fresh++] = n;
             }
-            scorer.scoreNodes(freshNodes, fresh, freshScores);
+            scorer.scoreNodes(freshNodes, fresh, freshScores, gather);
             for (int j = 0; j < fresh; j++) {
                 int n = freshNodes[j];
                 float s = freshScores[j];

@@ -17,8 +17,6 @@ final class QueryScorer {
     private final int queryOffset;
     private final float queryNorm;
     private final int dimension;
-    private float[][] gatherRows = new float[0][];
-    private int[] gatherOffsets = new int[0];
 
     private QueryScorer(Metric metric, Kernels kernels, VectorColumn column, float[] query, int queryOffset,
                         float queryNorm) {
@@ -61,29 +59,44 @@ final class QueryScorer {
     }
 
     /**
-     * Scores the rows {@code nodes[0..count)}, wherever they lie, into {@code out[0..count)}: the same scores
-     * as {@link #score} one by one, computed four rows a pass. The row arrays and offsets are gathered into
-     * this scorer's scratch, reused from call to call (a scorer serves one search on one thread).
+     * Where {@link #scoreNodes} gathers the rows' arrays and offsets. Scorers are made per query and per
+     * linked node, so the scratch lives with the searcher or builder that uses them, one per thread, and is
+     * reused from call to call.
      */
-    void scoreNodes(int[] nodes, int count, float[] out) {
-        if (gatherRows.length < count) {
-            gatherRows = new float[count][];
-            gatherOffsets = new int[count];
+    static final class Gather {
+        private float[][] rows = new float[64][];
+        private int[] offsets = new int[64];
+
+        private void ensure(int count) {
+            if (rows.length < count) {
+                rows = new float[count][];
+                offsets = new int[count];
+            }
         }
+    }
+
+    /**
+     * Scores the rows {@code nodes[0..count)}, wherever they lie, into {@code out[0..count)}: the same scores
+     * as {@link #score} one by one, computed four rows a pass, with the rows gathered into {@code scratch}.
+     */
+    void scoreNodes(int[] nodes, int count, float[] out, Gather scratch) {
+        scratch.ensure(count);
+        float[][] rows = scratch.rows;
+        int[] offsets = scratch.offsets;
         for (int i = 0; i < count; i++) {
-            gatherRows[i] = column.slabOf(nodes[i]);
-            gatherOffsets[i] = column.offsetOf(nodes[i]);
+            rows[i] = column.slabOf(nodes[i]);
+            offsets[i] = column.offsetOf(nodes[i]);
         }
         switch (metric) {
-            case DOT -> kernels.dotGathered(query, queryOffset, gatherRows, gatherOffsets, count, dimension, out);
+            case DOT -> kernels.dotGathered(query, queryOffset, rows, offsets, count, dimension, out);
             case COSINE -> {
-                kernels.dotGathered(query, queryOffset, gatherRows, gatherOffsets, count, dimension, out);
+                kernels.dotGathered(query, queryOffset, rows, offsets, count, dimension, out);
                 for (int i = 0; i < count; i++) {
                     out[i] = cosine(out[i], column.norm(nodes[i]));
                 }
             }
             case EUCLIDEAN -> {
-                kernels.squaredDistanceGathered(query, queryOffset, gatherRows, gatherOffsets, count, dimension, out);
+                kernels.squaredDistanceGathered(query, queryOffset, rows, offsets, count, dimension, out);
                 for (int i = 0; i < count; i++) {
                     out[i] = -out[i];
                 }
