@@ -8,8 +8,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** A test's HTTP client for the API: JSON in, status and JSON out. */
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A test's HTTP client for the API: JSON in, status and JSON out, and the search call the tests share. */
 final class HttpJson {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -25,6 +30,20 @@ final class HttpJson {
                 : body instanceof byte[] b ? b : MAPPER.writeValueAsBytes(body);
         return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
+    /** POST /search, which must answer 200; the answer's JSON. */
+    static JsonNode search(String url, Map<String, Object> body) throws Exception {
+        Response r = post(url + "/search", body);
+        assertEquals(200, r.status(), String.valueOf(r.json()));
+        return r.json();
+    }
+
+    /** The ids of a search answer's hits, best first. */
+    static List<String> hitIds(JsonNode result) {
+        List<String> ids = new ArrayList<>();
+        result.get("hits").forEach(h -> ids.add(h.get("id").asText()));
+        return ids;
     }
 
     static Response get(String url) throws Exception {

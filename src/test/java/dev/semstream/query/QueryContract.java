@@ -117,9 +117,9 @@ abstract class QueryContract {
                 for (String metric : List.of("cosine", "euclidean", "dot")) {
                     for (boolean exact : List.of(true, false)) {
                         for (Map<String, String> filters : List.of(Map.<String, String>of(), Map.of("group", "g1"))) {
-                            JsonNode result = search(url, Map.of("text", q, "k", 7, "metric", metric, "exact", exact,
+                            JsonNode result = HttpJson.search(url, Map.of("text", q, "k", 7, "metric", metric, "exact", exact,
                                     "filters", filters));
-                            assertEquals(truth(encoder.embed(q).vector(), metric, 7, filters, null), ids(result),
+                            assertEquals(truth(encoder.embed(q).vector(), metric, 7, filters, null), HttpJson.hitIds(result),
                                     url + " " + metric + " exact=" + exact + " filters=" + filters + " q=" + q);
                             assertFalse(result.get("partial").asBoolean());
                             assertEquals(6, result.get("partitions").get("answered").size());
@@ -129,16 +129,16 @@ abstract class QueryContract {
                 }
             }
         }
-        JsonNode top = search(urlB, Map.of("text", textById.get("t-007"), "k", 1, "metric", "euclidean"));
+        JsonNode top = HttpJson.search(urlB, Map.of("text", textById.get("t-007"), "k", 1, "metric", "euclidean"));
         assertEquals("t-007", top.get("hits").get(0).get("id").asText());
         assertEquals(0.0, top.get("hits").get(0).get("score").asDouble(), 1e-3, "a stored text is at distance 0 from itself");
 
-        JsonNode byId = search(urlA, Map.of("id", "t-011", "k", 5));
-        assertEquals(truth(encoder.embed(textById.get("t-011")).vector(), "cosine", 5, Map.of(), "t-011"), ids(byId),
+        JsonNode byId = HttpJson.search(urlA, Map.of("id", "t-011", "k", 5));
+        assertEquals(truth(encoder.embed(textById.get("t-011")).vector(), "cosine", 5, Map.of(), "t-011"), HttpJson.hitIds(byId),
                 "a search by id finds the neighbours of the stored text, not the text itself");
         float[] v = encoder.embed("the decoder masks future tokens").vector();
-        JsonNode byVector = search(urlB, Map.of("vector", v, "k", 3, "metric", "dot", "includeVectors", true));
-        assertEquals(truth(v, "dot", 3, Map.of(), null), ids(byVector));
+        JsonNode byVector = HttpJson.search(urlB, Map.of("vector", v, "k", 3, "metric", "dot", "includeVectors", true));
+        assertEquals(truth(v, "dot", 3, Map.of(), null), HttpJson.hitIds(byVector));
         assertEquals(384, byVector.get("hits").get(0).get("vector").size());
     }
 
@@ -204,7 +204,7 @@ abstract class QueryContract {
         CliRun json = cli("search", q, "--k", "4", "--metric", "euclidean", "--url", urlB, "--json");
         assertEquals(0, json.exit(), json.err());
         assertEquals(truth(encoder.embed(q).vector(), "euclidean", 4, Map.of(), null),
-                ids(HttpJson.MAPPER.readTree(json.out())));
+                HttpJson.hitIds(HttpJson.MAPPER.readTree(json.out())));
         CliRun table = cli("search", q, "--k", "2", "--filter", "group=g2", "--url", urlA);
         assertEquals(0, table.exit(), table.err());
         List<String> expected = truth(encoder.embed(q).vector(), "cosine", 2, Map.of("group", "g2"), null);
@@ -254,13 +254,13 @@ abstract class QueryContract {
         float[] q = encoder.embed(newText).vector();
         for (String url : List.of(urlA, urlB)) {
             for (boolean exact : List.of(true, false)) {
-                JsonNode result = search(url, Map.of("text", newText, "k", 10, "exact", exact));
-                assertEquals(truth(q, "cosine", 10, Map.of(), null), ids(result));
+                JsonNode result = HttpJson.search(url, Map.of("text", newText, "k", 10, "exact", exact));
+                assertEquals(truth(q, "cosine", 10, Map.of(), null), HttpJson.hitIds(result));
                 assertEquals("t-003", result.get("hits").get(0).get("id").asText());
-                JsonNode all = search(url, Map.of("vector", encoder.embed(TextCorpus.texts(44L, TEXTS, 14).get(4)).vector(),
+                JsonNode all = HttpJson.search(url, Map.of("vector", encoder.embed(TextCorpus.texts(44L, TEXTS, 14).get(4)).vector(),
                         "k", 1000, "exact", exact));
                 assertEquals(TEXTS - 1, all.get("hits").size(), "the deleted text is gone, the upsert replaced");
-                assertFalse(ids(all).contains("t-004"));
+                assertFalse(HttpJson.hitIds(all).contains("t-004"));
             }
         }
     }
@@ -275,7 +275,7 @@ abstract class QueryContract {
         assertEquals(200, local.status(), String.valueOf(local.json()));
         assertEquals(6, local.json().get("partitions").size(), "active and standby partitions: " + local.json());
         assertTrue(local.json().get("stalePartitions").size() > 0, "some partitions answered from standby replicas");
-        assertEquals(truth(q, "cosine", 10, Map.of(), null), ids(local.json()));
+        assertEquals(truth(q, "cosine", 10, Map.of(), null), HttpJson.hitIds(local.json()));
     }
 
     @Test
@@ -305,10 +305,10 @@ abstract class QueryContract {
         // Stale reads answer from A's standby copies while the group moves B's partitions to A.
         JsonNode stale = awaitSearch(urlA, Map.of("vector", q, "k", 10, "metric", "euclidean", "stale", true, "exact", true),
                 json -> !json.get("partial").asBoolean());
-        assertEquals(expected, ids(stale));
+        assertEquals(expected, HttpJson.hitIds(stale));
         JsonNode fresh = awaitSearch(urlA, Map.of("vector", q, "k", 10, "metric", "euclidean"),
                 json -> !json.get("partial").asBoolean() && json.get("instances").size() == 1);
-        assertEquals(expected, ids(fresh));
+        assertEquals(expected, HttpJson.hitIds(fresh));
         assertEquals(6, fresh.get("partitions").get("answered").size());
         assertEquals(0, fresh.get("partitions").get("stale").size(), "after the takeover A answers from its own indexes");
         assertEquals(TEXTS - 1, HttpJson.get(urlA + "/health").json().get("vectors").asInt(),
@@ -331,18 +331,6 @@ abstract class QueryContract {
             byScore = byScore.reversed();
         }
         return ids.stream().sorted(byScore.thenComparing(Comparator.naturalOrder())).limit(k).toList();
-    }
-
-    static JsonNode search(String url, Map<String, Object> body) throws Exception {
-        HttpJson.Response r = HttpJson.post(url + "/search", body);
-        assertEquals(200, r.status(), String.valueOf(r.json()));
-        return r.json();
-    }
-
-    static List<String> ids(JsonNode result) {
-        List<String> ids = new ArrayList<>();
-        result.get("hits").forEach(h -> ids.add(h.get("id").asText()));
-        return ids;
     }
 
     static float[] floats(JsonNode array) {

@@ -151,8 +151,8 @@ class WebPageBrowserTest {
         String query = "How does the attention layer weigh the tokens of a sentence?";
         List<WebElement> rows = searchInPage(query, 5, "euclidean", "");
 
-        JsonNode api = apiSearch(Map.of("text", query, "k", 5, "metric", "euclidean", "filters", Map.of()));
-        assertEquals(ids(api), cells(rows, "id"), "the page shows the API's hits in the API's order");
+        JsonNode api = HttpJson.search(url, Map.of("text", query, "k", 5, "metric", "euclidean", "filters", Map.of()));
+        assertEquals(HttpJson.hitIds(api), cells(rows, "id"), "the page shows the API's hits in the API's order");
         assertEquals(5, rows.size());
         assertEquals(scores(api), cells(rows, "score"), "each score, to 4 decimals");
         assertEquals("distance", driver.findElement(By.id("score-head")).getText());
@@ -166,8 +166,8 @@ class WebPageBrowserTest {
         String query = "cosine similarity of embedding vectors";
         List<WebElement> rows = searchInPage(query, 5, "cosine", "group=g1");
 
-        JsonNode api = apiSearch(Map.of("text", query, "k", 5, "metric", "cosine", "filters", Map.of("group", "g1")));
-        assertEquals(ids(api), cells(rows, "id"));
+        JsonNode api = HttpJson.search(url, Map.of("text", query, "k", 5, "metric", "cosine", "filters", Map.of("group", "g1")));
+        assertEquals(HttpJson.hitIds(api), cells(rows, "id"));
         assertEquals("cosine", driver.findElement(By.id("score-head")).getText());
         for (WebElement row : rows) {
             String meta = row.findElement(By.cssSelector("td.text .meta")).getText();
@@ -293,18 +293,6 @@ class WebPageBrowserTest {
     }
 
     // ---- the API ----
-
-    static JsonNode apiSearch(Map<String, Object> body) throws Exception {
-        HttpJson.Response r = HttpJson.post(url + "/search", body);
-        assertEquals(200, r.status(), String.valueOf(r.json()));
-        return r.json();
-    }
-
-    static List<String> ids(JsonNode result) {
-        List<String> ids = new ArrayList<>();
-        result.get("hits").forEach(h -> ids.add(h.get("id").asText()));
-        return ids;
-    }
 
     static List<String> scores(JsonNode result) {
         List<String> scores = new ArrayList<>();
