@@ -1,5 +1,10 @@
 package dev.semstream.model;
 
+import dev.semstream.kernels.Epilogue;
+import dev.semstream.kernels.Kernels;
+import dev.semstream.kernels.PackedMatrix;
+import dev.semstream.kernels.Parallel;
+
 /**
  * Scaled dot-product attention, the one place the engine computes it.
  *

@@ -1,5 +1,6 @@
 package dev.semstream.model;
 
+import dev.semstream.kernels.Kernels;
 import dev.semstream.tokenize.Encoding;
 import dev.semstream.tokenize.Tokenizer;
 

@@ -1,6 +1,6 @@
 package dev.semstream.store;
 
-import dev.semstream.model.Parallel;
+import dev.semstream.kernels.Parallel;
 
 import java.util.BitSet;
 

@@ -1,6 +1,6 @@
 package dev.semstream.store;
 
-import dev.semstream.model.Kernels;
+import dev.semstream.kernels.SearchKernels;
 
 import java.util.SplittableRandom;
 
@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 final class HnswBuilder {
     private final HnswGraph graph;
     private final VectorColumn column;
-    private final Kernels kernels;
+    private final SearchKernels kernels;
     private final Metric metric;
     private final int efConstruction;
     /** 1 / ln(m): the level distribution of the paper, so each level up holds about 1/m of the nodes. */
@@ -37,7 +37,7 @@ final class HnswBuilder {
     private final float[] linkScores;
     private final QueryScorer.Gather gather = new QueryScorer.Gather();
 
-    HnswBuilder(HnswGraph graph, VectorColumn column, Kernels kernels, IndexConfig config) {
+    HnswBuilder(HnswGraph graph, VectorColumn column, SearchKernels kernels, IndexConfig config) {
         this.graph = graph;
         this.column = column;
         this.kernels = kernels;

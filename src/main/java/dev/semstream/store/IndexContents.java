@@ -1,6 +1,6 @@
 package dev.semstream.store;
 
-import dev.semstream.model.Kernels;
+import dev.semstream.kernels.SearchKernels;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -27,7 +27,7 @@ final class IndexContents {
     }
 
     private final IndexConfig config;
-    private final Kernels kernels;
+    private final SearchKernels kernels;
     private final VectorColumn column;
     private final HnswGraph graph;
     /** Null when the index keeps no graph ({@link IndexConfig#graph()} false). */
@@ -37,7 +37,7 @@ final class IndexContents {
     private final BitSet live = new BitSet();
     private final MetadataIndex metadata = new MetadataIndex();
 
-    IndexContents(IndexConfig config, Kernels kernels) {
+    IndexContents(IndexConfig config, SearchKernels kernels) {
         this.config = config;
         this.kernels = kernels;
         this.column = new VectorColumn(config.dimension());
@@ -49,7 +49,7 @@ final class IndexContents {
         return config;
     }
 
-    Kernels kernels() {
+    SearchKernels kernels() {
         return kernels;
     }
 

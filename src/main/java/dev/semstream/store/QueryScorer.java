@@ -1,6 +1,6 @@
 package dev.semstream.store;
 
-import dev.semstream.model.Kernels;
+import dev.semstream.kernels.SearchKernels;
 
 /**
  * Scores stored rows against one vector (a query, or a stored node while the graph is built) by one
@@ -11,14 +11,14 @@ import dev.semstream.model.Kernels;
  */
 final class QueryScorer {
     private final Metric metric;
-    private final Kernels kernels;
+    private final SearchKernels kernels;
     private final VectorColumn column;
     private final float[] query;
     private final int queryOffset;
     private final float queryNorm;
     private final int dimension;
 
-    private QueryScorer(Metric metric, Kernels kernels, VectorColumn column, float[] query, int queryOffset,
+    private QueryScorer(Metric metric, SearchKernels kernels, VectorColumn column, float[] query, int queryOffset,
                         float queryNorm) {
         this.metric = metric;
         this.kernels = kernels;
@@ -30,7 +30,7 @@ final class QueryScorer {
     }
 
     /** Scores rows against a query vector of the column's dimension. */
-    static QueryScorer forQuery(Metric metric, Kernels kernels, VectorColumn column, float[] query) {
+    static QueryScorer forQuery(Metric metric, SearchKernels kernels, VectorColumn column, float[] query) {
         assert query.length == column.dimension() : "query of " + query.length + " for a column of "
                 + column.dimension();
         return new QueryScorer(metric, kernels, column, query, 0,
@@ -38,7 +38,7 @@ final class QueryScorer {
     }
 
     /** Scores rows against a stored row, for linking it into the graph. */
-    static QueryScorer forNode(Metric metric, Kernels kernels, VectorColumn column, int ordinal) {
+    static QueryScorer forNode(Metric metric, SearchKernels kernels, VectorColumn column, int ordinal) {
         return new QueryScorer(metric, kernels, column, column.slabOf(ordinal), column.offsetOf(ordinal),
                 column.norm(ordinal));
     }

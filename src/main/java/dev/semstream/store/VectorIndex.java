@@ -1,6 +1,6 @@
 package dev.semstream.store;
 
-import dev.semstream.model.Kernels;
+import dev.semstream.kernels.SearchKernels;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -39,7 +39,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class VectorIndex {
     private final IndexConfig config;
-    private final Kernels kernels;
+    private final SearchKernels kernels;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final ReentrantLock writer = new ReentrantLock();
     /** Guarded by {@link #lock}; replaced whole by rebuilds. */
@@ -49,11 +49,11 @@ public final class VectorIndex {
 
     /** An empty index with the fastest kernels this JVM has. */
     public VectorIndex(IndexConfig config) {
-        this(config, Kernels.best());
+        this(config, SearchKernels.best());
     }
 
-    /** An empty index scoring with the given kernels ({@link Kernels#scalar()} to compare against SIMD). */
-    public VectorIndex(IndexConfig config, Kernels kernels) {
+    /** An empty index scoring with the given kernels ({@link SearchKernels#scalar()} to compare against SIMD). */
+    public VectorIndex(IndexConfig config, SearchKernels kernels) {
         this.config = config;
         this.kernels = kernels;
         this.contents = new IndexContents(config, kernels);

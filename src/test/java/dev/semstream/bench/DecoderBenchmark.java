@@ -1,13 +1,13 @@
 package dev.semstream.bench;
 
+import dev.semstream.kernels.Kernels;
+import dev.semstream.kernels.Parallel;
 import dev.semstream.model.GptConfig;
 import dev.semstream.model.GptModel;
 import dev.semstream.model.GptWeights;
-import dev.semstream.model.Kernels;
 import dev.semstream.model.KvCache;
 import dev.semstream.model.Linear;
 import dev.semstream.model.Norm;
-import dev.semstream.model.Parallel;
 
 import java.util.ArrayList;
 import java.util.Arrays;

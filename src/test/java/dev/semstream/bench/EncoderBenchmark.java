@@ -1,8 +1,8 @@
 package dev.semstream.bench;
 
+import dev.semstream.kernels.Parallel;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
-import dev.semstream.model.Parallel;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.OnnxRuntimeEncoder;
 import dev.semstream.reference.TextCorpus;
@@ -48,7 +48,7 @@ public final class EncoderBenchmark {
         Encoder encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
         Tokenizer tokenizer = encoder.tokenizer();
         System.out.printf("semstream encoder %s, kernels %s, %d threads; ONNX Runtime fp32, %d intra-op threads%n",
-                encoder.modelId(), dev.semstream.model.Kernels.best().name(), Parallel.threads(), Parallel.threads());
+                encoder.modelId(), dev.semstream.kernels.Kernels.best().name(), Parallel.threads(), Parallel.threads());
         System.out.printf("JVM %s on %s, %d cores%n", Runtime.version(), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors());
         List<Row> rows = List.of(new Row("short", 8, 1), new Row("short", 8, 32),
@@ -123,7 +123,7 @@ public final class EncoderBenchmark {
 
     static String toJson(List<Result> results, String modelId) {
         StringBuilder sb = new StringBuilder("{\"model\":\"").append(modelId).append("\",\"kernels\":\"")
-                .append(dev.semstream.model.Kernels.best().name()).append("\",\"threads\":").append(Parallel.threads())
+                .append(dev.semstream.kernels.Kernels.best().name()).append("\",\"threads\":").append(Parallel.threads())
                 .append(",\"rows\":[");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);

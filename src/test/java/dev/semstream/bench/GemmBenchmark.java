@@ -1,9 +1,9 @@
 package dev.semstream.bench;
 
-import dev.semstream.model.Epilogue;
-import dev.semstream.model.Kernels;
-import dev.semstream.model.PackedMatrix;
-import dev.semstream.model.Parallel;
+import dev.semstream.kernels.Epilogue;
+import dev.semstream.kernels.Kernels;
+import dev.semstream.kernels.PackedMatrix;
+import dev.semstream.kernels.Parallel;
 
 import java.util.Locale;
 import java.util.Random;

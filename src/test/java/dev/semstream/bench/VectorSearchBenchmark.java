@@ -1,7 +1,7 @@
 package dev.semstream.bench;
 
-import dev.semstream.model.Kernels;
-import dev.semstream.model.Parallel;
+import dev.semstream.kernels.Parallel;
+import dev.semstream.kernels.SearchKernels;
 import dev.semstream.store.ClusteredVectors;
 import dev.semstream.store.IndexConfig;
 import dev.semstream.store.Metric;
@@ -59,7 +59,7 @@ public final class VectorSearchBenchmark {
         boolean hnsw = !flag(args, "--no-hnsw");
         boolean lucene = hnsw && !flag(args, "--no-lucene");
         System.out.printf(Locale.ROOT, "vectors %d x %d, %d queries, kernels %s, %d threads, Java %s%n", n, DIM,
-                queries, Kernels.best().name(), Parallel.threads(), Runtime.version());
+                queries, SearchKernels.best().name(), Parallel.threads(), Runtime.version());
 
         double bw1 = Bandwidth.measure(1);
         double bwAll = Bandwidth.measure(Parallel.threads());

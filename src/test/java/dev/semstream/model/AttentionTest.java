@@ -1,5 +1,8 @@
 package dev.semstream.model;
 
+import dev.semstream.kernels.KernelReference;
+import dev.semstream.kernels.Kernels;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,7 +26,7 @@ class AttentionTest {
         Attention.Sequence[] seqs = {new Attention.Sequence(0, 1), new Attention.Sequence(1, 37),
                 new Attention.Sequence(38, 5)};
         int tokens = 43;
-        float[] qkv = KernelsTest.random(new Random(9), tokens * 3 * h);
+        float[] qkv = KernelReference.random(new Random(9), tokens * 3 * h);
         float[] out = new float[tokens * h];
         Attention.selfAttention(k, seqs, qkv, 3 * h, 0, h, 2 * h, out, h, heads, hs);
         for (Attention.Sequence s : seqs) {
@@ -46,7 +49,7 @@ class AttentionTest {
         int keys = 19;
         int queries = 4; // the last 4 positions; the first 15 keys come from a cache
         int stride = 3 * hs;
-        float[] qkv = KernelsTest.random(new Random(10), keys * stride);
+        float[] qkv = KernelReference.random(new Random(10), keys * stride);
         float[] out = new float[queries * hs];
         int firstQuery = keys - queries;
         Attention.attendHead(k, 0, hs, queries, keys, true,

@@ -1,5 +1,7 @@
 package dev.semstream.model;
 
+import dev.semstream.kernels.Kernels;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;

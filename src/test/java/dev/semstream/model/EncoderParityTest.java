@@ -1,9 +1,12 @@
 package dev.semstream.model;
 
+import dev.semstream.kernels.Kernels;
+import dev.semstream.kernels.Parallel;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.OnnxRuntimeEncoder;
 import dev.semstream.reference.TextCorpus;
 import dev.semstream.tokenize.Tokenizer;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,9 @@
 package dev.semstream.model;
 
+import dev.semstream.kernels.Kernels;
 import dev.semstream.tokenize.Encoding;
 import dev.semstream.tokenize.Tokenizer;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package dev.semstream.model;
 
+import dev.semstream.kernels.KernelReference;
+import dev.semstream.kernels.Kernels;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -58,7 +61,7 @@ class GptModelTest {
             float[] cached = model.append(cache, new int[]{ids[n - 1]});
             float[] rerun = model.append(model.newCache(n), Arrays.copyOf(ids, n));
             assertEquals(n, cache.length());
-            KernelsTest.assertClose(rerun, cached, 1e-4f, k.name() + " after " + n + " tokens");
+            KernelReference.assertClose(rerun, cached, 1e-4f, k.name() + " after " + n + " tokens");
         }
     }
 
@@ -70,10 +73,10 @@ class GptModelTest {
         KvCache cache = model.newCache(30);
         // A 17-token prompt in one batch, then 13 tokens one by one.
         float[] afterPrompt = model.append(cache, Arrays.copyOf(ids, 17));
-        KernelsTest.assertClose(Arrays.copyOfRange(all, 16 * 61, 17 * 61), afterPrompt, 1e-4f, "prefill");
+        KernelReference.assertClose(Arrays.copyOfRange(all, 16 * 61, 17 * 61), afterPrompt, 1e-4f, "prefill");
         for (int i = 17; i < 30; i++) {
             float[] next = model.append(cache, new int[]{ids[i]});
-            KernelsTest.assertClose(Arrays.copyOfRange(all, i * 61, (i + 1) * 61), next, 1e-4f, "position " + i);
+            KernelReference.assertClose(Arrays.copyOfRange(all, i * 61, (i + 1) * 61), next, 1e-4f, "position " + i);
         }
     }
 
@@ -84,7 +87,7 @@ class GptModelTest {
         model.append(cache, randomTokens(20, 1));
         cache.clear();
         int[] ids = randomTokens(9, 2);
-        KernelsTest.assertClose(model.append(model.newCache(9), ids), model.append(cache, ids), 1e-6f, "after clear");
+        KernelReference.assertClose(model.append(model.newCache(9), ids), model.append(cache, ids), 1e-6f, "after clear");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.semstream.model;
 
+import dev.semstream.kernels.KernelReference;
+
 /**
  * A deliberately naive BERT forward pass in double precision, written from the paper rather than from the
  * engine, to check that the loader gave every weight its right role and layout: if it matches ONNX Runtime
@@ -32,7 +34,7 @@ public final class ReferenceBert {
             double[][] inter = ReferenceMath.dense(x, l.intermediate());
             for (double[] row : inter) {
                 for (int j = 0; j < row.length; j++) {
-                    row[j] = gelu(row[j]);
+                    row[j] = KernelReference.gelu(row[j]);
                 }
             }
             x = ReferenceMath.layerNorm(ReferenceMath.add(x, ReferenceMath.dense(inter, l.output())), l.outputNorm(), c.layerNormEps());
@@ -73,36 +75,5 @@ public final class ReferenceBert {
             }
         }
         return context;
-    }
-
-    /** GELU, exact erf form. */
-    public static double gelu(double x) {
-        return 0.5 * x * (1 + erf(x / Math.sqrt(2)));
-    }
-
-    /** erf to ~1e-15 via its Maclaurin series near 0 and the continued fraction of erfc beyond. */
-    public static double erf(double x) {
-        double ax = Math.abs(x);
-        double r;
-        if (ax < 2.5) {
-            double term = ax;
-            double sum = ax;
-            for (int k = 1; k < 100; k++) {
-                term *= -ax * ax / k;
-                double add = term / (2 * k + 1);
-                sum += add;
-                if (Math.abs(add) < 1e-17) {
-                    break;
-                }
-            }
-            r = 2 / Math.sqrt(Math.PI) * sum;
-        } else {
-            double f = 0; // Lentz-free backward evaluation of erfc's continued fraction
-            for (int k = 60; k >= 1; k--) {
-                f = k / 2.0 / (ax + f);
-            }
-            r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
-        }
-        return x < 0 ? -r : r;
     }
 }

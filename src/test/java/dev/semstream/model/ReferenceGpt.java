@@ -1,5 +1,7 @@
 package dev.semstream.model;
 
+import dev.semstream.kernels.KernelReference;
+
 /**
  * A deliberately naive GPT-2 forward pass in double precision, written from the definition (nanoGPT's
  * model.py) rather than from the engine: full causal attention over the whole sequence, no cache, no
@@ -25,7 +27,7 @@ public final class ReferenceGpt {
             double[][] hidden = ReferenceMath.dense(ReferenceMath.layerNorm(x, l.mlpNorm(), c.layerNormEps()), l.mlpUp());
             for (double[] row : hidden) {
                 for (int j = 0; j < row.length; j++) {
-                    row[j] = KernelsTest.geluTanh(row[j]);
+                    row[j] = KernelReference.geluTanh(row[j]);
                 }
             }
             x = ReferenceMath.add(x, ReferenceMath.dense(hidden, l.mlpDown()));

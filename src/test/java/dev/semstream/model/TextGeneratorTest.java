@@ -1,6 +1,8 @@
 package dev.semstream.model;
 
+import dev.semstream.kernels.Kernels;
 import dev.semstream.tokenize.ByteLevelBpeTokenizer;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
 package dev.semstream.store;
 
-import dev.semstream.model.Kernels;
+import dev.semstream.kernels.SearchKernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,13 +22,13 @@ class ExactSearchTest {
     private static final String MODEL = "test-model@1";
 
     static Stream<Arguments> cases() {
-        return Stream.of(Kernels.scalar(), Kernels.best()).flatMap(k -> Stream.of(Metric.values())
+        return Stream.of(SearchKernels.scalar(), SearchKernels.best()).flatMap(k -> Stream.of(Metric.values())
                 .flatMap(m -> Stream.of(Arguments.of(k, m, 40), Arguments.of(k, m, 6000))));
     }
 
     @ParameterizedTest(name = "{0} {1} n={2}")
     @MethodSource("cases")
-    void exactSearchIsTheGroundTruth(Kernels kernels, Metric metric, int n) {
+    void exactSearchIsTheGroundTruth(SearchKernels kernels, Metric metric, int n) {
         int dim = 384;
         Random rnd = new Random(n * 31L + metric.ordinal());
         // A sparse graph: this test asks only the exact scan, and building a dense one would dominate its time.

@@ -1,15 +1,14 @@
 package dev.semstream.model.load;
 
+import dev.semstream.kernels.Kernels;
 import dev.semstream.model.BertEncoderModel;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
-import dev.semstream.model.Kernels;
+import dev.semstream.model.ModelException;
 import dev.semstream.tokenize.Tokenizer;
 import dev.semstream.tokenize.WordPieceTokenizer;
 
 import java.io.ByteArrayInputStream;
-
-import dev.semstream.model.ModelException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package dev.semstream.model.load;
 
+import dev.semstream.kernels.Kernels;
 import dev.semstream.model.GptConfig;
 import dev.semstream.model.GptModel;
 import dev.semstream.model.GptWeights;
-import dev.semstream.model.Kernels;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.tokenize.ByteLevelBpeTokenizer;
 

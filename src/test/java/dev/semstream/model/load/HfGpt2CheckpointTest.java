@@ -1,9 +1,9 @@
 package dev.semstream.model.load;
 
+import dev.semstream.kernels.Kernels;
 import dev.semstream.model.GptConfig;
 import dev.semstream.model.GptModel;
 import dev.semstream.model.GptWeights;
-import dev.semstream.model.Kernels;
 import dev.semstream.model.ModelException;
 import dev.semstream.model.TinyGpt;
 import org.junit.jupiter.api.Test;

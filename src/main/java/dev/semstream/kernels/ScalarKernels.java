@@ -1,4 +1,4 @@
-package dev.semstream.model;
+package dev.semstream.kernels;
 
 /** Plain-Java kernels: the reference the vector kernels are tested against, and the fallback. */
 final class ScalarKernels extends Kernels {
@@ -14,12 +14,12 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    protected int panelWidth() {
+    public int panelWidth() {
         return PANEL;
     }
 
     @Override
-    protected void gemmTile(float[] x, int xOff, int r0, int r1, PackedMatrix w, int p0, int p1,
+    public void gemmTile(float[] x, int xOff, int r0, int r1, PackedMatrix w, int p0, int p1,
                             float[] bias, float[] out, int outOff, Epilogue epilogue) {
         int k = w.k();
         int n = w.n();
@@ -56,51 +56,7 @@ final class ScalarKernels extends Kernels {
 
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) {
-            s += a[aOff + i] * b[bOff + i];
-        }
-        return s;
-    }
-
-    @Override
-    public float squaredDistance(float[] a, int aOff, float[] b, int bOff, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) {
-            float d = a[aOff + i] - b[bOff + i];
-            s += d * d;
-        }
-        return s;
-    }
-
-    @Override
-    public void dotRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim, float[] out, int outOff) {
-        for (int r = 0; r < count; r++) {
-            out[outOff + r] = dot(q, qOff, rows, rowsOff + r * dim, dim);
-        }
-    }
-
-    @Override
-    public void dotGathered(float[] q, int qOff, float[][] rows, int[] offsets, int count, int dim, float[] out) {
-        for (int r = 0; r < count; r++) {
-            out[r] = dot(q, qOff, rows[r], offsets[r], dim);
-        }
-    }
-
-    @Override
-    public void squaredDistanceGathered(float[] q, int qOff, float[][] rows, int[] offsets, int count, int dim,
-                                        float[] out) {
-        for (int r = 0; r < count; r++) {
-            out[r] = squaredDistance(q, qOff, rows[r], offsets[r], dim);
-        }
-    }
-
-    @Override
-    public void squaredDistanceRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim, float[] out,
-                                    int outOff) {
-        for (int r = 0; r < count; r++) {
-            out[outOff + r] = squaredDistance(q, qOff, rows, rowsOff + r * dim, dim);
-        }
+        return ScalarSearchKernels.INSTANCE.dot(a, aOff, b, bOff, n);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.semstream.model;
+package dev.semstream.kernels;
 
 /**
  * erf(x) for GELU, which Java's Math lacks. Abramowitz and Stegun 7.1.26: a rational polynomial in

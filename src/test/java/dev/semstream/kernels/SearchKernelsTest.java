@@ -1,6 +1,5 @@
-package dev.semstream.store;
+package dev.semstream.kernels;
 
-import dev.semstream.model.Kernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -17,22 +16,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * row counts that are and are not multiples of the four-row pass, dimensions shorter than a vector and with
  * a tail, rows contiguous or scattered over several arrays.
  */
-class ScanKernelsTest {
+class SearchKernelsTest {
 
     static Stream<Arguments> shapes() {
-        return Stream.of(Kernels.scalar(), Kernels.best()).flatMap(k -> Stream.of(
+        return Stream.of(SearchKernels.scalar(), SearchKernels.best()).flatMap(k -> Stream.of(
                 Arguments.of(k, 1, 1), Arguments.of(k, 3, 5), Arguments.of(k, 4, 16), Arguments.of(k, 5, 17),
                 Arguments.of(k, 9, 384), Arguments.of(k, 12, 385), Arguments.of(k, 7, 33)));
     }
 
     @Test
     void simdKernelsAreTheOnesChosen() {
-        assertTrue(Kernels.best().name().startsWith("vector-"), "best kernels were " + Kernels.best().name());
+        assertTrue(SearchKernels.best().name().startsWith("vector-"), "best kernels were " + SearchKernels.best().name());
     }
 
     @ParameterizedTest(name = "{0} rows={1} dim={2}")
     @MethodSource("shapes")
-    void rowScansMatchDefinition(Kernels k, int rows, int dim) {
+    void rowScansMatchDefinition(SearchKernels k, int rows, int dim) {
         Random rnd = new Random(rows * 1000L + dim);
         float[] q = random(rnd, dim + 3);
         float[] slab = random(rnd, rows * dim + 5);
@@ -59,7 +58,7 @@ class ScanKernelsTest {
 
     @ParameterizedTest(name = "{0} rows={1} dim={2}")
     @MethodSource("shapes")
-    void gatheredScoresMatchDefinitionWhereverTheRowsLie(Kernels k, int rows, int dim) {
+    void gatheredScoresMatchDefinitionWhereverTheRowsLie(SearchKernels k, int rows, int dim) {
         Random rnd = new Random(rows * 7919L + dim);
         float[] q = random(rnd, dim + 3);
         // Each row in an array of its own or sharing one, at odd offsets, in no order: as a node's neighbours lie.
@@ -99,13 +98,13 @@ class ScanKernelsTest {
         float[] slab = random(rnd, rows * dim);
         float[] a = new float[rows];
         float[] b = new float[rows];
-        Kernels.scalar().dotRows(q, 0, slab, 0, rows, dim, a, 0);
-        Kernels.best().dotRows(q, 0, slab, 0, rows, dim, b, 0);
+        SearchKernels.scalar().dotRows(q, 0, slab, 0, rows, dim, a, 0);
+        SearchKernels.best().dotRows(q, 0, slab, 0, rows, dim, b, 0);
         for (int r = 0; r < rows; r++) {
             assertEquals(a[r], b[r], 1e-4, "dot row " + r);
         }
-        Kernels.scalar().squaredDistanceRows(q, 0, slab, 0, rows, dim, a, 0);
-        Kernels.best().squaredDistanceRows(q, 0, slab, 0, rows, dim, b, 0);
+        SearchKernels.scalar().squaredDistanceRows(q, 0, slab, 0, rows, dim, a, 0);
+        SearchKernels.best().squaredDistanceRows(q, 0, slab, 0, rows, dim, b, 0);
         for (int r = 0; r < rows; r++) {
             assertEquals(a[r], b[r], 1e-3, "distance row " + r);
         }

@@ -1,4 +1,4 @@
-package dev.semstream.model;
+package dev.semstream.kernels;
 
 /**
  * The numeric kernels every transformer block is built from. Two implementations compute the same
@@ -12,13 +12,12 @@ package dev.semstream.model;
  */
 public abstract class Kernels {
 
-    private static final Kernels BEST = choose();
     /** Packed weights one GEMM task keeps hot: most of a 1 MiB per-core L2 (tuned on Zen 4, see BENCHMARKS.md). */
     private static final long L2_BUDGET_BYTES = 768 * 1024;
 
     /** The fastest kernels this JVM can run. */
     public static Kernels best() {
-        return BEST;
+        return Best.KERNELS;
     }
 
     /** The plain-Java kernels, for reference and for JVMs without the vector module. */
@@ -26,19 +25,16 @@ public abstract class Kernels {
         return ScalarKernels.INSTANCE;
     }
 
-    private static Kernels choose() {
-        boolean wanted = Boolean.parseBoolean(System.getProperty("semstream.simd", "true"));
-        if (wanted && VectorSupport.available()) {
-            return VectorSupport.kernels();
-        }
-        return ScalarKernels.INSTANCE;
+    /** A holder, so the choice is made on first use and never while a subclass is still initialising. */
+    private static final class Best {
+        static final Kernels KERNELS = VectorSupport.chosen() ? VectorSupport.kernels() : ScalarKernels.INSTANCE;
     }
 
     /** Short name for logs and benchmark reports, e.g. {@code vector-512} or {@code scalar}. */
     public abstract String name();
 
     /** Columns per packed panel this implementation's micro-kernel wants. */
-    protected abstract int panelWidth();
+    public abstract int panelWidth();
 
     /** Packs W [k][n] for {@link #gemm}. Done once per weight at load time. */
     public PackedMatrix pack(float[] w, int k, int n) {
@@ -85,7 +81,7 @@ public abstract class Kernels {
     }
 
     /** The single-threaded GEMM over rows [r0, r1) and panels [p0, p1). */
-    protected abstract void gemmTile(float[] x, int xOff, int r0, int r1, PackedMatrix w, int p0, int p1,
+    public abstract void gemmTile(float[] x, int xOff, int r0, int r1, PackedMatrix w, int p0, int p1,
                                      float[] bias, float[] out, int outOff, Epilogue epilogue);
 
     /** {@code sum a[i] * b[i]}. */
@@ -128,33 +124,6 @@ public abstract class Kernels {
      */
     public abstract void mixValues(float[] p, int n, float[] v, int vOff, int vStride, float[] out, int outOff,
                                    int headSize);
-
-    /** {@code sum (a[i] - b[i])^2}: the squared Euclidean distance of two vectors. */
-    public abstract float squaredDistance(float[] a, int aOff, float[] b, int bOff, int n);
-
-    /**
-     * One query against a run of stored rows: {@code out[outOff + r] = q . row r} for r in [0, count), where
-     * row r is {@code rows[rowsOff + r * dim ..]}. The similarity scan: several rows share each load of
-     * the query, so the scan runs at the speed memory delivers the rows.
-     */
-    public abstract void dotRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim, float[] out,
-                                 int outOff);
-
-    /** As {@link #dotRows}, with the squared Euclidean distance {@code |q - row r|^2}. */
-    public abstract void squaredDistanceRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim,
-                                             float[] out, int outOff);
-
-    /**
-     * One query against rows scattered over several arrays: {@code out[r] = q . rows[r][offsets[r] ..]} for r
-     * in [0, count). The graph walk's kernel: a node's neighbours lie anywhere in memory, and scoring
-     * several in one pass keeps several rows' loads from memory in flight at once.
-     */
-    public abstract void dotGathered(float[] q, int qOff, float[][] rows, int[] offsets, int count, int dim,
-                                     float[] out);
-
-    /** As {@link #dotGathered}, with the squared Euclidean distance. */
-    public abstract void squaredDistanceGathered(float[] q, int qOff, float[][] rows, int[] offsets, int count,
-                                                 int dim, float[] out);
 
     /** Sum of squares, for L2 normalisation. */
     public float sumOfSquares(float[] x, int off, int n) {

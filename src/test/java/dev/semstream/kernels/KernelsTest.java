@@ -1,4 +1,4 @@
-package dev.semstream.model;
+package dev.semstream.kernels;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +29,24 @@ class KernelsTest {
         assertEquals("scalar", Kernels.scalar().name());
     }
 
+    @Test
+    void theWidthIsTheMachinesUnlessSetAndBothKernelSetsAgree() {
+        // -Dsemstream.simd.bits picks the width (the simd-256 and simd-512 surefire runs); otherwise the
+        // machine's preferred one. The transformer and the search kernels always run at the same width.
+        String bits = System.getProperty("semstream.simd.bits", "");
+        String expected = bits.isEmpty()
+                ? "vector-" + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() : "vector-" + bits;
+        assertEquals(expected, Kernels.best().name());
+        assertEquals(expected, SearchKernels.best().name());
+    }
+
+    @Test
+    void anUnknownWidthIsRefusedByName() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> VectorWidth.choose("384"));
+        assertTrue(e.getMessage().contains("semstream.simd.bits"), e.getMessage());
+    }
+
     static Stream<Arguments> gemmShapes() {
         return kernels().flatMap(k -> Stream.of(
                 Arguments.of(k, 1, 1, 1), Arguments.of(k, 1, 384, 384), Arguments.of(k, 3, 7, 5),
@@ -40,12 +58,12 @@ class KernelsTest {
     @MethodSource("gemmShapes")
     void gemmMatchesDefinitionForEveryEpilogue(Kernels k, int rows, int depth, int cols) {
         Random rnd = new Random(rows * 31L + depth * 7L + cols);
-        float[] x = random(rnd, rows * depth + 3);
-        float[] w = random(rnd, depth * cols);
-        float[] bias = random(rnd, cols);
+        float[] x = KernelReference.random(rnd, rows * depth + 3);
+        float[] w = KernelReference.random(rnd, depth * cols);
+        float[] bias = KernelReference.random(rnd, cols);
         PackedMatrix packed = k.pack(w, depth, cols);
         for (Epilogue e : Epilogue.values()) {
-            float[] out = random(new Random(5), rows * cols + 2);
+            float[] out = KernelReference.random(new Random(5), rows * cols + 2);
             float[] expected = out.clone();
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; c++) {
@@ -56,14 +74,14 @@ class KernelsTest {
                     int o = 2 + r * cols + c;
                     expected[o] = switch (e) {
                         case STORE -> (float) s;
-                        case GELU -> (float) gelu(s);
-                        case GELU_TANH -> (float) geluTanh(s);
+                        case GELU -> (float) KernelReference.gelu(s);
+                        case GELU_TANH -> (float) KernelReference.geluTanh(s);
                         case ACCUMULATE -> (float) (expected[o] + s);
                     };
                 }
             }
             k.gemm(x, 3, rows, packed, bias, out, 2, e);
-            assertClose(expected, out, 2e-5f * (float) Math.sqrt(depth), k + " " + e);
+            KernelReference.assertClose(expected, out, 2e-5f * (float) Math.sqrt(depth), k + " " + e);
         }
     }
 
@@ -71,8 +89,8 @@ class KernelsTest {
     @MethodSource("kernels")
     void gemmWithoutBias(Kernels k) {
         Random rnd = new Random(1);
-        float[] x = random(rnd, 6 * 10);
-        float[] w = random(rnd, 10 * 20);
+        float[] x = KernelReference.random(rnd, 6 * 10);
+        float[] w = KernelReference.random(rnd, 10 * 20);
         float[] out = new float[6 * 20];
         k.gemm(x, 0, 6, k.pack(w, 10, 20), null, out, 0, Epilogue.STORE);
         for (int r = 0; r < 6; r++) {
@@ -96,7 +114,7 @@ class KernelsTest {
         float[] y = x.clone();
         k.gelu(y, 0, y.length);
         for (int i = 0; i < x.length; i++) {
-            assertEquals(gelu(x[i]), y[i], 3e-7 * Math.max(1, Math.abs(x[i])), "gelu(" + x[i] + ")");
+            assertEquals(KernelReference.gelu(x[i]), y[i], 3e-7 * Math.max(1, Math.abs(x[i])), "gelu(" + x[i] + ")");
         }
     }
 
@@ -113,7 +131,7 @@ class KernelsTest {
         float[] y = all.clone();
         k.geluTanh(y, 0, y.length);
         for (int i = 0; i < all.length; i++) {
-            assertEquals(geluTanh(all[i]), y[i], 5e-7 * Math.max(1, Math.abs(all[i])), "gelu_tanh(" + all[i] + ")");
+            assertEquals(KernelReference.geluTanh(all[i]), y[i], 5e-7 * Math.max(1, Math.abs(all[i])), "gelu_tanh(" + all[i] + ")");
         }
         // It is not the erf form: the two differ by ~1e-4 at x = 2, well above the tolerance used here.
         float[] erf = {2f};
@@ -128,9 +146,9 @@ class KernelsTest {
     void layerNormMatchesDefinition(Kernels k) {
         Random rnd = new Random(2);
         for (int n : new int[]{1, 7, 16, 33, 384, 1000}) {
-            float[] x = random(rnd, n + 5);
-            float[] gamma = random(rnd, n);
-            float[] beta = random(rnd, n);
+            float[] x = KernelReference.random(rnd, n + 5);
+            float[] gamma = KernelReference.random(rnd, n);
+            float[] beta = KernelReference.random(rnd, n);
             float[] y = x.clone();
             k.layerNorm(y, 5, gamma, beta, 1e-12f);
             double mean = 0;
@@ -155,7 +173,7 @@ class KernelsTest {
     void softmaxIsStableAndSumsToOne(Kernels k) {
         Random rnd = new Random(3);
         for (int n : new int[]{1, 5, 16, 17, 250}) {
-            float[] x = random(rnd, n);
+            float[] x = KernelReference.random(rnd, n);
             x[0] = 1000f; // would overflow exp without the max subtraction
             float[] y = x.clone();
             k.softmax(y, 0, n);
@@ -181,8 +199,8 @@ class KernelsTest {
     void vectorPrimitivesMatchDefinition(Kernels k) {
         Random rnd = new Random(4);
         for (int n : new int[]{1, 15, 16, 31, 32, 100}) {
-            float[] a = random(rnd, n + 1);
-            float[] b = random(rnd, n + 2);
+            float[] a = KernelReference.random(rnd, n + 1);
+            float[] b = KernelReference.random(rnd, n + 2);
             double dot = 0;
             for (int i = 0; i < n; i++) {
                 dot += a[1 + i] * b[2 + i];
@@ -210,8 +228,8 @@ class KernelsTest {
         Random rnd = new Random(6);
         int headSize = 32;
         for (int n : new int[]{1, 9, 32, 33, 70}) {
-            float[] q = random(rnd, headSize + 4);
-            float[] kt = random(rnd, headSize * n);
+            float[] q = KernelReference.random(rnd, headSize + 4);
+            float[] kt = KernelReference.random(rnd, headSize * n);
             float[] scores = new float[n];
             k.scoreKeys(q, 4, headSize, kt, n, scores, n);
             for (int j = 0; j < n; j++) {
@@ -222,7 +240,7 @@ class KernelsTest {
                 assertEquals(s, scores[j], 1e-4, "score " + j);
             }
             int vStride = 3 * headSize;
-            float[] v = random(rnd, 1 + n * vStride);
+            float[] v = KernelReference.random(rnd, 1 + n * vStride);
             float[] out = new float[headSize + 2];
             k.mixValues(scores, n, v, 1, vStride, out, 2, headSize);
             for (int d = 0; d < headSize; d++) {
@@ -231,34 +249,6 @@ class KernelsTest {
                     s += scores[j] * v[1 + j * vStride + d];
                 }
                 assertEquals(s, out[2 + d], 1e-3, "value " + d);
-            }
-        }
-    }
-
-    static double gelu(double x) {
-        return ReferenceBert.gelu(x);
-    }
-
-    /** GELU, tanh form, from its definition in double precision (Math.tanh, not the exp identity). */
-    static double geluTanh(double x) {
-        return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-    }
-
-    static float[] random(Random rnd, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) rnd.nextGaussian();
-        }
-        return a;
-    }
-
-    static void assertClose(float[] expected, float[] actual, float tol, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        for (int i = 0; i < expected.length; i++) {
-            float t = tol * Math.max(1f, Math.abs(expected[i]));
-            if (Math.abs(expected[i] - actual[i]) > t) {
-                throw new AssertionError(what + ": index " + i + " expected " + expected[i] + " but was "
-                        + actual[i] + " (tolerance " + t + ")");
             }
         }
     }

@@ -1,4 +1,4 @@
-package dev.semstream.model;
+package dev.semstream.kernels;
 
 /** What a GEMM does with {@code x W + bias} before it lands in the output. */
 public enum Epilogue {

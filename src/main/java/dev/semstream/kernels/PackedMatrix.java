@@ -1,4 +1,4 @@
-package dev.semstream.model;
+package dev.semstream.kernels;
 
 /**
  * A weight matrix W [k][n] re-laid out for the GEMM micro-kernel: the columns are cut into panels of

@@ -1,0 +1,67 @@
+package dev.semstream.kernels;
+
+/**
+ * The kernels of similarity search: one query against one row, against a run of contiguous rows (the exact
+ * scan) and against rows scattered in memory (a graph node's neighbours). Two implementations compute the
+ * same thing, {@link ScalarSearchKernels} in plain Java and {@link VectorSearchKernels} with SIMD;
+ * {@link #best()} picks as {@link Kernels#best()} does.
+ */
+public abstract class SearchKernels {
+
+    /** The fastest search kernels this JVM can run. */
+    public static SearchKernels best() {
+        return Best.KERNELS;
+    }
+
+    /**
+     * A holder, so the choice is made on first use and not while this class initialises: a subclass
+     * initialised first (the transformer kernels call into the search ones) would otherwise find it unset.
+     */
+    private static final class Best {
+        static final SearchKernels KERNELS = VectorSupport.chosen() ? VectorSupport.searchKernels()
+                : ScalarSearchKernels.INSTANCE;
+    }
+
+    /** The plain-Java search kernels. */
+    public static SearchKernels scalar() {
+        return ScalarSearchKernels.INSTANCE;
+    }
+
+    /** Short name for logs and benchmark reports, e.g. {@code vector-512} or {@code scalar}. */
+    public abstract String name();
+
+    /** {@code sum a[i] * b[i]}. */
+    public abstract float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** {@code sum (a[i] - b[i])^2}: the squared Euclidean distance of two vectors. */
+    public abstract float squaredDistance(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /**
+     * One query against a run of stored rows: {@code out[outOff + r] = q . row r} for r in [0, count), where
+     * row r is {@code rows[rowsOff + r * dim ..]}. The similarity scan: several rows share each load of
+     * the query, so the scan runs at the speed memory delivers the rows.
+     */
+    public abstract void dotRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim, float[] out,
+                                 int outOff);
+
+    /** As {@link #dotRows}, with the squared Euclidean distance {@code |q - row r|^2}. */
+    public abstract void squaredDistanceRows(float[] q, int qOff, float[] rows, int rowsOff, int count, int dim,
+                                             float[] out, int outOff);
+
+    /**
+     * One query against rows scattered over several arrays: {@code out[r] = q . rows[r][offsets[r] ..]} for r
+     * in [0, count). The graph walk's kernel: a node's neighbours lie anywhere in memory, and scoring
+     * several in one pass keeps several rows' loads from memory in flight at once.
+     */
+    public abstract void dotGathered(float[] q, int qOff, float[][] rows, int[] offsets, int count, int dim,
+                                     float[] out);
+
+    /** As {@link #dotGathered}, with the squared Euclidean distance. */
+    public abstract void squaredDistanceGathered(float[] q, int qOff, float[][] rows, int[] offsets, int count,
+                                                 int dim, float[] out);
+
+    /** Sum of squares, for L2 norms. */
+    public float sumOfSquares(float[] x, int off, int n) {
+        return dot(x, off, x, off, n);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.semstream.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector width every SIMD kernel runs at, chosen once per JVM: the machine's own (512 bits with AVX-512,
+ * 256 with AVX2), or {@code -Dsemstream.simd.bits=256} / {@code 512} to run the other one, which is how the
+ * tests cover both widths on one machine. It is a static final so that C2 sees a constant species: a species
+ * that is not a compile-time constant stops the vector operations from compiling to instructions.
+ * Only loaded once {@link VectorSupport} has seen the vector module.
+ */
+final class VectorWidth {
+    static final VectorSpecies<Float> FLOATS = choose(System.getProperty("semstream.simd.bits", ""));
+
+    private VectorWidth() {
+    }
+
+    static VectorSpecies<Float> choose(String bits) {
+        return switch (bits.strip()) {
+            case "" -> FloatVector.SPECIES_PREFERRED;
+            case "128" -> FloatVector.SPECIES_128;
+            case "256" -> FloatVector.SPECIES_256;
+            case "512" -> FloatVector.SPECIES_512;
+            default -> throw new IllegalArgumentException(
+                    "semstream.simd.bits must be 128, 256 or 512, not '" + bits + "'");
+        };
+    }
+}
