@@ -22,11 +22,32 @@ import java.util.function.Consumer;
  * pooled, normalised vector with the same tokenizer; ONNX Runtime pads each batch to its longest text.
  *
  * <p>Run with {@code bench/encoder} (see BENCHMARKS.md). Options: {@code --seconds S} per side per round
- * (default 3), {@code --rounds R} alternating rounds (default 2).
+ * (default 3), {@code --rounds R} alternating rounds (default 2), {@code --only TEXT} the rows whose
+ * {@code name/batch} contains it (e.g. {@code "exact 250/1"}).
  */
 public final class EncoderBenchmark {
 
-    record Row(String name, int words, int batch) {
+    /**
+     * A row: texts of about {@code words} words (their lengths vary, so ONNX Runtime pads each batch to its
+     * longest), or, when {@code exactTokens} > 0, texts of exactly that many tokens (no padding: the peer's
+     * best case).
+     */
+    record Row(String name, int words, int exactTokens, int batch) {
+        static Row mixed(String name, int words, int batch) {
+            return new Row(name, words, 0, batch);
+        }
+
+        static Row exact(int tokens, int batch) {
+            return new Row("exact " + tokens, 0, tokens, batch);
+        }
+
+        List<String> texts(Tokenizer tokenizer, int maxTokens) {
+            int count = Math.max(64, batch * 4);
+            long seed = (words + 7L * exactTokens) * 1000L + batch;
+            return exactTokens > 0
+                    ? TextCorpus.textsOfTokens(seed, count, exactTokens, t -> tokenizer.encode(t, maxTokens).tokenCount())
+                    : TextCorpus.texts(seed, count, words);
+        }
     }
 
     record Result(String row, int batch, double meanTokens, double ours, double onnx) {
@@ -38,10 +59,12 @@ public final class EncoderBenchmark {
     public static void main(String[] args) throws IOException {
         double seconds = 3;
         int rounds = 2;
+        String only = null; // e.g. "exact 250/1": rows whose "name/batch" contains it
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--only" -> only = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -51,14 +74,18 @@ public final class EncoderBenchmark {
                 encoder.modelId(), dev.semstream.kernels.Kernels.best().name(), Parallel.threads(), Parallel.threads());
         System.out.printf("JVM %s on %s, %d cores%n", Runtime.version(), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors());
-        List<Row> rows = List.of(new Row("short", 8, 1), new Row("short", 8, 32),
-                new Row("medium", 44, 1), new Row("medium", 44, 32),
-                new Row("long", 190, 1), new Row("long", 190, 32));
+        List<Row> rows = List.of(Row.mixed("short", 8, 1), Row.mixed("short", 8, 32),
+                Row.mixed("medium", 44, 1), Row.mixed("medium", 44, 32),
+                Row.mixed("long", 190, 1), Row.mixed("long", 190, 32),
+                Row.exact(12, 1), Row.exact(12, 32), Row.exact(60, 1), Row.exact(60, 32),
+                Row.exact(250, 1), Row.exact(250, 32));
         List<Result> results = new ArrayList<>();
         try (OnnxRuntimeEncoder onnx = new OnnxRuntimeEncoder(Parallel.threads())) {
             for (Row row : rows) {
-                List<String> texts = TextCorpus.texts(row.words() * 1000L + row.batch(), Math.max(64, row.batch() * 4),
-                        row.words());
+                if (only != null && !(row.name() + "/" + row.batch()).contains(only)) {
+                    continue;
+                }
+                List<String> texts = row.texts(tokenizer, encoder.options().maxTokens());
                 List<List<String>> batches = new ArrayList<>();
                 for (int i = 0; i < texts.size(); i += row.batch()) {
                     batches.add(texts.subList(i, Math.min(texts.size(), i + row.batch())));
@@ -83,7 +110,7 @@ public final class EncoderBenchmark {
                 }
                 Result res = new Result(row.name(), row.batch(), tokens, oursRate, onnxRate);
                 results.add(res);
-                System.out.printf(Locale.ROOT, "  %-6s batch %2d (%.0f tokens): semstream %8.1f/s  onnxruntime %8.1f/s  ratio %.2f%n",
+                System.out.printf(Locale.ROOT, "  %-9s batch %2d (%.0f tokens): semstream %8.1f/s  onnxruntime %8.1f/s  ratio %.2f%n",
                         res.row(), res.batch(), res.meanTokens(), res.ours(), res.onnx(), res.ratio());
             }
         }

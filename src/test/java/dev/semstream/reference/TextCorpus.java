@@ -3,6 +3,7 @@ package dev.semstream.reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.ToIntFunction;
 
 /**
  * Deterministic English-like texts in the vocabulary of semstream's source document (tokens,
@@ -54,6 +55,33 @@ public final class TextCorpus {
         List<String> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             out.add(text(rnd, words));
+        }
+        return out;
+    }
+
+    /**
+     * {@code count} texts of exactly {@code tokens} tokens each, as {@code tokenCount} counts them: words are
+     * added one at a time, and a word that would overshoot is passed over for the next. Equal lengths are
+     * the padded engine's best case, a batch with no padding at all.
+     */
+    public static List<String> textsOfTokens(long seed, int count, int tokens, ToIntFunction<String> tokenCount) {
+        Random rnd = new Random(seed);
+        List<String> out = new ArrayList<>(count);
+        while (out.size() < count) {
+            String[] words = text(rnd, tokens * 2).split(" ");
+            StringBuilder sb = new StringBuilder();
+            for (String w : words) {
+                String longer = sb.length() == 0 ? w : sb + " " + w;
+                int n = tokenCount.applyAsInt(longer);
+                if (n <= tokens) {
+                    sb.setLength(0);
+                    sb.append(longer);
+                    if (n == tokens) {
+                        out.add(longer);
+                        break;
+                    }
+                }
+            }
         }
         return out;
     }
