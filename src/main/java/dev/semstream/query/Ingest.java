@@ -5,6 +5,7 @@ import dev.semstream.topology.InputFormat;
 import dev.semstream.topology.TextEventWriter;
 import dev.semstream.topology.UnwritableEventException;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.SerializationException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,9 @@ final class Ingest implements AutoCloseable {
         } catch (UnwritableEventException e) {
             throw ApiException.badRequest("this pipeline cannot take the texts as they are (nothing was sent): "
                     + e.getMessage());
+        } catch (SerializationException e) {
+            // Avro input: the Schema Registry did not give the TextEvent schema an id; nothing was sent.
+            throw ApiException.unavailable("the texts could not be written (nothing was sent): " + e.getMessage());
         }
         List<RecordMetadata> acks = new ArrayList<>();
         for (Future<RecordMetadata> f : sent) {

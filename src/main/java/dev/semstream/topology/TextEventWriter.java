@@ -62,7 +62,8 @@ public final class TextEventWriter implements AutoCloseable {
     }
 
     /** @param avro the TextEvent serializer for {@link InputFormat#AVRO}; null for the other formats */
-    TextEventWriter(String topic, InputFormat format, Serializer<TextEvent> avro, Supplier<Producer<String, byte[]>> opener) {
+    TextEventWriter(String topic, InputFormat format, Serializer<TextEvent> avro,
+                    Supplier<Producer<String, byte[]>> opener) {
         if (format == InputFormat.AVRO && avro == null) {
             throw new IllegalArgumentException("Avro input needs a TextEvent serializer");
         }
