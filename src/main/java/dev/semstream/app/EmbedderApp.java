@@ -157,7 +157,7 @@ public final class EmbedderApp implements AutoCloseable {
                         .forEach((k, v) -> clientProperties.put(k.toString(), v));
                 clientProperties.put("bootstrap.servers", bootstrap);
                 clientProperties.put("schema.registry.url", registryUrl);
-                http.start(streams, encoder, indexes, config.inputTopic(), clientProperties);
+                http.start(streams, encoder, indexes, config.inputTopic(), config.inputFormat(), clientProperties);
                 progress.accept("HTTP API and web page on " + http.url());
             }
             endpoints.write(settings.dataDir());

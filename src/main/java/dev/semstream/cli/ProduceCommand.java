@@ -4,14 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semstream.app.Endpoints;
 import dev.semstream.avro.TextEvent;
-import dev.semstream.registry.AvroSerializer;
 import dev.semstream.topology.InputFormat;
+import dev.semstream.topology.TextEventWriter;
+import dev.semstream.topology.TextEvents;
 import dev.semstream.topology.TopicDefinitions;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,11 +24,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +39,9 @@ import java.util.stream.Stream;
  */
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = {"Produce texts to the input topic. One text per argument, per line of --file, or per line of",
-                "stdin. JSON lines ({\"id\", \"text\", \"metadata\"}) keep their ids; other texts get a stable id, the",
-                "first 16 hex digits of the text's SHA-256, so producing the same text again updates it."})
+                "stdin. JSON lines ({\"id\", \"text\", \"metadata\"}) keep their ids; a text without one gets a stable",
+                "id, the first 16 hex digits of the text's SHA-256 (as POST /texts gives it), so producing the same",
+                "text again updates it."})
 final class ProduceCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,7 +62,8 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "AVRO",
             description = "How to write the input topic, matching the pipeline's --input-format: "
-                    + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+                    + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). TEXT carries no metadata: a JSON line "
+                    + "with metadata stops the run there.")
     InputFormat format;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Topic name prefix (default: semstream).")
@@ -85,19 +79,13 @@ final class ProduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("Avro needs a Schema Registry: pass --schema-registry-url");
         }
         String topic = TopicDefinitions.load(topicPrefix).name("texts");
-        Map<String, Object> props = cluster.clientProperties(endpoints);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         PrintStream err = main.stderr();
         long total = file != null ? countLines(file) : texts.size();
         long sent = 0;
-        try (AvroSerializer<TextEvent> avro = new AvroSerializer<>();
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-                     new ByteArraySerializer());
+        try (TextEventWriter writer = TextEventWriter.connect(cluster.clientProperties(endpoints), topic, format);
              Stream<String> inputs = !texts.isEmpty() ? texts.stream()
                      : lines(file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
                      : new BufferedReader(new InputStreamReader(main.stdin, StandardCharsets.UTF_8)))) {
-            avro.configure(props, false);
             List<Future<?>> inFlight = new ArrayList<>();
             for (Iterator<String> it = inputs.iterator(); it.hasNext(); ) {
                 String input = it.next();
@@ -105,13 +93,7 @@ final class ProduceCommand implements Callable<Integer> {
                     continue;
                 }
                 TextEvent event = parse(input);
-                byte[] value = switch (format) {
-                    case AVRO -> avro.serialize(topic, event);
-                    case TEXT -> event.getText().getBytes(StandardCharsets.UTF_8);
-                    case JSON -> JSON.writeValueAsBytes(Map.of("id", event.getId(), "text", event.getText(),
-                            "metadata", event.getMetadata()));
-                };
-                inFlight.add(producer.send(new ProducerRecord<>(topic, event.getId(), value)));
+                inFlight.add(writer.send(event));
                 main.stdout.println(event.getId());
                 sent++;
                 if (file != null && (sent % 500 == 0)) {
@@ -119,7 +101,7 @@ final class ProduceCommand implements Callable<Integer> {
                     await(inFlight);
                 }
             }
-            producer.flush();
+            writer.flush();
             await(inFlight);
         }
         if (file != null) {
@@ -131,7 +113,7 @@ final class ProduceCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A JSON line keeps its id and metadata; plain text gets a content-hash id. */
+    /** A JSON line keeps its id and metadata; plain text, or a JSON line without an id, gets the content id. */
     static TextEvent parse(String line) throws IOException {
         String trimmed = line.strip();
         if (trimmed.startsWith("{")) {
@@ -146,11 +128,9 @@ final class ProduceCommand implements Callable<Integer> {
             if (meta != null && meta.isObject()) {
                 meta.fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
             }
-            return TextEvent.newBuilder().setId(id != null && id.isTextual() ? id.asText() : idOf(text.asText()))
-                    .setText(text.asText()).setMetadata(metadata).setEventTime(Instant.now()).build();
+            return TextEvents.of(id != null && id.isTextual() ? id.asText() : null, text.asText(), metadata);
         }
-        return TextEvent.newBuilder().setId(idOf(line)).setText(line).setMetadata(Map.of())
-                .setEventTime(Instant.now()).build();
+        return TextEvents.of(null, line, Map.of());
     }
 
     /** The reader's lines, read lazily; closing the stream closes the reader. */
@@ -162,15 +142,6 @@ final class ProduceCommand implements Callable<Integer> {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-    }
-
-    static String idOf(String text) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void await(List<Future<?>> inFlight) throws InterruptedException, ExecutionException {

@@ -8,6 +8,7 @@ import dev.semstream.model.Encoder;
 import dev.semstream.store.ModelMismatchException;
 import dev.semstream.store.PartitionIndexes;
 import dev.semstream.store.VectorStoreException;
+import dev.semstream.topology.InputFormat;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -86,11 +87,13 @@ public final class QueryServer implements AutoCloseable {
     /**
      * Starts answering.
      *
+     * @param inputFormat      how this pipeline reads its input topic (run --input-format): posted texts are
+     *                         written that way
      * @param clientProperties bootstrap servers, registry URL and pass-through settings, for ingesting
      */
     public void start(KafkaStreams streams, Encoder encoder, PartitionIndexes indexes, String inputTopic,
-                      Map<String, Object> clientProperties) {
-        ingest = new Ingest(clientProperties, inputTopic);
+                      InputFormat inputFormat, Map<String, Object> clientProperties) {
+        ingest = new Ingest(clientProperties, inputTopic, inputFormat);
         service = new QueryService(self, streams, encoder, indexes, inputTopic, ingest);
         server.createContext("/", this::handle);
         server.start();
@@ -122,7 +125,8 @@ public final class QueryServer implements AutoCloseable {
      * GET  /embeddings/{id}       one stored embedding (?stale=true to allow standby replicas)
      * POST /similarity            {a, b} -> cosine, euclidean, dot
      * POST /embed                 {text} -> its vector, not stored
-     * POST /texts                 {id?, text, metadata?} or {texts: [...]} -> produced to the input topic
+     * POST /texts                 {id?, text, metadata?} or {texts: [...]} -> produced to the input topic in the
+     *                             pipeline's input format; no id: the text's content id, as produce gives it
      * DELETE /texts/{id}          a tombstone for the id -> deleted from the store
      * POST /internal/search       another instance's fan-out: this instance's partitions only
      * GET  /internal/embeddings/{id}

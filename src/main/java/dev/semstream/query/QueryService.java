@@ -11,6 +11,7 @@ import dev.semstream.model.Encoder;
 import dev.semstream.store.PartitionIndexes;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
+import dev.semstream.topology.TextEvents;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** What the HTTP API does, request JSON in, response JSON out; {@link QueryServer} only carries it. */
 final class QueryService {
@@ -133,8 +133,9 @@ final class QueryService {
 
     /**
      * {@code POST /texts}: one text ({@code {"text": ..., "id": ..., "metadata": {...}}}) or many
-     * ({@code {"texts": [...]}}, each a string or such an object), produced to the input topic. An id is
-     * made up when none is given.
+     * ({@code {"texts": [...]}}, each a string or such an object), produced to the input topic in the
+     * pipeline's input format, all or none. A text without an id gets its content id
+     * ({@link TextEvents#stableId}), as {@code produce} gives it, so the same text sent again updates it.
      */
     ObjectNode ingest(JsonNode json) {
         JsonNode body = Json.object(json);
@@ -237,8 +238,7 @@ final class QueryService {
         if (id != null && id.isEmpty()) {
             throw ApiException.badRequest("'id' is empty");
         }
-        return TextEvent.newBuilder().setId(id == null ? UUID.randomUUID().toString() : id).setText(text)
-                .setMetadata(metadata).setEventTime(Instant.now()).build();
+        return TextEvents.of(id, text, metadata);
     }
 
     private static String requiredText(JsonNode body, String field) {

@@ -37,7 +37,7 @@ final class TextEventDecoder {
         this.maxTextBytes = maxTextBytes;
     }
 
-    /** Decodes and validates a non-null value. */
+    /** Decodes and validates a non-null value; a null value is a tombstone in every format ({@link #tombstoneId}). */
     TextEvent decode(String topic, byte[] key, byte[] value) {
         TextEvent event = switch (format) {
             case AVRO -> avro(topic, value);

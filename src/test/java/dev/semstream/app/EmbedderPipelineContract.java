@@ -65,14 +65,26 @@ abstract class EmbedderPipelineContract {
     /** Starts the embedder with {@code settings} (commit interval shortened for the test) and waits for it. */
     static void startApp(AppSettings settings) throws Exception {
         encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
-        app = EmbedderApp.start(settings.withExtraProperties(Map.of("commit.interval.ms", 100)), encoder, line -> { });
-        app.awaitRunning(DEADLINE);
+        app = started(settings, encoder);
         clientProps = new HashMap<>();
         clientProps.put("bootstrap.servers", app.endpoints().bootstrapServers());
         clientProps.put("schema.registry.url", app.endpoints().schemaRegistryUrl());
         texts = app.topics().name("texts");
         embeddings = app.topics().name("embeddings");
         deadLetters = app.topics().name("dlq");
+    }
+
+    /** A pipeline with {@code settings} (commit interval shortened for a test), once it is running. */
+    static EmbedderApp started(AppSettings settings, Encoder encoder) throws Exception {
+        EmbedderApp started = EmbedderApp.start(settings.withExtraProperties(Map.of("commit.interval.ms", 100)), encoder,
+                line -> { });
+        try {
+            started.awaitRunning(DEADLINE);
+        } catch (RuntimeException | InterruptedException e) {
+            started.close();
+            throw e;
+        }
+        return started;
     }
 
     @AfterAll
@@ -154,33 +166,25 @@ abstract class EmbedderPipelineContract {
     void theCliProducesAndConsumesAgainstTheRunningPipeline() throws Exception {
         String[] cluster = {"--bootstrap-servers", app.endpoints().bootstrapServers(),
                 "--schema-registry-url", app.endpoints().schemaRegistryUrl()};
-        var out = new java.io.ByteArrayOutputStream();
-        var err = new java.io.ByteArrayOutputStream();
         String text = "Produced from the command line: cosine similarity of two sentences.";
-        int code = dev.semstream.cli.Main.run(java.io.InputStream.nullInputStream(), new java.io.PrintStream(out, true),
-                new java.io.PrintStream(err, true), concat(new String[]{"produce"}, cluster, new String[]{text}));
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        String id = out.toString(StandardCharsets.UTF_8).strip();
+        Cli.Run produced = Cli.run(concat(new String[]{"produce"}, cluster, new String[]{text}));
+        assertEquals(0, produced.exit(), produced.err());
+        String id = produced.out().strip();
         assertEquals(16, id.length(), "one content-hash id on stdout: " + id);
         waitFor(() -> app.vectorStore().get(id) != null);
         assertEquals(text, app.vectorStore().get(id).getText());
 
-        var fromStdin = new java.io.ByteArrayOutputStream();
-        code = dev.semstream.cli.Main.run(new java.io.ByteArrayInputStream(
-                        "First line from stdin.\n\n{\"id\":\"json-1\",\"text\":\"A JSON line.\"}\n".getBytes(StandardCharsets.UTF_8)),
-                new java.io.PrintStream(fromStdin, true), new java.io.PrintStream(err, true),
+        Cli.Run fromStdin = Cli.runWithStdin("First line from stdin.\n\n{\"id\":\"json-1\",\"text\":\"A JSON line.\"}\n",
                 concat(new String[]{"produce"}, cluster));
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        List<String> ids = fromStdin.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, fromStdin.exit(), fromStdin.err());
+        List<String> ids = fromStdin.out().lines().toList();
         assertEquals(2, ids.size(), "blank lines are skipped: " + ids);
         assertEquals("json-1", ids.get(1), "a JSON line keeps its id");
         waitFor(() -> app.vectorStore().get("json-1") != null);
 
-        var consumed = new java.io.ByteArrayOutputStream();
-        code = dev.semstream.cli.Main.run(java.io.InputStream.nullInputStream(), new java.io.PrintStream(consumed, true),
-                new java.io.PrintStream(err, true), concat(new String[]{"consume", "--idle-timeout", "3"}, cluster));
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        String line = consumed.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith(id + "\t"))
+        Cli.Run consumed = Cli.run(concat(new String[]{"consume", "--idle-timeout", "3"}, cluster));
+        assertEquals(0, consumed.exit(), consumed.err());
+        String line = consumed.out().lines().filter(l -> l.startsWith(id + "\t"))
                 .findFirst().orElseThrow(() -> new AssertionError("consume did not print " + id));
         assertTrue(line.contains(encoder.modelId() + "\t384\t["), line);
     }

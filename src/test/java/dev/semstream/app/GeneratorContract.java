@@ -1,7 +1,6 @@
 package dev.semstream.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.semstream.cli.Main;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.GenerationParams;
@@ -13,14 +12,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -59,37 +54,30 @@ abstract class GeneratorContract {
         }
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+    static Cli.Run cli(String... args) {
         // The data dir's endpoints file says where the cluster is, as it does for a user of `run`.
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--data-dir";
         all[args.length + 1] = dataDir.toString();
-        int exit = Main.run(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), all);
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Cli.run(all);
     }
 
     @Test
     void aPromptThroughTheBrokerComesBackAsTheCompletionTheDecoderMakes() {
-        Run run = cli("prompt", "the attention", "--temperature", "0.7", "--max-tokens", "12", "--seed", "5");
+        Cli.Run run = cli("prompt", "the attention", "--temperature", "0.7", "--max-tokens", "12", "--seed", "5");
         assertEquals(0, run.exit(), run.err());
         String expected = generator.generate("the attention",
                 GenerationParams.defaults().withTemperature(0.7f).withTopK(0).withMaxTokens(12).withSeed(5L)).text();
         assertEquals(expected + "\n", run.out());
         assertTrue(run.err().contains("prompt +") && run.err().contains(generator.modelId()), run.err());
-        Run again = cli("prompt", "the attention", "--temperature", "0.7", "--max-tokens", "12", "--seed", "5");
+        Cli.Run again = cli("prompt", "the attention", "--temperature", "0.7", "--max-tokens", "12", "--seed", "5");
         assertEquals(run.out(), again.out(), "the same seed gives the same completion");
     }
 
     @Test
     void aPromptTheDecoderCannotServeIsAnErrorCompletionNotASilence() {
-        Run run = cli("prompt", "the", "--top-p", "1.5");
+        Cli.Run run = cli("prompt", "the", "--top-p", "1.5");
         assertEquals(1, run.exit());
         assertTrue(run.err().contains("topP must be in (0, 1]"), run.err());
     }
@@ -108,7 +96,7 @@ abstract class GeneratorContract {
             assertTrue(System.nanoTime() < deadline, "the two texts were not embedded in 2 minutes");
             Thread.sleep(50); // polling a condition with a deadline
         }
-        Run run = cli("prompt", "attention", "--retrieval-k", "1", "--seed", "1", "--max-tokens", "4", "--json");
+        Cli.Run run = cli("prompt", "attention", "--retrieval-k", "1", "--seed", "1", "--max-tokens", "4", "--json");
         assertEquals(0, run.exit(), run.err());
         var completion = new ObjectMapper().readTree(run.out());
         assertEquals("[\"ctx-1\"]", completion.get("contextIds").toString(), run.out());

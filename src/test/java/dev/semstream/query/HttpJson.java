@@ -15,17 +15,17 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A test's HTTP client for the API: JSON in, status and JSON out, and the search call the tests share. */
-final class HttpJson {
+public final class HttpJson {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    record Response(int status, JsonNode json) {
+    public record Response(int status, JsonNode json) {
     }
 
     private HttpJson() {
     }
 
-    static Response post(String url, Object body) throws Exception {
+    public static Response post(String url, Object body) throws Exception {
         byte[] bytes = body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
                 : body instanceof byte[] b ? b : MAPPER.writeValueAsBytes(body);
         return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
@@ -46,11 +46,11 @@ final class HttpJson {
         return ids;
     }
 
-    static Response get(String url) throws Exception {
+    public static Response get(String url) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
-    static Response delete(String url) throws Exception {
+    public static Response delete(String url) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
     }
 
