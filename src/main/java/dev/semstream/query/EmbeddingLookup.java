@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semstream.avro.Embedding;
 import dev.semstream.topology.EmbedderConfig;
+import dev.semstream.topology.EmbeddingRecords;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -99,8 +100,7 @@ final class EmbeddingLookup {
             o.put("eventTime", e.getEventTime().toString());
         }
         o.put("embeddedAt", e.getEmbeddedAt().toString());
-        var vector = o.putArray("vector");
-        e.getVector().forEach(vector::add);
+        Json.putFloats(o, "vector", EmbeddingRecords.vector(e));
         return o;
     }
 }

@@ -8,7 +8,7 @@ import dev.semstream.store.SearchHit;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
 import dev.semstream.topology.EmbedderConfig;
-import dev.semstream.topology.VectorStoreIndex;
+import dev.semstream.topology.EmbeddingRecords;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -98,7 +98,7 @@ final class LocalSearch {
                 if (!e.getModelId().equals(request.modelId()) || !matches(e.getMetadata(), request.filters())) {
                     continue;
                 }
-                float[] v = VectorStoreIndex.vector(e);
+                float[] v = EmbeddingRecords.vector(e);
                 if (v.length != query.length) {
                     continue; // the caller checked the query against the model; a row that is off is skipped
                 }

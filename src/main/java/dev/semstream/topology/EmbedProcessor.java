@@ -260,14 +260,10 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     }
     private void emit(PendingText p, dev.semstream.model.Embedding e) {
         TextEvent event = p.event();
-        List<Float> vector = new ArrayList<>(e.vector().length);
-        for (float v : e.vector()) {
-            vector.add(v);
-        }
         Embedding out = Embedding.newBuilder()
                 .setId(event.getId())
                 .setModelId(encoding.encoder().modelId())
-                .setVector(vector)
+                .setVector(EmbeddingRecords.vectorField(e.vector()))
                 .setDimensions(e.vector().length)
                 .setTokenCount(e.tokenCount())
                 .setTruncated(e.truncated())

@@ -186,7 +186,7 @@ final class PartitionIndex {
             if (now == null || !now.getModelId().equals(config.modelId())) {
                 built.delete(id);
             } else {
-                built.upsert(VectorStoreIndex.entry(now));
+                built.upsert(EmbeddingRecords.entry(now));
             }
         }
         graph = null;
@@ -220,7 +220,7 @@ final class PartitionIndex {
             while (it.hasNext()) {
                 Embedding e = it.next().value;
                 if (e.getModelId().equals(modelId)) {
-                    entries.add(VectorStoreIndex.entry(e));
+                    entries.add(EmbeddingRecords.entry(e));
                 } else {
                     otherModel++;
                 }

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -54,11 +53,8 @@ class PartitionIndexTest {
     }
 
     static void put(KeyValueStore<String, Embedding> store, String id, String text, dev.semstream.model.Embedding e) {
-        List<Float> v = new ArrayList<>();
-        for (float x : e.vector()) {
-            v.add(x);
-        }
-        store.put(id, Embedding.newBuilder().setId(id).setModelId(encoder.modelId()).setVector(v).setDimensions(v.size())
+        store.put(id, Embedding.newBuilder().setId(id).setModelId(encoder.modelId())
+                .setVector(EmbeddingRecords.vectorField(e.vector())).setDimensions(e.vector().length)
                 .setTokenCount(e.tokenCount()).setTruncated(false).setText(text).setMetadata(Map.of())
                 .setEventTime(null).setEmbeddedAt(Instant.EPOCH).build());
     }
@@ -82,7 +78,7 @@ class PartitionIndexTest {
         // Writes while the graph builds from the snapshot: the store changes first, as the processor does it.
         String newText = "A brand new text about positional embeddings.";
         put(store, "id-new", newText, encoder.embed(newText));
-        index.upsert(VectorStoreIndex.entry(store.get("id-new")));
+        index.upsert(EmbeddingRecords.entry(store.get("id-new")));
         store.delete("id-17");
         index.delete("id-17");
 
@@ -112,7 +108,7 @@ class PartitionIndexTest {
     /** Stores and indexes one more text the way the processor does: the store first. */
     static void add(KeyValueStore<String, Embedding> store, PartitionIndex index, String id, String text) {
         put(store, id, text, encoder.embed(text));
-        index.upsert(VectorStoreIndex.entry(store.get(id)));
+        index.upsert(EmbeddingRecords.entry(store.get(id)));
     }
 
     @Test
