@@ -3,7 +3,7 @@ package dev.semstream.query;
 import dev.semstream.store.Scores;
 
 import dev.semstream.avro.Embedding;
-import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.SearchHit;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
@@ -33,10 +33,10 @@ import java.util.TreeSet;
  */
 final class LocalSearch {
     private final String instance;
-    private final PartitionIndexes indexes;
+    private final QueryableIndexes indexes;
     private final KafkaStreams streams;
 
-    LocalSearch(String instance, PartitionIndexes indexes, KafkaStreams streams) {
+    LocalSearch(String instance, QueryableIndexes indexes, KafkaStreams streams) {
         this.instance = instance;
         this.indexes = indexes;
         this.streams = streams;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.model.Embedding;
 import dev.semstream.model.Encoder;
-import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -30,13 +30,13 @@ final class QueryService {
     private final HostInfo self;
     private final KafkaStreams streams;
     private final Encoder encoder;
-    private final PartitionIndexes indexes;
+    private final QueryableIndexes indexes;
     private final LocalSearch local;
     private final FanOutSearch fanOut;
     private final EmbeddingLookup lookup;
     private final Ingest ingest;
 
-    QueryService(HostInfo self, KafkaStreams streams, Encoder encoder, PartitionIndexes indexes, String inputTopic,
+    QueryService(HostInfo self, KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
                  Ingest ingest) {
         this.self = self;
         this.streams = streams;

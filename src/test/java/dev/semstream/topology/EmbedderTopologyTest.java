@@ -5,7 +5,7 @@ import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.store.Metric;
-import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.SearchHit;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
@@ -53,7 +53,7 @@ class EmbedderTopologyTest {
     TestOutputTopic<String, Embedding> embeddings;
     TestOutputTopic<byte[], byte[]> deadLetters;
     KeyValueStore<String, Embedding> store;
-    PartitionIndexes indexes = new PartitionIndexes();
+    QueryableIndexes indexes = new QueryableIndexes();
 
     @BeforeAll
     static void loadEncoder() {
