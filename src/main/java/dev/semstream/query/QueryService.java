@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.model.Embedding;
 import dev.semstream.model.Encoder;
+import dev.semstream.store.IndexConfig;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
+import dev.semstream.topology.VectorStoreReader;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -43,9 +45,11 @@ final class QueryService {
         this.encoder = encoder;
         this.indexes = indexes;
         PeerClient peers = new PeerClient();
-        this.local = new LocalSearch(PeerClient.address(self), indexes, streams);
+        VectorStoreReader stores = new VectorStoreReader(streams);
+        this.local = new LocalSearch(PeerClient.address(self), indexes, stores,
+                IndexConfig.of(encoder.modelId(), encoder.dimensions()));
         this.fanOut = new FanOutSearch(self, streams, inputTopic, local, peers);
-        this.lookup = new EmbeddingLookup(self, streams, peers);
+        this.lookup = new EmbeddingLookup(self, streams, stores, peers);
         this.ingest = ingest;
     }
 
