@@ -9,14 +9,6 @@ public final class Scores {
     private Scores() {
     }
 
-    public static double score(Metric metric, float[] a, float[] b) {
-        return switch (metric) {
-            case COSINE -> cosine(a, b);
-            case EUCLIDEAN -> euclidean(a, b);
-            case DOT -> dot(a, b);
-        };
-    }
-
     public static double dot(float[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {

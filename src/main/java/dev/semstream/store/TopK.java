@@ -25,10 +25,6 @@ final class TopK {
         this.ordinals = new int[k];
     }
 
-    int size() {
-        return size;
-    }
-
     /** The score an offer must beat once the heap is full; -infinity before. */
     float threshold() {
         return size < k ? Float.NEGATIVE_INFINITY : scores[0];

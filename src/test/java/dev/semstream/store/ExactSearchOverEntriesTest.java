@@ -117,7 +117,8 @@ class ExactSearchOverEntriesTest {
         for (Metric metric : Metric.values()) {
             List<SearchHit> hits = ExactSearch.search(config, stream.iterator(),
                     SearchRequest.of(new float[] {1, 0, 0, 0}, MODEL, 3, metric));
-            assertEquals(List.of("t-0000", "t-0001", "t-0002"), hits.stream().map(SearchHit::id).toList(), metric.name());
+            assertEquals(List.of("t-0000", "t-0001", "t-0002"), hits.stream().map(SearchHit::id).toList(),
+                    metric.name());
         }
     }
 

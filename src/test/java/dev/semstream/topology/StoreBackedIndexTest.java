@@ -114,7 +114,8 @@ class StoreBackedIndexTest {
     @Test
     void aSmallPartitionBuildsItsGraphAsItOpens() {
         KeyValueStore<String, Embedding> store = storeWith(TextCorpus.texts(4L, 20, 8));
-        StoreBackedIndex index = StoreBackedIndex.open(0, new QueryableIndexes(), store, encoder, new GraphBuildPolicy(0, 100));
+        StoreBackedIndex index = StoreBackedIndex.open(0, new QueryableIndexes(), store, encoder,
+                new GraphBuildPolicy(0, 100));
         assertFalse(index.buildingGraph());
         assertTrue(index.hasGraph());
         assertEquals(20, index.live().size());
