@@ -49,7 +49,10 @@ public final class VectorStoreReader {
         return streams.store(stale ? params.enableStaleStores() : params).get(id);
     }
 
-    /** The partitions whose store this instance holds: its active tasks' (restored or restoring) and standbys'. */
+    /**
+     * The partitions whose store this instance holds, as a new set: its active tasks' (restored or
+     * restoring) and its standby replicas'.
+     */
     public SortedSet<Integer> localPartitions() {
         SortedSet<Integer> out = new TreeSet<>();
         for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
