@@ -11,7 +11,7 @@ import dev.semstream.model.TextGenerator;
 import dev.semstream.query.ApiContextRetriever;
 import dev.semstream.query.QueryServer;
 import dev.semstream.registry.AvroSerde;
-import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.QueryableIndexes;
 import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.ContextRetriever;
 import dev.semstream.topology.EmbedderTopology;
@@ -118,7 +118,7 @@ public final class EmbedderApp implements AutoCloseable {
                 http = QueryServer.bind(settings.httpHost(), settings.httpPort());
                 props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, http.self().host() + ":" + http.self().port());
             }
-            PartitionIndexes indexes = new PartitionIndexes();
+            QueryableIndexes indexes = new QueryableIndexes();
             KafkaStreams streams = new KafkaStreams(EmbedderTopology.build(config, EncodingQueue.background(encoder),
                     indexes, textEvents.deserializer(), embeddings), props);
             Endpoints endpoints = new Endpoints(bootstrap, registryUrl, http == null ? null : http.url());

@@ -3,6 +3,7 @@ package dev.semstream.cli;
 import dev.semstream.app.Endpoints;
 import dev.semstream.avro.Embedding;
 import dev.semstream.registry.AvroDeserializer;
+import dev.semstream.topology.EmbeddingRecords;
 import dev.semstream.topology.TopicDefinitions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -87,11 +88,11 @@ final class ConsumeCommand implements Callable<Integer> {
             return id + "\t(deleted)";
         }
         StringBuilder first = new StringBuilder("[");
-        List<Float> v = e.getVector();
-        for (int i = 0; i < Math.min(4, v.size()); i++) {
-            first.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", v.get(i)));
+        float[] v = EmbeddingRecords.vector(e);
+        for (int i = 0; i < Math.min(4, v.length); i++) {
+            first.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", v[i]));
         }
-        first.append(v.size() > 4 ? ", ...]" : "]");
+        first.append(v.length > 4 ? ", ...]" : "]");
         String text = e.getText().length() > 60 ? e.getText().substring(0, 57) + "..." : e.getText();
         return id + "\t" + e.getModelId() + "\t" + e.getDimensions() + "\t" + first + "\t"
                 + (e.getTruncated() ? "(truncated) " : "") + text.replace('\n', ' ');

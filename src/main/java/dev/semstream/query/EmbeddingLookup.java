@@ -3,16 +3,13 @@ package dev.semstream.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semstream.avro.Embedding;
-import dev.semstream.topology.EmbedderConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
+import dev.semstream.topology.EmbeddingRecords;
+import dev.semstream.topology.VectorStoreReader;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -28,18 +25,20 @@ final class EmbeddingLookup {
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(2);
     private final HostInfo self;
     private final KafkaStreams streams;
+    private final VectorStoreReader stores;
     private final PeerClient peers;
 
-    EmbeddingLookup(HostInfo self, KafkaStreams streams, PeerClient peers) {
+    EmbeddingLookup(HostInfo self, KafkaStreams streams, VectorStoreReader stores, PeerClient peers) {
         this.self = self;
         this.streams = streams;
+        this.stores = stores;
         this.peers = peers;
     }
 
     /** The embedding as JSON, or empty if no instance holds the id. */
     Optional<JsonNode> get(String id, boolean stale) {
         Set<HostInfo> hosts = new LinkedHashSet<>();
-        KeyQueryMetadata owner = streams.queryMetadataForKey(EmbedderConfig.VECTOR_STORE, id, new StringSerializer());
+        KeyQueryMetadata owner = stores.whereIs(id);
         if (owner != null && !owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             hosts.add(owner.activeHost());
             if (stale) {
@@ -73,11 +72,9 @@ final class EmbeddingLookup {
 
     /** This instance's stores only. */
     Optional<JsonNode> local(String id, boolean stale) {
-        StoreQueryParameters<ReadOnlyKeyValueStore<String, Embedding>> params = StoreQueryParameters.fromNameAndType(
-                EmbedderConfig.VECTOR_STORE, QueryableStoreTypes.keyValueStore());
         Embedding e;
         try {
-            e = streams.store(stale ? params.enableStaleStores() : params).get(id);
+            e = stores.get(id, stale);
         } catch (InvalidStateStoreException notReady) {
             throw ApiException.unavailable("the vector store is not queryable now (" + streams.state()
                     + "): it may be restoring; retry, or ask with stale=true");
@@ -99,8 +96,7 @@ final class EmbeddingLookup {
             o.put("eventTime", e.getEventTime().toString());
         }
         o.put("embeddedAt", e.getEmbeddedAt().toString());
-        var vector = o.putArray("vector");
-        e.getVector().forEach(vector::add);
+        Json.putFloats(o, "vector", EmbeddingRecords.vector(e));
         return o;
     }
 }

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.semstream.model.Encoder;
 import dev.semstream.store.ModelMismatchException;
-import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.VectorStoreException;
 import dev.semstream.topology.InputFormat;
 import org.apache.kafka.streams.KafkaStreams;
@@ -91,7 +91,7 @@ public final class QueryServer implements AutoCloseable {
      *                         written that way
      * @param clientProperties bootstrap servers, registry URL and pass-through settings, for ingesting
      */
-    public void start(KafkaStreams streams, Encoder encoder, PartitionIndexes indexes, String inputTopic,
+    public void start(KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
                       InputFormat inputFormat, Map<String, Object> clientProperties) {
         ingest = new Ingest(clientProperties, inputTopic, inputFormat);
         service = new QueryService(self, streams, encoder, indexes, inputTopic, ingest);

@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.model.Embedding;
 import dev.semstream.model.Encoder;
-import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.IndexConfig;
+import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
 import dev.semstream.topology.TextEvents;
+import dev.semstream.topology.VectorStoreReader;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -30,22 +32,24 @@ final class QueryService {
     private final HostInfo self;
     private final KafkaStreams streams;
     private final Encoder encoder;
-    private final PartitionIndexes indexes;
+    private final QueryableIndexes indexes;
     private final LocalSearch local;
     private final FanOutSearch fanOut;
     private final EmbeddingLookup lookup;
     private final Ingest ingest;
 
-    QueryService(HostInfo self, KafkaStreams streams, Encoder encoder, PartitionIndexes indexes, String inputTopic,
+    QueryService(HostInfo self, KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
                  Ingest ingest) {
         this.self = self;
         this.streams = streams;
         this.encoder = encoder;
         this.indexes = indexes;
         PeerClient peers = new PeerClient();
-        this.local = new LocalSearch(PeerClient.address(self), indexes, streams);
+        VectorStoreReader stores = new VectorStoreReader(streams);
+        this.local = new LocalSearch(PeerClient.address(self), indexes, stores,
+                IndexConfig.of(encoder.modelId(), encoder.dimensions()));
         this.fanOut = new FanOutSearch(self, streams, inputTopic, local, peers);
-        this.lookup = new EmbeddingLookup(self, streams, peers);
+        this.lookup = new EmbeddingLookup(self, streams, stores, peers);
         this.ingest = ingest;
     }
 

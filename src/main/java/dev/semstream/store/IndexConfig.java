@@ -60,6 +60,27 @@ public record IndexConfig(String modelId, int dimension, int m, int efConstructi
         return retired >= compactMinDeleted && retired >= compactDeletedFraction * stored;
     }
 
+    /**
+     * Refuses a vector this index cannot hold or compare with its own: one of another model
+     * ({@link ModelMismatchException}) or of another dimension ({@link InvalidRequestException}).
+     *
+     * @param what the vector as the message names it, e.g. "the query vector"
+     */
+    void requireModelOf(String what, String vectorModelId, int vectorDimension) {
+        if (!modelId.equals(vectorModelId)) {
+            throw new ModelMismatchException(what, modelId, dimension, vectorModelId, vectorDimension);
+        }
+        if (vectorDimension != dimension) {
+            throw new InvalidRequestException(what + " has " + vectorDimension + " dimensions, but model " + modelId
+                    + " makes vectors of " + dimension);
+        }
+    }
+
+    /** Whether an index of this config holds vectors of this model and dimension (all others it refuses). */
+    boolean holds(String vectorModelId, int vectorDimension) {
+        return modelId.equals(vectorModelId) && vectorDimension == dimension;
+    }
+
     /** Defaults for one model: M 16, efConstruction 100, efSearch 64, cosine graph, compaction at 25% deleted. */
     public static IndexConfig of(String modelId, int dimension) {
         return new IndexConfig(modelId, dimension, DEFAULT_M, DEFAULT_EF_CONSTRUCTION, DEFAULT_EF_SEARCH,

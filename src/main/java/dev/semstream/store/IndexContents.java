@@ -105,8 +105,7 @@ final class IndexContents {
         if (existing != null) {
             retire(existing);
         }
-        float norm = (float) Math.sqrt(kernels.sumOfSquares(entry.vector(), 0, entry.vector().length));
-        int ordinal = column.add(entry.vector(), norm);
+        int ordinal = column.add(entry.vector(), QueryScorer.norm(kernels, entry.vector()));
         fields.add(stored);
         assert fields.size() == column.size() : fields.size() + " fields for " + column.size() + " rows";
         ordinals.put(entry.id(), ordinal);

@@ -38,6 +38,19 @@ final class MetadataIndex {
         }
     }
 
+    /**
+     * Whether the metadata has every filter pair (an empty filter matches everything): the rule
+     * {@link #matching} applies through the postings, for entries that are in no index.
+     */
+    static boolean matches(Map<String, String> metadata, Map<String, String> filters) {
+        for (Map.Entry<String, String> f : filters.entrySet()) {
+            if (!f.getValue().equals(metadata.get(f.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A new bitset of the live ordinals whose metadata has every filter pair; filters must not be empty. */
     BitSet matching(Map<String, String> filters) {
         assert !filters.isEmpty() : "an empty filter matches everything; callers handle it without a bitset";

@@ -29,12 +29,20 @@ final class QueryScorer {
         this.dimension = column.dimension();
     }
 
-    /** Scores rows against a query vector of the column's dimension. */
-    static QueryScorer forQuery(Metric metric, SearchKernels kernels, VectorColumn column, float[] query) {
+    /**
+     * Scores rows against a request's query vector, which must be of the column's dimension.
+     *
+     * @throws InvalidRequestException if the request is by cosine and its query is the zero vector
+     */
+    static QueryScorer forRequest(SearchRequest request, SearchKernels kernels, VectorColumn column) {
+        float[] query = request.queryView();
         assert query.length == column.dimension() : "query of " + query.length + " for a column of "
                 + column.dimension();
-        return new QueryScorer(metric, kernels, column, query, 0,
-                (float) Math.sqrt(kernels.sumOfSquares(query, 0, query.length)));
+        float norm = norm(kernels, query);
+        if (request.metric() == Metric.COSINE && norm == 0f) {
+            throw new InvalidRequestException("cosine similarity to the zero vector is undefined");
+        }
+        return new QueryScorer(request.metric(), kernels, column, query, 0, norm);
     }
 
     /** Scores rows against a stored row, for linking it into the graph. */
@@ -133,6 +141,11 @@ final class QueryScorer {
     /** A score on the metric's own scale: Euclidean distance back from its negated square. */
     float userScore(float score) {
         return metric == Metric.EUCLIDEAN ? (float) Math.sqrt(Math.max(0f, -score)) : score;
+    }
+
+    /** A vector's L2 norm as the index stores it beside each row, and as queries take it. */
+    static float norm(SearchKernels kernels, float[] vector) {
+        return (float) Math.sqrt(kernels.sumOfSquares(vector, 0, vector.length));
     }
 
     /** Cosine of a zero vector is undefined; it scores 0, as if orthogonal to everything. */

@@ -2,18 +2,11 @@ package dev.semstream.store;
 
 /**
  * Scores of two vectors by each metric, in double precision: how alike two texts are (the similarity
- * endpoint and command), and scans of stores that have no index (standby replicas).
+ * endpoint and command). Searches do not score this way: every search, of an index or of entries in none,
+ * ranks by the float kernels through {@link ExactSearch} and {@link VectorIndex}.
  */
 public final class Scores {
     private Scores() {
-    }
-
-    public static double score(Metric metric, float[] a, float[] b) {
-        return switch (metric) {
-            case COSINE -> cosine(a, b);
-            case EUCLIDEAN -> euclidean(a, b);
-            case DOT -> dot(a, b);
-        };
     }
 
     public static double dot(float[] a, float[] b) {

@@ -1,5 +1,8 @@
 package dev.semstream.store;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
 /**
@@ -20,10 +23,6 @@ final class TopK {
         this.idOf = idOf;
         this.scores = new float[k];
         this.ordinals = new int[k];
-    }
-
-    int size() {
-        return size;
     }
 
     /** The score an offer must beat once the heap is full; -infinity before. */
@@ -49,12 +48,26 @@ final class TopK {
         }
     }
 
-    /** Empties the heap into arrays, best first. */
-    int drainBestFirst(int[] ordinalsOut, float[] scoresOut) {
+    /** Calls {@code action} with each ordinal kept now, in no particular order. */
+    void forEachOrdinal(IntConsumer action) {
+        for (int i = 0; i < size; i++) {
+            action.accept(ordinals[i]);
+        }
+    }
+
+    /** Makes the hit of a kept ordinal, given its score on the metric's own scale. */
+    interface HitMaker {
+        SearchHit hit(int ordinal, float userScore);
+    }
+
+    /** Empties the heap into hits, best first. */
+    List<SearchHit> drainHits(QueryScorer scorer, HitMaker maker) {
         int n = size;
+        int[] best = new int[n];
+        float[] bestScores = new float[n];
         for (int i = n - 1; i >= 0; i--) {
-            ordinalsOut[i] = ordinals[0];
-            scoresOut[i] = scores[0];
+            best[i] = ordinals[0];
+            bestScores[i] = scores[0];
             size--;
             if (size > 0) {
                 scores[0] = scores[size];
@@ -62,7 +75,11 @@ final class TopK {
                 siftDown(0);
             }
         }
-        return n;
+        List<SearchHit> hits = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            hits.add(maker.hit(best[i], scorer.userScore(bestScores[i])));
+        }
+        return hits;
     }
 
     /** Whether (s1, o1) ranks below (s2, o2). */

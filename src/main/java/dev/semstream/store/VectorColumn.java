@@ -58,6 +58,11 @@ final class VectorColumn {
         return ordinal;
     }
 
+    /** Forgets every row and keeps the memory, for a column that is filled and scored over and over. */
+    void clear() {
+        size = 0;
+    }
+
     /** The slab holding an ordinal's row. */
     float[] slabOf(int ordinal) {
         return slabs.get(ordinal >>> SLAB_SHIFT);

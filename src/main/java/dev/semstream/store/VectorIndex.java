@@ -2,7 +2,6 @@ package dev.semstream.store;
 
 import dev.semstream.kernels.SearchKernels;
 
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
@@ -70,7 +69,7 @@ public final class VectorIndex {
      * @throws InvalidRequestException if its dimension is wrong
      */
     public void upsert(VectorEntry entry) {
-        checkModel("vector of id " + entry.id(), entry.modelId(), entry.vector().length);
+        config.requireModelOf("vector of id " + entry.id(), entry.modelId(), entry.vector().length);
         writer.lock();
         try {
             lock.writeLock().lock();
@@ -163,7 +162,7 @@ public final class VectorIndex {
      * @throws InvalidRequestException if its dimension is wrong, or a cosine query is the zero vector
      */
     public List<SearchHit> search(SearchRequest request) {
-        checkModel("the query vector", request.modelId(), request.queryView().length);
+        config.requireModelOf("the query vector", request.modelId(), request.queryView().length);
         lock.readLock().lock();
         try {
             return searchLocked(contents, request);
@@ -173,11 +172,7 @@ public final class VectorIndex {
     }
 
     private List<SearchHit> searchLocked(IndexContents c, SearchRequest request) {
-        QueryScorer scorer = QueryScorer.forQuery(request.metric(), kernels, c.column(), request.queryView());
-        if (request.metric() == Metric.COSINE && kernels.sumOfSquares(request.queryView(), 0,
-                request.queryView().length) == 0f) {
-            throw new InvalidRequestException("cosine similarity to the zero vector is undefined");
-        }
+        QueryScorer scorer = QueryScorer.forRequest(request, kernels, c.column());
         int k = request.k();
         BitSet accept;
         int acceptCount;
@@ -210,28 +205,12 @@ public final class VectorIndex {
     }
 
     private static List<SearchHit> hits(IndexContents c, QueryScorer scorer, TopK top, boolean includeVectors) {
-        int[] ordinals = new int[top.size()];
-        float[] scores = new float[top.size()];
-        int n = top.drainBestFirst(ordinals, scores);
-        List<SearchHit> hits = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int o = ordinals[i];
+        return top.drainHits(scorer, (o, score) -> {
             assert c.live().get(o) : "retired ordinal " + o + " in the results";
             IndexContents.StoredFields f = c.fieldsOf(o);
-            hits.add(new SearchHit(f.id(), scorer.userScore(scores[i]), c.config().modelId(), f.metadata(), f.text(),
-                    includeVectors ? c.column().copyOf(o) : null));
-        }
-        return hits;
-    }
-
-    private void checkModel(String what, String modelId, int dimension) {
-        if (!config.modelId().equals(modelId)) {
-            throw new ModelMismatchException(what, config.modelId(), config.dimension(), modelId, dimension);
-        }
-        if (dimension != config.dimension()) {
-            throw new InvalidRequestException(what + " has " + dimension + " dimensions, but model "
-                    + config.modelId() + " makes vectors of " + config.dimension());
-        }
+            return new SearchHit(f.id(), score, c.config().modelId(), f.metadata(), f.text(),
+                    includeVectors ? c.column().copyOf(o) : null);
+        });
     }
 
     /** Called by the writer after each write: drops retired vectors once they are a large enough share. */
@@ -251,7 +230,7 @@ public final class VectorIndex {
             IndexContents fresh = new IndexContents(config, kernels);
             while (entries.hasNext()) {
                 VectorEntry e = entries.next();
-                checkModel("vector of id " + e.id(), e.modelId(), e.vector().length);
+                config.requireModelOf("vector of id " + e.id(), e.modelId(), e.vector().length);
                 fresh.upsert(e);
             }
             lock.writeLock().lock();

@@ -2,7 +2,7 @@ package dev.semstream.topology;
 
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
-import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.VectorEntry;
 import dev.semstream.topology.RejectedInput.Reason;
 import org.apache.kafka.streams.KeyValue;
@@ -46,12 +46,12 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     private final EmbedderConfig config;
     private final EncodingQueue encoding;
     private final TextEventDecoder decoder;
-    private final PartitionIndexes indexes;
+    private final QueryableIndexes indexes;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Embedding> vectors;
     private KeyValueStore<String, PendingText> buffer;
     /** This partition's search index: follows {@link #vectors}, rebuilt from it whenever the task opens. */
-    private PartitionIndex index;
+    private StoreBackedIndex index;
     /** How many batches' worth of texts a task gathers while its batch encodes before the stream thread waits. */
     private static final int BACKLOG_BATCHES = 4;
     /** The batch being encoded for this task, or null; lost on a crash, which the buffer makes harmless. */
@@ -62,7 +62,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
                             CompletableFuture<List<dev.semstream.model.Embedding>> result) {
     }
 
-    EmbedProcessor(EmbedderConfig config, EncodingQueue encoding, TextEventDecoder decoder, PartitionIndexes indexes) {
+    EmbedProcessor(EmbedderConfig config, EncodingQueue encoding, TextEventDecoder decoder, QueryableIndexes indexes) {
         this.config = config;
         this.encoding = encoding;
         this.decoder = decoder;
@@ -75,7 +75,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         this.vectors = context.getStateStore(EmbedderConfig.VECTOR_STORE);
         this.buffer = context.getStateStore(EmbedderConfig.BUFFER_STORE);
         // init runs once the stores are restored, so the index is built from exactly what the store holds.
-        this.index = PartitionIndex.open(context.taskId().partition(), indexes, vectors, encoding.encoder(),
+        this.index = StoreBackedIndex.open(context.taskId().partition(), indexes, vectors, encoding.encoder(),
                 config.graphBuild());
         // Check twice per interval, so no text waits much longer than the interval; at most every 10 ms,
         // so finished batches are emitted soon even when no record arrives.
@@ -260,14 +260,10 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     }
     private void emit(PendingText p, dev.semstream.model.Embedding e) {
         TextEvent event = p.event();
-        List<Float> vector = new ArrayList<>(e.vector().length);
-        for (float v : e.vector()) {
-            vector.add(v);
-        }
         Embedding out = Embedding.newBuilder()
                 .setId(event.getId())
                 .setModelId(encoding.encoder().modelId())
-                .setVector(vector)
+                .setVector(EmbeddingRecords.vectorField(e.vector()))
                 .setDimensions(e.vector().length)
                 .setTokenCount(e.tokenCount())
                 .setTruncated(e.truncated())

@@ -3,7 +3,7 @@ package dev.semstream.topology;
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.model.Encoder;
-import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.QueryableIndexes;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -35,7 +35,7 @@ public final class EmbedderTopology {
     /** The embedder with batches encoded on a background thread, as an application runs it. */
     public static Topology build(EmbedderConfig config, Encoder encoder, Deserializer<TextEvent> avroInput,
                                  Serde<Embedding> embeddingSerde) {
-        return build(config, EncodingQueue.background(encoder), new PartitionIndexes(), avroInput, embeddingSerde);
+        return build(config, EncodingQueue.background(encoder), new QueryableIndexes(), avroInput, embeddingSerde);
     }
 
     /**
@@ -46,7 +46,7 @@ public final class EmbedderTopology {
      *                       null, for the text and JSON formats
      * @param embeddingSerde writes {@code Embedding}s to the embeddings topic
      */
-    public static Topology build(EmbedderConfig config, EncodingQueue encoding, PartitionIndexes indexes,
+    public static Topology build(EmbedderConfig config, EncodingQueue encoding, QueryableIndexes indexes,
                                  Deserializer<TextEvent> avroInput,
                                  Serde<Embedding> embeddingSerde) {
         TextEventDecoder decoder = new TextEventDecoder(config.inputFormat(), avroInput, config.maxTextBytes());

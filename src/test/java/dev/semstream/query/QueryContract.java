@@ -9,6 +9,8 @@ import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
+import dev.semstream.store.Metric;
+import dev.semstream.store.SearchRequest;
 import dev.semstream.topology.GraphBuildPolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -269,13 +271,26 @@ abstract class QueryContract {
     @Order(6)
     void withStandbyReplicasOneInstanceCanAnswerForEveryPartitionStale() throws Exception {
         float[] q = encoder.embed("next token prediction").vector();
-        JsonNode body = SearchQuery.internalBody(new dev.semstream.store.SearchRequest(q, encoder.modelId(), 10,
-                dev.semstream.store.Metric.COSINE, true, 0, Map.of(), false), true);
-        HttpJson.Response local = HttpJson.post(urlA + "/internal/search", body);
-        assertEquals(200, local.status(), String.valueOf(local.json()));
-        assertEquals(6, local.json().get("partitions").size(), "active and standby partitions: " + local.json());
-        assertTrue(local.json().get("stalePartitions").size() > 0, "some partitions answered from standby replicas");
-        assertEquals(truth(q, "cosine", 10, Map.of(), null), HttpJson.hitIds(local.json()));
+        for (Metric metric : Metric.values()) {
+            for (Map<String, String> filters : List.of(Map.<String, String>of(), Map.of("group", "g1"))) {
+                JsonNode body = SearchQuery.internalBody(new SearchRequest(q, encoder.modelId(), 10, metric, true, 0,
+                        filters, false), true);
+                HttpJson.Response local = HttpJson.post(urlA + "/internal/search", body);
+                String what = metric.userName() + " filters=" + filters + ": " + local.json();
+                assertEquals(200, local.status(), what);
+                assertEquals(6, local.json().get("partitions").size(), "active and standby partitions: " + what);
+                assertTrue(local.json().get("stalePartitions").size() > 0,
+                        "some partitions answered from standby replicas: " + what);
+                if (metric == Metric.COSINE && filters.isEmpty()) {
+                    assertEquals(truth(q, "cosine", 10, Map.of(), null), HttpJson.hitIds(local.json()));
+                }
+                // A standby's store is searched as its partition's index searches: the same hits, scores to the bit.
+                JsonNode indexed = HttpJson.search(urlA, Map.of("vector", q, "k", 10, "metric", metric.userName(),
+                        "exact", true, "filters", filters));
+                assertEquals(0, indexed.get("partitions").get("stale").size(), String.valueOf(indexed));
+                assertSameHits(indexed, local.json(), what);
+            }
+        }
     }
 
     @Test
@@ -324,13 +339,28 @@ abstract class QueryContract {
         Map<String, Double> score = new LinkedHashMap<>();
         for (String id : ids) {
             float[] v = vectorByText.computeIfAbsent(textById.get(id), t -> encoder.embed(t).vector());
-            score.put(id, Scores.score(dev.semstream.store.Metric.parse(metric), query, v));
+            score.put(id, switch (Metric.parse(metric)) {
+                case COSINE -> Scores.cosine(query, v);
+                case EUCLIDEAN -> Scores.euclidean(query, v);
+                case DOT -> Scores.dot(query, v);
+            });
         }
         Comparator<String> byScore = Comparator.comparingDouble(score::get);
         if (!metric.equals("euclidean")) {
             byScore = byScore.reversed();
         }
         return ids.stream().sorted(byScore.thenComparing(Comparator.naturalOrder())).limit(k).toList();
+    }
+
+    /** The same hits in the same order, with the same float scores bit for bit. */
+    static void assertSameHits(JsonNode expected, JsonNode actual, String what) {
+        assertEquals(HttpJson.hitIds(expected), HttpJson.hitIds(actual), what);
+        for (int i = 0; i < expected.get("hits").size(); i++) {
+            float e = (float) expected.get("hits").get(i).get("score").asDouble();
+            float a = (float) actual.get("hits").get(i).get("score").asDouble();
+            assertEquals(Float.floatToIntBits(e), Float.floatToIntBits(a), what + ": score at rank " + i + ", " + e
+                    + " indexed, " + a + " stale");
+        }
     }
 
     static float[] floats(JsonNode array) {

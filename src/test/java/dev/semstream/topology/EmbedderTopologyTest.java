@@ -5,7 +5,7 @@ import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.store.Metric;
-import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.SearchHit;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
@@ -53,7 +53,7 @@ class EmbedderTopologyTest {
     TestOutputTopic<String, Embedding> embeddings;
     TestOutputTopic<byte[], byte[]> deadLetters;
     KeyValueStore<String, Embedding> store;
-    PartitionIndexes indexes = new PartitionIndexes();
+    QueryableIndexes indexes = new QueryableIndexes();
 
     @BeforeAll
     static void loadEncoder() {
@@ -116,7 +116,7 @@ class EmbedderTopologyTest {
             assertEquals(encoder.modelId(), e.getModelId());
             assertEquals(384, e.getDimensions());
             assertEquals(expected.get(i).tokenCount(), e.getTokenCount());
-            assertArrayEquals(expected.get(i).vector(), toArray(e.getVector()), 1e-6f);
+            assertArrayEquals(expected.get(i).vector(), EmbeddingRecords.vector(e), 1e-6f);
             assertEquals(texts.get(i), e.getText());
             assertEquals(e, store.get("id-" + i), "the store holds what was emitted");
         }
@@ -199,7 +199,7 @@ class EmbedderTopologyTest {
         out = embeddings.readRecordsToList();
         assertEquals(1, out.size());
         assertEquals("The new text.", out.get(0).value().getText());
-        assertArrayEquals(encoder.embed("The new text.").vector(), toArray(out.get(0).value().getVector()), 1e-6f);
+        assertArrayEquals(encoder.embed("The new text.").vector(), EmbeddingRecords.vector(out.get(0).value()), 1e-6f);
         assertEquals(0, buffer.approximateNumEntries());
         assertTrue(encoderWork.isEmpty());
     }
@@ -223,7 +223,7 @@ class EmbedderTopologyTest {
         List<dev.semstream.model.Embedding> expected = encoder.embed(texts);
         for (TestRecord<String, Embedding> r : out) {
             int i = Integer.parseInt(r.key().substring(3));
-            assertArrayEquals(expected.get(i).vector(), toArray(r.value().getVector()), 1e-6f);
+            assertArrayEquals(expected.get(i).vector(), EmbeddingRecords.vector(r.value()), 1e-6f);
         }
         assertEquals(texts.size(), out.stream().map(TestRecord::key).distinct().count());
     }
@@ -295,13 +295,5 @@ class EmbedderTopologyTest {
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static float[] toArray(List<Float> v) {
-        float[] a = new float[v.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = v.get(i);
-        }
-        return a;
     }
 }

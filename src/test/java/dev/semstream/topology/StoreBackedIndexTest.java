@@ -7,7 +7,7 @@ import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
 import dev.semstream.store.IndexConfig;
 import dev.semstream.store.Metric;
-import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.SearchHit;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -30,10 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A partition's index: exact while small, then with an HNSW graph built inline or in the background, whether the
- * store already holds the vectors when the task opens or the partition grows to the threshold.
+ * A task's store-backed index: exact while small, then with an HNSW graph built inline or in the background,
+ * whether the store already holds the vectors when the task opens or the partition grows to the threshold.
  */
-class PartitionIndexTest {
+class StoreBackedIndexTest {
     static Encoder encoder;
 
     @BeforeAll
@@ -54,11 +53,8 @@ class PartitionIndexTest {
     }
 
     static void put(KeyValueStore<String, Embedding> store, String id, String text, dev.semstream.model.Embedding e) {
-        List<Float> v = new ArrayList<>();
-        for (float x : e.vector()) {
-            v.add(x);
-        }
-        store.put(id, Embedding.newBuilder().setId(id).setModelId(encoder.modelId()).setVector(v).setDimensions(v.size())
+        store.put(id, Embedding.newBuilder().setId(id).setModelId(encoder.modelId())
+                .setVector(EmbeddingRecords.vectorField(e.vector())).setDimensions(e.vector().length)
                 .setTokenCount(e.tokenCount()).setTruncated(false).setText(text).setMetadata(Map.of())
                 .setEventTime(null).setEmbeddedAt(Instant.EPOCH).build());
     }
@@ -72,8 +68,8 @@ class PartitionIndexTest {
     void aLargePartitionOpensAtOnceAnsweringExactlyThenSwapsInTheGraphWithTheWritesMadeMeanwhile() {
         List<String> texts = TextCorpus.texts(3L, 300, 12);
         KeyValueStore<String, Embedding> store = storeWith(texts);
-        PartitionIndexes registry = new PartitionIndexes();
-        PartitionIndex index = PartitionIndex.open(4, registry, store, encoder, new GraphBuildPolicy(0, 100));
+        QueryableIndexes registry = new QueryableIndexes();
+        StoreBackedIndex index = StoreBackedIndex.open(4, registry, store, encoder, new GraphBuildPolicy(0, 100));
         assertSame(index.live(), registry.snapshot().get(4), "registered at once");
         assertEquals(300, index.live().size());
         float[] q = encoder.embed(texts.get(17)).vector();
@@ -82,7 +78,7 @@ class PartitionIndexTest {
         // Writes while the graph builds from the snapshot: the store changes first, as the processor does it.
         String newText = "A brand new text about positional embeddings.";
         put(store, "id-new", newText, encoder.embed(newText));
-        index.upsert(VectorStoreIndex.entry(store.get("id-new")));
+        index.upsert(EmbeddingRecords.entry(store.get("id-new")));
         store.delete("id-17");
         index.delete("id-17");
 
@@ -99,7 +95,7 @@ class PartitionIndexTest {
         assertTrue(registry.snapshot().isEmpty());
     }
 
-    static void awaitGraph(PartitionIndex index) {
+    static void awaitGraph(StoreBackedIndex index) {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (index.buildingGraph()) {
             assertTrue(System.nanoTime() < deadline, "the graph was not built in 2 minutes");
@@ -110,15 +106,16 @@ class PartitionIndexTest {
     }
 
     /** Stores and indexes one more text the way the processor does: the store first. */
-    static void add(KeyValueStore<String, Embedding> store, PartitionIndex index, String id, String text) {
+    static void add(KeyValueStore<String, Embedding> store, StoreBackedIndex index, String id, String text) {
         put(store, id, text, encoder.embed(text));
-        index.upsert(VectorStoreIndex.entry(store.get(id)));
+        index.upsert(EmbeddingRecords.entry(store.get(id)));
     }
 
     @Test
     void aSmallPartitionBuildsItsGraphAsItOpens() {
         KeyValueStore<String, Embedding> store = storeWith(TextCorpus.texts(4L, 20, 8));
-        PartitionIndex index = PartitionIndex.open(0, new PartitionIndexes(), store, encoder, new GraphBuildPolicy(0, 100));
+        StoreBackedIndex index = StoreBackedIndex.open(0, new QueryableIndexes(), store, encoder,
+                new GraphBuildPolicy(0, 100));
         assertFalse(index.buildingGraph());
         assertTrue(index.hasGraph());
         assertEquals(20, index.live().size());
@@ -128,8 +125,8 @@ class PartitionIndexTest {
     void aPartitionBelowTheThresholdIsSearchedExactlyAndGetsItsGraphInlineOnceItGrowsToIt() {
         List<String> texts = TextCorpus.texts(5L, 22, 8);
         KeyValueStore<String, Embedding> store = storeWith(texts.subList(0, 20));
-        PartitionIndexes registry = new PartitionIndexes();
-        PartitionIndex index = PartitionIndex.open(1, registry, store, encoder, new GraphBuildPolicy(22, 100));
+        QueryableIndexes registry = new QueryableIndexes();
+        StoreBackedIndex index = StoreBackedIndex.open(1, registry, store, encoder, new GraphBuildPolicy(22, 100));
         assertFalse(index.hasGraph(), "20 vectors, under the threshold of 22: no graph to keep up");
         assertFalse(index.buildingGraph());
         float[] q = encoder.embed(texts.get(3)).vector();
@@ -150,8 +147,8 @@ class PartitionIndexTest {
     void aPartitionGrowingPastTheThresholdBuildsALargeGraphInTheBackgroundAndKeepsTheWritesMadeMeanwhile() {
         List<String> texts = TextCorpus.texts(6L, 33, 8);
         KeyValueStore<String, Embedding> store = storeWith(texts.subList(0, 29));
-        PartitionIndexes registry = new PartitionIndexes();
-        PartitionIndex index = PartitionIndex.open(2, registry, store, encoder, new GraphBuildPolicy(30, 10));
+        QueryableIndexes registry = new QueryableIndexes();
+        StoreBackedIndex index = StoreBackedIndex.open(2, registry, store, encoder, new GraphBuildPolicy(30, 10));
         assertFalse(index.hasGraph());
         add(store, index, "id-29", texts.get(29));
         assertTrue(index.buildingGraph(), "30 vectors, over inlineBuildMax 10: built in the background");
@@ -173,9 +170,9 @@ class PartitionIndexTest {
     void aGraphWithAQuarterRetiredIsRebuiltFromTheStoreInTheBackgroundNotByTheStreamThread() {
         List<String> texts = TextCorpus.texts(7L, 40, 8);
         KeyValueStore<String, Embedding> store = storeWith(texts);
-        PartitionIndexes registry = new PartitionIndexes();
+        QueryableIndexes registry = new QueryableIndexes();
         IndexConfig config = IndexConfig.of(encoder.modelId(), encoder.dimensions()).withCompaction(0.25, 5);
-        PartitionIndex index = PartitionIndex.open(3, registry, store, config, new GraphBuildPolicy(0, 10));
+        StoreBackedIndex index = StoreBackedIndex.open(3, registry, store, config, new GraphBuildPolicy(0, 10));
         awaitGraph(index);
         for (int i = 0; i < 9; i++) {
             store.delete("id-" + i);

@@ -4,7 +4,7 @@ import dev.semstream.avro.Embedding;
 import dev.semstream.model.Encoder;
 import dev.semstream.store.IndexConfig;
 import dev.semstream.store.IndexStats;
-import dev.semstream.store.PartitionIndexes;
+import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.VectorEntry;
 import dev.semstream.store.VectorIndex;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -22,7 +22,9 @@ import java.util.concurrent.ExecutorService;
 /**
  * One task's search index over its partition's vector store, the store being the truth: built from the
  * store when the task opens (after a restore, or on the instance that took the partition over), then
- * kept in step with every upsert and delete, and registered for queries while the task is open.
+ * kept in step with every upsert and delete, and registered in the instance's {@link QueryableIndexes}
+ * while the task is open. The {@link VectorIndex} queries see may be replaced by a newer one (a graph
+ * built, or rebuilt); this is what follows the store across those replacements.
  *
  * <p>A small partition is searched exactly, with no graph to keep up (see {@link GraphBuildPolicy}). Once
  * it holds enough vectors, at open or as it grows, it gets an HNSW graph. Linking vectors into a graph
@@ -37,12 +39,12 @@ import java.util.concurrent.ExecutorService;
  * way, in the background when it is large, rather than by {@link VectorIndex}'s own compaction, which
  * would hold the stream thread for as long as a full build takes.
  */
-final class PartitionIndex {
-    private static final Logger LOG = LoggerFactory.getLogger(PartitionIndex.class);
+final class StoreBackedIndex {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreBackedIndex.class);
     private static final ExecutorService GRAPH_BUILDS = IdleExitingThread.named("semstream-graph-build");
 
     private final int partition;
-    private final PartitionIndexes registry;
+    private final QueryableIndexes registry;
     private final KeyValueStore<String, Embedding> store;
     private final IndexConfig config;
     private final GraphBuildPolicy policy;
@@ -54,7 +56,7 @@ final class PartitionIndex {
     /** A background build failed: the partition stays exact rather than retry on every write. */
     private boolean graphFailed;
 
-    private PartitionIndex(int partition, PartitionIndexes registry, KeyValueStore<String, Embedding> store,
+    private StoreBackedIndex(int partition, QueryableIndexes registry, KeyValueStore<String, Embedding> store,
                            IndexConfig config, GraphBuildPolicy policy) {
         this.partition = partition;
         this.registry = registry;
@@ -64,15 +66,15 @@ final class PartitionIndex {
     }
 
     /** Builds the partition's index from its store and registers it. */
-    static PartitionIndex open(int partition, PartitionIndexes registry, KeyValueStore<String, Embedding> store,
+    static StoreBackedIndex open(int partition, QueryableIndexes registry, KeyValueStore<String, Embedding> store,
                                Encoder encoder, GraphBuildPolicy policy) {
         return open(partition, registry, store, IndexConfig.of(encoder.modelId(), encoder.dimensions()), policy);
     }
 
     /** As above with the index settings given (tests use small compaction thresholds). */
-    static PartitionIndex open(int partition, PartitionIndexes registry, KeyValueStore<String, Embedding> store,
+    static StoreBackedIndex open(int partition, QueryableIndexes registry, KeyValueStore<String, Embedding> store,
                                IndexConfig config, GraphBuildPolicy policy) {
-        PartitionIndex index = new PartitionIndex(partition, registry, store, config, policy);
+        StoreBackedIndex index = new StoreBackedIndex(partition, registry, store, config, policy);
         List<VectorEntry> entries = entries(store, config.modelId());
         boolean graphNow = policy.wantsGraph(entries.size()) && policy.buildsInline(entries.size());
         if (graphNow) {
@@ -186,7 +188,7 @@ final class PartitionIndex {
             if (now == null || !now.getModelId().equals(config.modelId())) {
                 built.delete(id);
             } else {
-                built.upsert(VectorStoreIndex.entry(now));
+                built.upsert(EmbeddingRecords.entry(now));
             }
         }
         graph = null;
@@ -220,7 +222,7 @@ final class PartitionIndex {
             while (it.hasNext()) {
                 Embedding e = it.next().value;
                 if (e.getModelId().equals(modelId)) {
-                    entries.add(VectorStoreIndex.entry(e));
+                    entries.add(EmbeddingRecords.entry(e));
                 } else {
                     otherModel++;
                 }

@@ -6,12 +6,13 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The vector indexes of one instance, one per input partition it owns: the writer (the task that owns a
- * partition) registers its index once it is built and removes it when the task closes; readers (query
- * threads) take a snapshot. A partition absent here is not answered by this instance: it is owned
- * elsewhere, or still restoring.
+ * The registry of the vector indexes this instance answers queries from, one per input partition it owns:
+ * the writer (the task that owns a partition, which keeps the partition's index in step with its store)
+ * registers each index it builds and removes it when the task closes; readers (query threads) take a
+ * snapshot. A partition absent here is not answered from an index by this instance: it is owned elsewhere,
+ * or still restoring.
  */
-public final class PartitionIndexes {
+public final class QueryableIndexes {
     private final Map<Integer, VectorIndex> byPartition = new ConcurrentHashMap<>();
 
     public void register(int partition, VectorIndex index) {

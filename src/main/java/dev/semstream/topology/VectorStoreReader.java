@@ -1,0 +1,97 @@
+package dev.semstream.topology;
+
+import dev.semstream.avro.Embedding;
+import dev.semstream.store.VectorEntry;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The embedder's vector store as the query API reads it, from outside the stream threads: where an id's
+ * partition is, an id's stored embedding, which partitions' stores this instance holds, and one partition's
+ * search entries. The store's name, its keys and how its records become search entries stay here, with
+ * the topology that writes them.
+ */
+public final class VectorStoreReader {
+    private final KafkaStreams streams;
+
+    public VectorStoreReader(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /** The instances that hold the partition of an id (keyed by id, as the API and {@code produce} key texts). */
+    public KeyQueryMetadata whereIs(String id) {
+        return streams.queryMetadataForKey(EmbedderConfig.VECTOR_STORE, id, new StringSerializer());
+    }
+
+    /**
+     * The embedding stored for an id on this instance, or null.
+     *
+     * @param stale also from standby replicas and stores still restoring
+     * @throws InvalidStateStoreException if the store cannot be read now (restoring, or rebalancing)
+     */
+    public Embedding get(String id, boolean stale) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, Embedding>> params = StoreQueryParameters.fromNameAndType(
+                EmbedderConfig.VECTOR_STORE, QueryableStoreTypes.keyValueStore());
+        return streams.store(stale ? params.enableStaleStores() : params).get(id);
+    }
+
+    /**
+     * The partitions whose store this instance holds, as a new set: its active tasks' (restored or
+     * restoring) and its standby replicas'.
+     */
+    public SortedSet<Integer> localPartitions() {
+        SortedSet<Integer> out = new TreeSet<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.standbyTasks()) {
+                out.add(task.taskId().partition());
+            }
+            for (TaskMetadata task : thread.activeTasks()) {
+                out.add(task.taskId().partition());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What {@code scan} makes of the search entries of one partition's store on this instance, whether the
+     * store is active, restoring or a standby replica (a stale read); empty if this instance cannot read that
+     * store now: it holds none, or the partition moved away during the scan. The entries are read from the
+     * store as {@code scan} asks for them, and the store's cursor is closed when it returns.
+     */
+    public <T> Optional<T> scanPartition(int partition, Function<Iterator<VectorEntry>, T> scan) {
+        try {
+            ReadOnlyKeyValueStore<String, Embedding> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    EmbedderConfig.VECTOR_STORE, QueryableStoreTypes.<String, Embedding>keyValueStore())
+                    .enableStaleStores().withPartition(partition));
+            try (KeyValueIterator<String, Embedding> records = store.all()) {
+                return Optional.of(scan.apply(new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return records.hasNext();
+                    }
+
+                    @Override
+                    public VectorEntry next() {
+                        return EmbeddingRecords.entry(records.next().value);
+                    }
+                }));
+            }
+        } catch (InvalidStateStoreException notReadable) {
+            return Optional.empty();
+        }
+    }
+}
