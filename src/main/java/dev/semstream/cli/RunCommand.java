@@ -101,8 +101,8 @@ final class RunCommand implements Callable<Integer> {
                 .withBatching(batchSize, Duration.ofMillis(flushMillis))
                 .withGraphBuild(new GraphBuildPolicy(hnswMinVectors, GraphBuildPolicy.defaults().inlineBuildMax()));
         AppSettings settings = new AppSettings(cluster.bootstrapServers, cluster.schemaRegistryUrl,
-                cluster.dataDir, cluster.propertiesFile, System.getenv(), Map.of(), EmbedderApp.APPLICATION_ID,
-                topicPrefix, true, config, httpHost, httpPort);
+                cluster.dataDir, cluster.propertiesFile, System.getenv(), Map.of(),
+                AppSettings.DEFAULT_APPLICATION_ID, topicPrefix, true, config, httpHost, httpPort);
         if (cluster.bootstrapServers != null && cluster.schemaRegistryUrl == null) {
             err.println("semstream: no --schema-registry-url given with --bootstrap-servers; starting the embedded registry");
         }
@@ -114,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
                     + " layers, " + gpt.config().dim() + " wide, context " + gpt.config().contextLength() + ")");
         }
         EmbedderApp app = EmbedderApp.start(settings, encoder, generator, line -> err.println("semstream: " + line));
-        // Ctrl-C (SIGINT) or SIGTERM: close streams, registry and broker in order, then let the JVM exit.
+        // Ctrl-C (SIGINT) or SIGTERM: stop the app's parts in reverse order, then let the JVM exit.
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             err.println("semstream: shutting down");
@@ -126,7 +126,8 @@ final class RunCommand implements Callable<Integer> {
         printEndpoints(err, app.endpoints(), app);
         app.awaitStopped();
         if (app.failure() != null) {
-            throw new IllegalStateException("the embedder stopped: " + app.failure().getMessage(), app.failure());
+            throw new IllegalStateException("the embedder stopped: " + app.failure().getMessage(),
+                    app.failure());
         }
         // Stopped by a signal: the JVM is already exiting and halts once the hook has closed everything.
         closed.await();
@@ -144,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
         err.println("  embeddings topic        : " + t.name("embeddings") + " (Avro Embedding)");
         err.println("  dead letters            : " + t.name("dlq"));
         err.println("  HTTP API and web page   : " + e.queryUrl());
-        err.println("  generator sidecar       : " + (app.generatorStreams().isPresent()
+        err.println("  generator sidecar       : " + (app.runsGenerator()
                 ? t.name("prompts") + " -> " + t.name("completions")
                 : "none configured (pass --generator-model DIR, a GPT-2 checkpoint directory)"));
         err.println();
@@ -153,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
         err.println("Read embeddings:  ./semstream consume");
         err.println("Search:           ./semstream search \"How does attention work?\" --k 5");
         err.println("                  or open " + e.queryUrl() + " in a browser");
-        if (app.generatorStreams().isPresent()) {
+        if (app.runsGenerator()) {
             err.println("Generate:         ./semstream prompt \"Once upon a time\" --temperature 0.8 --max-tokens 40");
         }
         err.println("Stop:             Ctrl-C");
