@@ -56,7 +56,7 @@ abstract class EmbedderPipelineContract {
     @TempDir
     static Path dataDir;
     static Encoder encoder;
-    static EmbedderApp app;
+    static Pipeline app;
     static Map<String, Object> clientProps;
     static String texts;
     static String embeddings;
@@ -65,7 +65,7 @@ abstract class EmbedderPipelineContract {
     /** Starts the embedder with {@code settings} (commit interval shortened for the test) and waits for it. */
     static void startApp(AppSettings settings) throws Exception {
         encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
-        app = EmbedderApp.start(settings.withExtraProperties(Map.of("commit.interval.ms", 100)), encoder, line -> { });
+        app = Pipeline.start(settings.withExtraProperties(Map.of("commit.interval.ms", 100)), encoder, line -> { });
         app.awaitRunning(DEADLINE);
         clientProps = new HashMap<>();
         clientProps.put("bootstrap.servers", app.endpoints().bootstrapServers());

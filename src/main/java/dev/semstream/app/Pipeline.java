@@ -12,14 +12,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /**
- * The streaming embedder as one running thing, composed of its parts: the {@link Cluster} (the embedded
+ * The semstream pipeline as one running thing, composed of its parts: the {@link Cluster} (the embedded
  * default or the user's), the topics, the embedder's Streams application, the HTTP API and the generator
  * sidecar's Streams application. The CLI's {@code run} is this plus a wait; integration tests start it in
  * process.
@@ -29,24 +28,27 @@ import java.util.function.Consumer;
  * {@code application.server}) but answers only after them, and stops first. A start that fails closes
  * what it had started.
  */
-public final class EmbedderApp implements AutoCloseable {
+public final class Pipeline implements AutoCloseable {
     private final Cluster cluster;
     /** Null without the HTTP API. */
     private final QueryServer http;
     private final EmbedderStreams embedder;
     /** Null when no generator model is configured. */
     private final GeneratorStreams generator;
+    /** The embedder, then the generator if there is one. */
+    private final List<StreamsApplication> streamsApplications;
     private final TopicDefinitions topics;
     private final Endpoints endpoints;
     private final Path dataDir;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private EmbedderApp(Cluster cluster, QueryServer http, EmbedderStreams embedder, GeneratorStreams generator,
+    private Pipeline(Cluster cluster, QueryServer http, EmbedderStreams embedder, GeneratorStreams generator,
                      TopicDefinitions topics, Path dataDir) {
         this.cluster = cluster;
         this.http = http;
         this.embedder = embedder;
         this.generator = generator;
+        this.streamsApplications = generator == null ? List.of(embedder) : List.of(embedder, generator);
         this.topics = topics;
         this.endpoints = new Endpoints(cluster.bootstrapServers(), cluster.schemaRegistryUrl(),
                 http == null ? null : http.url());
@@ -54,7 +56,7 @@ public final class EmbedderApp implements AutoCloseable {
     }
 
     /** The embedder alone: see {@link #start(AppSettings, Encoder, TextGenerator, Consumer)}. */
-    public static EmbedderApp start(AppSettings settings, Encoder encoder, Consumer<String> progress) {
+    public static Pipeline start(AppSettings settings, Encoder encoder, Consumer<String> progress) {
         return start(settings, encoder, null, progress);
     }
 
@@ -64,7 +66,7 @@ public final class EmbedderApp implements AutoCloseable {
      * @param generator the decoder of the generator sidecar, or null to run the embedder alone
      * @param progress  one line per startup step, for the user
      */
-    public static EmbedderApp start(AppSettings settings, Encoder encoder, TextGenerator generator,
+    public static Pipeline start(AppSettings settings, Encoder encoder, TextGenerator generator,
                                  Consumer<String> progress) {
         Cluster cluster = null;
         QueryServer http = null;
@@ -78,6 +80,7 @@ public final class EmbedderApp implements AutoCloseable {
             }
             AvroSerdes serdes = new AvroSerdes(cluster.clientProperties());
             if (settings.httpPort() != null) {
+                // Bound before the embedder is made: the address is this instance's application.server.
                 http = QueryServer.bind(settings.httpHost(), settings.httpPort());
             }
             embedder = EmbedderStreams.create(settings, cluster, serdes, topics, encoder,
@@ -86,7 +89,7 @@ public final class EmbedderApp implements AutoCloseable {
                 sidecar = GeneratorStreams.create(settings, cluster, serdes, topics, generator,
                         http == null ? null : http.url());
             }
-            EmbedderApp pipeline = new EmbedderApp(cluster, http, embedder, sidecar, topics, settings.dataDir());
+            Pipeline pipeline = new Pipeline(cluster, http, embedder, sidecar, topics, settings.dataDir());
             progress.accept("starting the embedder (" + encoder.modelId() + ", exactly once)");
             embedder.start(pipeline.stopped::countDown);
             if (sidecar != null) {
@@ -145,7 +148,7 @@ public final class EmbedderApp implements AutoCloseable {
 
     /** Why a stream thread stopped, if one did. */
     public Throwable failure() {
-        for (StreamsApplication app : streamsApplications()) {
+        for (StreamsApplication app : streamsApplications) {
             if (app.failure() != null) {
                 return app.failure();
             }
@@ -158,7 +161,7 @@ public final class EmbedderApp implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             StreamsApplication waitingFor = null;
-            for (StreamsApplication app : streamsApplications()) {
+            for (StreamsApplication app : streamsApplications) {
                 app.requireNotStopped();
                 if (waitingFor == null && app.state() != KafkaStreams.State.RUNNING) {
                     waitingFor = app;
@@ -173,14 +176,6 @@ public final class EmbedderApp implements AutoCloseable {
             }
             Thread.sleep(20); // polling a state with a deadline, not synchronising on time
         }
-    }
-
-    private List<StreamsApplication> streamsApplications() {
-        List<StreamsApplication> apps = new ArrayList<>(List.of(embedder));
-        if (generator != null) {
-            apps.add(generator);
-        }
-        return apps;
     }
 
     /** Stops every part, the endpoints file first so clients stop finding this instance. */
