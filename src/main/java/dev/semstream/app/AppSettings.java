@@ -1,13 +1,15 @@
 package dev.semstream.app;
 
 import dev.semstream.topology.EmbedderConfig;
+import dev.semstream.topology.StreamsProperties;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
- * How to start the embedder.
+ * How to start the pipeline.
  *
  * @param bootstrapServers  an existing Kafka cluster, or null for the embedded default
  * @param schemaRegistryUrl an existing Confluent-compatible registry, or null for the embedded default
@@ -15,7 +17,7 @@ import java.util.Objects;
  * @param propertiesFile    Kafka client and Streams properties to pass through, or null
  * @param environment       usually {@code System.getenv()}: SEMSTREAM_KAFKA_* variables pass through too
  * @param extraProperties   programmatic overrides (tests: commit interval, instance ports)
- * @param applicationId     the Streams application id
+ * @param applicationId     the embedder's Streams application id: instances with the same id share the partitions
  * @param topicPrefix       topic name prefix, or null for the one in topology/topics.json
  * @param createTopics      create missing topics on start
  * @param embedder          batching, input format, size limit (topic names are filled in from the prefix)
@@ -28,6 +30,8 @@ public record AppSettings(String bootstrapServers, String schemaRegistryUrl, Pat
                           String httpHost, Integer httpPort) {
     /** The HTTP API's default port. */
     public static final int DEFAULT_HTTP_PORT = 7070;
+    /** The embedder's default Streams application id. */
+    public static final String DEFAULT_APPLICATION_ID = "semstream-embedder";
 
     public AppSettings {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -40,8 +44,19 @@ public record AppSettings(String bootstrapServers, String schemaRegistryUrl, Pat
 
     /** The embedded default in {@code dataDir}, with the defaults of everything else. */
     public static AppSettings embedded(Path dataDir) {
-        return new AppSettings(null, null, dataDir, null, Map.of(), Map.of(), EmbedderApp.APPLICATION_ID, null, true,
+        return new AppSettings(null, null, dataDir, null, Map.of(), Map.of(), DEFAULT_APPLICATION_ID, null, true,
                 EmbedderConfig.defaults(), "localhost", null);
+    }
+
+    /**
+     * The settings of a Streams application of the pipeline on {@code bootstrapServers}: exactly once, its
+     * state under the data dir, the user's pass-through settings, then the programmatic overrides.
+     */
+    Properties streamsProperties(String streamsApplicationId, String bootstrapServers) {
+        Properties props = StreamsProperties.of(streamsApplicationId, bootstrapServers, dataDir.resolve("state"),
+                propertiesFile, environment);
+        extraProperties.forEach(props::put);
+        return props;
     }
 
     public AppSettings withCluster(String bootstrap, String registryUrl) {

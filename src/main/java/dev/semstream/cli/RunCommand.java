@@ -1,8 +1,8 @@
 package dev.semstream.cli;
 
 import dev.semstream.app.AppSettings;
-import dev.semstream.app.EmbedderApp;
 import dev.semstream.app.Endpoints;
+import dev.semstream.app.Pipeline;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.model.load.HfGpt2Checkpoint;
@@ -101,8 +101,8 @@ final class RunCommand implements Callable<Integer> {
                 .withBatching(batchSize, Duration.ofMillis(flushMillis))
                 .withGraphBuild(new GraphBuildPolicy(hnswMinVectors, GraphBuildPolicy.defaults().inlineBuildMax()));
         AppSettings settings = new AppSettings(cluster.bootstrapServers, cluster.schemaRegistryUrl,
-                cluster.dataDir, cluster.propertiesFile, System.getenv(), Map.of(), EmbedderApp.APPLICATION_ID,
-                topicPrefix, true, config, httpHost, httpPort);
+                cluster.dataDir, cluster.propertiesFile, System.getenv(), Map.of(),
+                AppSettings.DEFAULT_APPLICATION_ID, topicPrefix, true, config, httpHost, httpPort);
         if (cluster.bootstrapServers != null && cluster.schemaRegistryUrl == null) {
             err.println("semstream: no --schema-registry-url given with --bootstrap-servers; starting the embedded registry");
         }
@@ -113,20 +113,21 @@ final class RunCommand implements Callable<Integer> {
             err.println("semstream: generator " + generator.modelId() + " loaded (" + gpt.config().layers()
                     + " layers, " + gpt.config().dim() + " wide, context " + gpt.config().contextLength() + ")");
         }
-        EmbedderApp app = EmbedderApp.start(settings, encoder, generator, line -> err.println("semstream: " + line));
-        // Ctrl-C (SIGINT) or SIGTERM: close streams, registry and broker in order, then let the JVM exit.
+        Pipeline pipeline = Pipeline.start(settings, encoder, generator, line -> err.println("semstream: " + line));
+        // Ctrl-C (SIGINT) or SIGTERM: stop the pipeline's parts in reverse order, then let the JVM exit.
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             err.println("semstream: shutting down");
-            app.close();
+            pipeline.close();
             err.println("semstream: stopped");
             closed.countDown();
         }, "semstream-shutdown"));
-        app.awaitRunning(Duration.ofMinutes(2));
-        printEndpoints(err, app.endpoints(), app);
-        app.awaitStopped();
-        if (app.failure() != null) {
-            throw new IllegalStateException("the embedder stopped: " + app.failure().getMessage(), app.failure());
+        pipeline.awaitRunning(Duration.ofMinutes(2));
+        printEndpoints(err, pipeline.endpoints(), pipeline);
+        pipeline.awaitStopped();
+        if (pipeline.failure() != null) {
+            throw new IllegalStateException("the embedder stopped: " + pipeline.failure().getMessage(),
+                    pipeline.failure());
         }
         // Stopped by a signal: the JVM is already exiting and halts once the hook has closed everything.
         closed.await();
@@ -134,8 +135,8 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printEndpoints(PrintStream err, Endpoints e, EmbedderApp app) {
-        var t = app.topics();
+    private void printEndpoints(PrintStream err, Endpoints e, Pipeline pipeline) {
+        var t = pipeline.topics();
         err.println();
         err.println("semstream is running (exactly once).");
         err.println("  Kafka bootstrap servers : " + e.bootstrapServers());
@@ -144,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
         err.println("  embeddings topic        : " + t.name("embeddings") + " (Avro Embedding)");
         err.println("  dead letters            : " + t.name("dlq"));
         err.println("  HTTP API and web page   : " + e.queryUrl());
-        err.println("  generator sidecar       : " + (app.generatorStreams().isPresent()
+        err.println("  generator sidecar       : " + (pipeline.runsGenerator()
                 ? t.name("prompts") + " -> " + t.name("completions")
                 : "none configured (pass --generator-model DIR, a GPT-2 checkpoint directory)"));
         err.println();
@@ -153,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
         err.println("Read embeddings:  ./semstream consume");
         err.println("Search:           ./semstream search \"How does attention work?\" --k 5");
         err.println("                  or open " + e.queryUrl() + " in a browser");
-        if (app.generatorStreams().isPresent()) {
+        if (pipeline.runsGenerator()) {
             err.println("Generate:         ./semstream prompt \"Once upon a time\" --temperature 0.8 --max-tokens 40");
         }
         err.println("Stop:             Ctrl-C");

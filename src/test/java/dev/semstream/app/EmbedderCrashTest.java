@@ -106,7 +106,7 @@ class EmbedderCrashTest {
         Map<String, Integer> embeddings = countCommitted(topics.name("embeddings"));
         assertEquals(TEXTS, embeddings.size(), "every id embedded");
         embeddings.forEach((id, n) -> assertEquals(1, n, id + " appears " + n + " times on the embeddings topic"));
-        Map<String, Integer> store = countCommitted(EmbedderApp.APPLICATION_ID + "-" + EmbedderConfig.VECTOR_STORE
+        Map<String, Integer> store = countCommitted(AppSettings.DEFAULT_APPLICATION_ID + "-" + EmbedderConfig.VECTOR_STORE
                 + "-changelog");
         assertEquals(TEXTS, store.size(), "every id in the vector store");
         store.forEach((id, n) -> assertEquals(1, n, id + " was written " + n + " times to the vector store"));

@@ -56,7 +56,7 @@ abstract class EmbedderPipelineContract {
     @TempDir
     static Path dataDir;
     static Encoder encoder;
-    static EmbedderApp app;
+    static Pipeline app;
     static Map<String, Object> clientProps;
     static String texts;
     static String embeddings;
@@ -75,8 +75,8 @@ abstract class EmbedderPipelineContract {
     }
 
     /** A pipeline with {@code settings} (commit interval shortened for a test), once it is running. */
-    static EmbedderApp started(AppSettings settings, Encoder encoder) throws Exception {
-        EmbedderApp started = EmbedderApp.start(settings.withExtraProperties(Map.of("commit.interval.ms", 100)), encoder,
+    static Pipeline started(AppSettings settings, Encoder encoder) throws Exception {
+        Pipeline started = Pipeline.start(settings.withExtraProperties(Map.of("commit.interval.ms", 100)), encoder,
                 line -> { });
         try {
             started.awaitRunning(DEADLINE);

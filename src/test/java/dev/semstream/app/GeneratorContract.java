@@ -34,14 +34,14 @@ abstract class GeneratorContract {
     @TempDir
     static Path checkpoint;
     static TextGenerator generator;
-    static EmbedderApp app;
+    static Pipeline app;
 
     /** Starts the embedder with the generator sidecar (a tiny GPT-2 the test writes) and the HTTP API. */
     static void startWithGenerator(AppSettings settings) throws Exception {
         TinyGptCheckpoint.write(checkpoint, 11L);
         generator = HfGpt2Checkpoint.load(checkpoint).generator();
         Encoder encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
-        app = EmbedderApp.start(settings.withHttp("localhost", 0)
+        app = Pipeline.start(settings.withHttp("localhost", 0)
                 .withExtraProperties(Map.of("commit.interval.ms", 100)), encoder, generator, line -> { });
         app.awaitRunning(Duration.ofMinutes(3));
     }

@@ -43,18 +43,18 @@ class IngestIntegrationTest {
 
     @TempDir
     static Path dataDirs;
-    static final Map<InputFormat, EmbedderApp> pipelines = new EnumMap<>(InputFormat.class);
+    static final Map<InputFormat, Pipeline> pipelines = new EnumMap<>(InputFormat.class);
 
     @BeforeAll
     static void startAPipelinePerInputFormat() throws Exception {
         Encoder encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
-        EmbedderApp avro = EmbedderPipelineContract.started(AppSettings.embedded(dir(InputFormat.AVRO))
+        Pipeline avro = EmbedderPipelineContract.started(AppSettings.embedded(dir(InputFormat.AVRO))
                 .withEmbedder(EmbedderConfig.defaults().withInputFormat(InputFormat.AVRO)).withHttp("localhost", 0), encoder);
         pipelines.put(InputFormat.AVRO, avro);
         for (InputFormat format : List.of(InputFormat.JSON, InputFormat.TEXT)) {
             String name = format.name().toLowerCase(Locale.ROOT);
             AppSettings joined = new AppSettings(avro.endpoints().bootstrapServers(), avro.endpoints().schemaRegistryUrl(),
-                    dir(format), null, Map.of(), Map.of(), EmbedderApp.APPLICATION_ID + "-" + name, "semstream-" + name,
+                    dir(format), null, Map.of(), Map.of(), AppSettings.DEFAULT_APPLICATION_ID + "-" + name, "semstream-" + name,
                     true, EmbedderConfig.defaults().withInputFormat(format), "localhost", 0);
             pipelines.put(format, EmbedderPipelineContract.started(joined, encoder));
         }
@@ -64,7 +64,7 @@ class IngestIntegrationTest {
     static void stop() {
         // The AVRO pipeline last: it runs the broker and the registry the others use.
         for (InputFormat format : List.of(InputFormat.TEXT, InputFormat.JSON, InputFormat.AVRO)) {
-            EmbedderApp app = pipelines.remove(format);
+            Pipeline app = pipelines.remove(format);
             if (app != null) {
                 app.close();
             }
@@ -74,7 +74,7 @@ class IngestIntegrationTest {
     @ParameterizedTest
     @EnumSource(InputFormat.class)
     void aPostedAndAProducedTextReachTheStoreUnderTheirContentIdsAndADeleteDeletes(InputFormat format) throws Exception {
-        EmbedderApp app = pipelines.get(format);
+        Pipeline app = pipelines.get(format);
         HttpJson.Response posted = HttpJson.post(app.endpoints().queryUrl() + "/texts", Map.of("text", POSTED));
         assertEquals(202, posted.status(), String.valueOf(posted.json()));
         assertEquals(STABLE_ID.get(POSTED), posted.json().get("ids").get(0).asText(), "POST /texts: the content id");
@@ -98,7 +98,7 @@ class IngestIntegrationTest {
     @ParameterizedTest
     @EnumSource(value = InputFormat.class, names = {"AVRO", "JSON"})
     void metadataTravelsInAvroAndJson(InputFormat format) throws Exception {
-        EmbedderApp app = pipelines.get(format);
+        Pipeline app = pipelines.get(format);
         HttpJson.Response posted = HttpJson.post(app.endpoints().queryUrl() + "/texts",
                 Map.of("id", "posted-meta", "text", WITH_METADATA, "metadata", Map.of("lang", "en")));
         assertEquals(202, posted.status(), String.valueOf(posted.json()));
@@ -114,7 +114,7 @@ class IngestIntegrationTest {
 
     @Test
     void textInputCannotCarryMetadataSoBothPathsRefuseItAndSendNothing() throws Exception {
-        EmbedderApp app = pipelines.get(InputFormat.TEXT);
+        Pipeline app = pipelines.get(InputFormat.TEXT);
         long before = recordsOnTheInputTopic(app);
         HttpJson.Response posted = HttpJson.post(app.endpoints().queryUrl() + "/texts", Map.of("texts", List.of(
                 Map.of("id", "plain", "text", "No metadata here."),
@@ -132,7 +132,7 @@ class IngestIntegrationTest {
     }
 
     /** Every record ever written to the pipeline's input topic (the end offsets' sum: nothing there is deleted). */
-    private static long recordsOnTheInputTopic(EmbedderApp app) {
+    private static long recordsOnTheInputTopic(Pipeline app) {
         String topic = app.topics().name("texts");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                 Map.of("bootstrap.servers", app.endpoints().bootstrapServers()), new ByteArrayDeserializer(),
@@ -144,7 +144,7 @@ class IngestIntegrationTest {
     }
 
     private static Cli.Run produce(InputFormat format, String line) {
-        EmbedderApp app = pipelines.get(format);
+        Pipeline app = pipelines.get(format);
         return Cli.run("produce", "--data-dir", dir(format).toString(), "--format", format.name(),
                 "--topic-prefix", app.topics().prefix(), line);
     }

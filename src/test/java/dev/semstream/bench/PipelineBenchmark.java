@@ -1,7 +1,7 @@
 package dev.semstream.bench;
 
 import dev.semstream.app.AppSettings;
-import dev.semstream.app.EmbedderApp;
+import dev.semstream.app.Pipeline;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
@@ -146,7 +146,7 @@ public final class PipelineBenchmark {
         }
         List<Round> results = new ArrayList<>();
         String warmUp;
-        try (EmbedderApp app = EmbedderApp.start(settings, encoder, line -> System.err.println("  " + line))) {
+        try (Pipeline app = Pipeline.start(settings, encoder, line -> System.err.println("  " + line))) {
             app.awaitRunning(Duration.ofMinutes(2));
             Map<String, Object> props = new HashMap<>();
             props.put("bootstrap.servers", app.endpoints().bootstrapServers());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semstream.app.AppSettings;
-import dev.semstream.app.EmbedderApp;
+import dev.semstream.app.Pipeline;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
@@ -54,9 +54,9 @@ public final class QueryBenchmark {
         GraphBuildPolicy graphs = new GraphBuildPolicy(0, GraphBuildPolicy.defaults().inlineBuildMax());
         AppSettings settingsA = AppSettings.embedded(dirA);
         AppSettings settingsB = AppSettings.embedded(dirB);
-        try (EmbedderApp a = EmbedderApp.start(settingsA.withEmbedder(settingsA.embedder().withGraphBuild(graphs))
+        try (Pipeline a = Pipeline.start(settingsA.withEmbedder(settingsA.embedder().withGraphBuild(graphs))
                 .withHttp("localhost", 0).withExtraProperties(props), encoder, line -> { });
-             EmbedderApp b = EmbedderApp.start(settingsB.withEmbedder(settingsB.embedder().withGraphBuild(graphs))
+             Pipeline b = Pipeline.start(settingsB.withEmbedder(settingsB.embedder().withGraphBuild(graphs))
                      .withCluster(a.endpoints().bootstrapServers(), a.endpoints().schemaRegistryUrl())
                      .withHttp("localhost", 0).withExtraProperties(props), encoder, line -> { })) {
             String[] urls = {a.endpoints().queryUrl(), b.endpoints().queryUrl()};

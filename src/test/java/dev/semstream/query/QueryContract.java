@@ -4,7 +4,7 @@ import dev.semstream.store.Scores;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semstream.app.AppSettings;
-import dev.semstream.app.EmbedderApp;
+import dev.semstream.app.Pipeline;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
@@ -53,8 +53,8 @@ abstract class QueryContract {
     @TempDir
     static Path dirB;
     static Encoder encoder;
-    static EmbedderApp a;
-    static EmbedderApp b;
+    static Pipeline a;
+    static Pipeline b;
     static String urlA;
     static String urlB;
     /** What the store should hold now: id -> text, metadata group. */
@@ -72,12 +72,12 @@ abstract class QueryContract {
         return settings.withEmbedder(settings.embedder().withGraphBuild(new GraphBuildPolicy(0, 2_000)));
     }
 
-    static void startTwoInstances(AppSettings settingsA, java.util.function.Function<EmbedderApp, AppSettings> settingsB)
+    static void startTwoInstances(AppSettings settingsA, java.util.function.Function<Pipeline, AppSettings> settingsB)
             throws Exception {
         encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
         Map<String, Object> props = Map.of("commit.interval.ms", 100, "num.standby.replicas", 1);
-        a = EmbedderApp.start(withGraphs(settingsA).withHttp("localhost", 0).withExtraProperties(props), encoder, line -> { });
-        b = EmbedderApp.start(withGraphs(settingsB.apply(a)).withHttp("localhost", 0).withExtraProperties(props), encoder,
+        a = Pipeline.start(withGraphs(settingsA).withHttp("localhost", 0).withExtraProperties(props), encoder, line -> { });
+        b = Pipeline.start(withGraphs(settingsB.apply(a)).withHttp("localhost", 0).withExtraProperties(props), encoder,
                 line -> { });
         urlA = a.endpoints().queryUrl();
         urlB = b.endpoints().queryUrl();
@@ -100,7 +100,7 @@ abstract class QueryContract {
 
     @AfterAll
     static void stop() {
-        for (EmbedderApp app : new EmbedderApp[]{b, a}) {
+        for (Pipeline app : new Pipeline[]{b, a}) {
             if (app != null) {
                 app.close();
             }

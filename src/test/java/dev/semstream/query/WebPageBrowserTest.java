@@ -2,7 +2,7 @@ package dev.semstream.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semstream.app.AppSettings;
-import dev.semstream.app.EmbedderApp;
+import dev.semstream.app.Pipeline;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
@@ -66,7 +66,7 @@ class WebPageBrowserTest {
     static Path dataDir;
     @TempDir
     static Path browserProfile;
-    static EmbedderApp app;
+    static Pipeline app;
     static String url;
     static WebDriver driver;
     static final Map<String, String> groupById = new LinkedHashMap<>();
@@ -80,7 +80,7 @@ class WebPageBrowserTest {
         if (!browserInstalled()) {
             return; // every test skips, with the reason: see requireTheBrowser
         }
-        app = EmbedderApp.start(AppSettings.embedded(dataDir).withHttp("localhost", 0)
+        app = Pipeline.start(AppSettings.embedded(dataDir).withHttp("localhost", 0)
                         .withExtraProperties(Map.of("commit.interval.ms", 100)),
                 EncoderModels.encoder(null, EncoderOptions.defaults()), line -> { });
         url = app.endpoints().queryUrl();

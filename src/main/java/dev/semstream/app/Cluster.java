@@ -1,0 +1,93 @@
+package dev.semstream.app;
+
+import dev.semstream.embedded.EmbeddedKafka;
+import dev.semstream.embedded.EmbeddedSchemaRegistry;
+import dev.semstream.topology.StreamsProperties;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * The Kafka cluster and Schema Registry the pipeline runs on, and how its clients reach them. Each of the
+ * two is either given (an address in the settings) or started here, the embedded default: the KRaft broker
+ * in process and Apicurio as a child process, their data under the data dir. They are chosen one by one
+ * because {@code run --bootstrap-servers} without {@code --schema-registry-url} is an existing cluster with
+ * the embedded registry. Closing stops what was started and leaves what was given alone.
+ */
+final class Cluster implements AutoCloseable {
+    /** How long the embedded registry may take; the first start unpacks the distribution. */
+    static final Duration REGISTRY_STARTUP = Duration.ofMinutes(2);
+
+    private final EmbeddedKafka kafka;
+    private final EmbeddedSchemaRegistry registry;
+    private final String bootstrapServers;
+    private final String schemaRegistryUrl;
+    private final Properties passThrough;
+
+    private Cluster(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, String bootstrapServers,
+                    String schemaRegistryUrl, Properties passThrough) {
+        this.kafka = kafka;
+        this.registry = registry;
+        this.bootstrapServers = bootstrapServers;
+        this.schemaRegistryUrl = schemaRegistryUrl;
+        this.passThrough = passThrough;
+    }
+
+    /**
+     * The cluster the settings name, starting the embedded broker and registry for what they leave out.
+     * If the registry does not start, the broker started for it is stopped again.
+     */
+    static Cluster start(AppSettings settings, Consumer<String> progress) {
+        // Read first: a missing --config file fails before anything has started.
+        Properties passThrough = StreamsProperties.passThrough(settings.propertiesFile(), settings.environment());
+        EmbeddedKafka kafka = null;
+        try {
+            String bootstrap = settings.bootstrapServers();
+            if (bootstrap == null) {
+                progress.accept("starting Kafka (single-node KRaft) in " + settings.dataDir().resolve("kafka"));
+                kafka = EmbeddedKafka.start(settings.dataDir().resolve("kafka"));
+                bootstrap = kafka.bootstrapServers();
+            }
+            EmbeddedSchemaRegistry registry = null;
+            String registryUrl = settings.schemaRegistryUrl();
+            if (registryUrl == null) {
+                progress.accept("starting the Schema Registry (Apicurio, Confluent API)");
+                registry = EmbeddedSchemaRegistry.start(settings.dataDir().resolve("registry"), REGISTRY_STARTUP);
+                registryUrl = registry.url();
+            }
+            return new Cluster(kafka, registry, bootstrap, registryUrl, passThrough);
+        } catch (RuntimeException e) {
+            Closing.afterFailure(e, kafka);
+            throw e;
+        }
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    String schemaRegistryUrl() {
+        return schemaRegistryUrl;
+    }
+
+    /**
+     * For plain clients (admin, producers, the serdes): the user's pass-through settings (the
+     * {@code --config} file, then {@code SEMSTREAM_KAFKA_*}), then this cluster's addresses, which win.
+     */
+    Map<String, Object> clientProperties() {
+        Map<String, Object> props = new HashMap<>();
+        passThrough.forEach((k, v) -> props.put(k.toString(), v));
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("schema.registry.url", schemaRegistryUrl);
+        return Map.copyOf(props);
+    }
+
+    /** Stops the embedded registry, then the embedded broker, whichever of them this cluster started. */
+    @Override
+    public void close() {
+        Closing.inOrder(registry, kafka);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.semstream.app;
+
+import dev.semstream.avro.Embedding;
+import dev.semstream.avro.TextEvent;
+import dev.semstream.model.Encoder;
+import dev.semstream.store.QueryableIndexes;
+import dev.semstream.topology.EmbedderConfig;
+import dev.semstream.topology.EmbedderTopology;
+import dev.semstream.topology.EncodingQueue;
+import dev.semstream.topology.TopicDefinitions;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.Properties;
+
+/**
+ * The embedder's Streams application: texts in, embeddings out, every partition's vectors in a state store
+ * and a search index. Instances with the same application id share the partitions.
+ */
+final class EmbedderStreams extends StreamsApplication {
+    private final EmbedderConfig config;
+    private final QueryableIndexes indexes;
+
+    private EmbedderStreams(EmbedderConfig config, QueryableIndexes indexes, Topology topology,
+                            Properties properties) {
+        super("the embedder", topology, properties);
+        this.config = config;
+        this.indexes = indexes;
+    }
+
+    /**
+     * @param applicationServer where this instance's HTTP API answers other instances, or null for none
+     */
+    static EmbedderStreams create(AppSettings settings, Cluster cluster, AvroSerdes serdes, TopicDefinitions topics,
+                                  Encoder encoder, HostInfo applicationServer) {
+        EmbedderConfig config = settings.embedder().withTopics(topics.name("texts"), topics.name("embeddings"),
+                topics.name("dlq"));
+        Properties properties = settings.streamsProperties(settings.applicationId(), cluster.bootstrapServers());
+        if (applicationServer != null) {
+            properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG,
+                    applicationServer.host() + ":" + applicationServer.port());
+        }
+        QueryableIndexes indexes = new QueryableIndexes();
+        return new EmbedderStreams(config, indexes, EmbedderTopology.build(config, EncodingQueue.background(encoder),
+                indexes, serdes.forValues(TextEvent.class).deserializer(), serdes.forValues(Embedding.class)),
+                properties);
+    }
+
+    /** The topic texts are read from. */
+    String inputTopic() {
+        return config.inputTopic();
+    }
+
+    /** The search index of every partition this instance holds, for queries. */
+    QueryableIndexes indexes() {
+        return indexes;
+    }
+
+    /** The vector store of this instance's partitions, for interactive queries. */
+    ReadOnlyKeyValueStore<String, Embedding> vectorStore() {
+        return streams().store(StoreQueryParameters.fromNameAndType(EmbedderConfig.VECTOR_STORE,
+                QueryableStoreTypes.keyValueStore()));
+    }
+}

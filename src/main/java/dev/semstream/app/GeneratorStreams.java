@@ -1,0 +1,39 @@
+package dev.semstream.app;
+
+import dev.semstream.avro.Completion;
+import dev.semstream.avro.Prompt;
+import dev.semstream.model.TextGenerator;
+import dev.semstream.query.ApiContextRetriever;
+import dev.semstream.topology.ContextRetriever;
+import dev.semstream.topology.GeneratorConfig;
+import dev.semstream.topology.GeneratorTopology;
+import dev.semstream.topology.TopicDefinitions;
+import org.apache.kafka.streams.Topology;
+
+import java.util.Properties;
+
+/**
+ * The generator sidecar's Streams application: prompts in, completions out, on the embedder's cluster.
+ * Its application id is its own, so it scales apart from the embedder; it keeps no state to query.
+ */
+final class GeneratorStreams extends StreamsApplication {
+    static final String APPLICATION_ID = "semstream-generator";
+
+    private GeneratorStreams(Topology topology, Properties properties) {
+        super("the generator sidecar", topology, properties);
+    }
+
+    /**
+     * @param queryUrl this instance's HTTP API, whose similarity search fans out to every embedder
+     *                 instance: the retrieval for prompts that ask for context; null for none
+     */
+    static GeneratorStreams create(AppSettings settings, Cluster cluster, AvroSerdes serdes, TopicDefinitions topics,
+                                   TextGenerator generator, String queryUrl) {
+        GeneratorConfig config = GeneratorConfig.defaults().withTopics(topics.name("prompts"),
+                topics.name("completions"), topics.name("dlq"));
+        ContextRetriever retriever = queryUrl == null ? null : new ApiContextRetriever(queryUrl);
+        return new GeneratorStreams(GeneratorTopology.build(config, generator, retriever,
+                serdes.forValues(Prompt.class).deserializer(), serdes.forValues(Completion.class)),
+                settings.streamsProperties(APPLICATION_ID, cluster.bootstrapServers()));
+    }
+}
