@@ -3,6 +3,7 @@ package dev.semstream.topology;
 import dev.semstream.avro.Embedding;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.TextVector;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
 import dev.semstream.store.IndexConfig;
@@ -46,14 +47,14 @@ class PartitionIndexTest {
                 Serdes.String(), new AvroBinarySerde<>(Embedding.class)).withLoggingDisabled().build();
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         store.init(context.getStateStoreContext(), store);
-        List<dev.semstream.model.Embedding> vectors = encoder.embed(texts);
+        List<TextVector> vectors = encoder.embed(texts);
         for (int i = 0; i < texts.size(); i++) {
             put(store, "id-" + i, texts.get(i), vectors.get(i));
         }
         return store;
     }
 
-    static void put(KeyValueStore<String, Embedding> store, String id, String text, dev.semstream.model.Embedding e) {
+    static void put(KeyValueStore<String, Embedding> store, String id, String text, TextVector e) {
         List<Float> v = new ArrayList<>();
         for (float x : e.vector()) {
             v.add(x);
