@@ -31,7 +31,7 @@ public final class GptModelId {
                 .putInt(config.vocabSize()).putInt(config.contextLength()).putInt(config.dim())
                 .putInt(config.layers()).putInt(config.heads()).putInt(Float.floatToRawIntBits(config.layerNormEps()))
                 .flip());
-        for (GptParameter p : GptParameters.of(config)) {
+        for (ModelParameter<GptWeights> p : GptParameters.of(config)) {
             sha.update(p.values().apply(weights));
         }
         return HexFormat.of().formatHex(sha.digest());

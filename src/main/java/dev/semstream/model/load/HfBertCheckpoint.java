@@ -65,8 +65,8 @@ public final class HfBertCheckpoint {
      */
     static BertWeights readWeights(SafetensorsReader reader, BertConfig config) {
         Path file = reader.file();
-        Map<String, BertParameter> expected = new LinkedHashMap<>();
-        for (BertParameter p : BertParameters.of(config)) {
+        Map<String, ModelParameter<BertWeights>> expected = new LinkedHashMap<>();
+        for (ModelParameter<BertWeights> p : BertParameters.of(config)) {
             expected.put(p.name(), p);
         }
         Map<String, SafetensorsTensorInfo> byCanonical = new LinkedHashMap<>();
@@ -87,7 +87,7 @@ public final class HfBertCheckpoint {
             }
         }
         List<String> missing = new ArrayList<>();
-        for (BertParameter p : expected.values()) {
+        for (ModelParameter<BertWeights> p : expected.values()) {
             if (!byCanonical.containsKey(p.name())) {
                 missing.add(p.name() + Arrays.toString(p.torchShape()));
             }
@@ -99,18 +99,15 @@ public final class HfBertCheckpoint {
         }
         BertTensors tensors = new BertTensors(file.toString());
         for (Map.Entry<String, SafetensorsTensorInfo> e : byCanonical.entrySet()) {
-            BertParameter p = expected.get(e.getKey());
+            ModelParameter<BertWeights> p = expected.get(e.getKey());
             SafetensorsTensorInfo info = e.getValue();
-            long[] want = Arrays.stream(p.torchShape()).asLongStream().toArray();
+            long[] want = p.torchShape();
             if (!Arrays.equals(info.shape(), want)) {
                 throw new ModelException("tensor " + info.name() + " in " + file + " has shape "
                         + Arrays.toString(info.shape()) + ", expected " + Arrays.toString(want)
-                        + (p.linearWeight() ? " ([out, in])" : "") + " for " + BertTensors.describe(config));
+                        + (p.torchTransposed() ? " ([out, in])" : "") + " for " + BertTensors.describe(config));
             }
-            float[] values = reader.floats(info.name());
-            if (p.linearWeight()) {
-                values = Transpose.of(values, (int) want[0], (int) want[1]);
-            }
+            float[] values = p.fromTorch(reader.floats(info.name()));
             tensors.put(p.name(), info.name(), Arrays.stream(p.shape()).asLongStream().toArray(), values);
         }
         return tensors.toWeights(config);
@@ -143,13 +140,8 @@ public final class HfBertCheckpoint {
             Files.createDirectories(dir);
             HfBertConfigJson.write(dir.resolve(CONFIG_FILE), encoder.config());
             SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
-            for (BertParameter p : BertParameters.of(encoder.config())) {
-                float[] values = p.values().apply(encoder.weights());
-                int[] shape = p.shape();
-                if (p.linearWeight()) {
-                    values = Transpose.of(values, shape[0], shape[1]);
-                }
-                writer.add(prefix + p.name(), dtype, Arrays.stream(p.torchShape()).asLongStream().toArray(), values);
+            for (ModelParameter<BertWeights> p : BertParameters.of(encoder.config())) {
+                writer.add(prefix + p.name(), dtype, p.torchShape(), p.torchValues(encoder.weights()));
             }
             writer.write(dir.resolve(WEIGHTS_FILE));
             Files.write(dir.resolve(TOKENIZER_FILE), encoder.tokenizerJson());

@@ -76,8 +76,8 @@ public final class HfGpt2Checkpoint {
     /** Reads every decoder tensor, checking names and shapes against the config from the header first. */
     static GptWeights readWeights(SafetensorsReader reader, GptConfig config) {
         Path file = reader.file();
-        Map<String, GptParameter> expected = new LinkedHashMap<>();
-        for (GptParameter p : GptParameters.of(config)) {
+        Map<String, ModelParameter<GptWeights>> expected = new LinkedHashMap<>();
+        for (ModelParameter<GptWeights> p : GptParameters.of(config)) {
             expected.put(p.name(), p);
         }
         Map<String, SafetensorsTensorInfo> found = new LinkedHashMap<>();
@@ -107,9 +107,9 @@ public final class HfGpt2Checkpoint {
             }
         }
         List<String> missing = new ArrayList<>();
-        for (GptParameter p : expected.values()) {
+        for (ModelParameter<GptWeights> p : expected.values()) {
             if (!found.containsKey(p.name())) {
-                missing.add(p.toString());
+                missing.add(p.name() + Arrays.toString(p.torchShape()));
             }
         }
         if (!missing.isEmpty() || !unknown.isEmpty()) {
@@ -118,7 +118,7 @@ public final class HfGpt2Checkpoint {
                     + (unknown.isEmpty() ? "" : "; tensors the decoder does not use: " + unknown));
         }
         for (Map.Entry<String, SafetensorsTensorInfo> e : found.entrySet()) {
-            long[] want = expected.get(e.getKey()).longShape();
+            long[] want = expected.get(e.getKey()).torchShape();
             if (!Arrays.equals(e.getValue().shape(), want)) {
                 throw new ModelException("tensor " + e.getValue().name() + " in " + file + " has shape "
                         + Arrays.toString(e.getValue().shape()) + ", expected " + Arrays.toString(want) + " for "
@@ -144,8 +144,8 @@ public final class HfGpt2Checkpoint {
             Files.createDirectories(dir);
             HfGpt2ConfigJson.write(dir.resolve(CONFIG_FILE), config);
             SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
-            for (GptParameter p : GptParameters.of(config)) {
-                writer.add(prefix + p.name(), dtype, p.longShape(), p.values().apply(weights));
+            for (ModelParameter<GptWeights> p : GptParameters.of(config)) {
+                writer.add(prefix + p.name(), dtype, p.torchShape(), p.torchValues(weights));
             }
             writer.write(dir.resolve(WEIGHTS_FILE));
             for (String f : List.of(VOCAB_FILE, MERGES_FILE)) {

@@ -36,7 +36,7 @@ public final class ModelId {
                 .putInt(config.numHeads()).putInt(config.intermediateSize()).putInt(config.maxPositions())
                 .putInt(config.typeVocabSize()).putInt(Float.floatToRawIntBits(config.layerNormEps()));
         sha.update(header.flip());
-        for (BertParameter p : BertParameters.of(config)) {
+        for (ModelParameter<BertWeights> p : BertParameters.of(config)) {
             sha.update(p.values().apply(weights));
         }
         return HexFormat.of().formatHex(sha.digest());

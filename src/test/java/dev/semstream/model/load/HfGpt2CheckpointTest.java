@@ -140,8 +140,8 @@ class HfGpt2CheckpointTest {
     private static void rewrite(Path dir, Consumer<SafetensorsWriter> extra) {
         TinyGptCheckpoint.write(dir, CONFIG, WEIGHTS, SafetensorsDtype.F32, "");
         SafetensorsWriter w = new SafetensorsWriter();
-        for (GptParameter p : GptParameters.of(CONFIG)) {
-            w.add(p.name(), SafetensorsDtype.F32, p.longShape(), p.values().apply(WEIGHTS));
+        for (ModelParameter<GptWeights> p : GptParameters.of(CONFIG)) {
+            w.add(p.name(), SafetensorsDtype.F32, p.torchShape(), p.values().apply(WEIGHTS));
         }
         extra.accept(w);
         w.write(dir.resolve("model.safetensors"));
@@ -159,8 +159,8 @@ class HfGpt2CheckpointTest {
     private static void writeTensors(Path dir, Map<String, long[]> changes) {
         TinyGptCheckpoint.write(dir, CONFIG, WEIGHTS, SafetensorsDtype.F32, "");
         SafetensorsWriter w = new SafetensorsWriter();
-        for (GptParameter p : GptParameters.of(CONFIG)) {
-            long[] shape = changes.getOrDefault(p.name(), p.longShape());
+        for (ModelParameter<GptWeights> p : GptParameters.of(CONFIG)) {
+            long[] shape = changes.getOrDefault(p.name(), p.torchShape());
             if (shape.length == 0) {
                 continue;
             }
