@@ -12,7 +12,7 @@ import java.util.Map;
  * The complete list of tensors a {@link BertConfig} calls for, in one canonical order: word, position and
  * token-type embeddings, the embedding norm, then per layer query, key, value, attention output, attention
  * norm, intermediate, output and output norm, each weight before its bias. Every loader checks a checkpoint
- * against this list, the exporter writes it, and {@link ModelId} hashes in this order.
+ * against this list, the exporter writes it, and {@link ModelIds#bert} hashes in this order.
  */
 public final class BertParameters {
     private BertParameters() {

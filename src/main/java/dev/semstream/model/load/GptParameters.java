@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The complete list of tensors a {@link GptConfig} calls for, in Hugging Face's order: wte, wpe, then per block
  * ln_1, attn.c_attn, attn.c_proj, ln_2, mlp.c_fc, mlp.c_proj (each weight before its bias), then ln_f. The
- * loader checks a checkpoint against it, the writer writes it, and {@link GptModelId} hashes in this order.
+ * loader checks a checkpoint against it, the writer writes it, and {@link ModelIds#gpt2} hashes in this order.
  */
 public final class GptParameters {
     private GptParameters() {

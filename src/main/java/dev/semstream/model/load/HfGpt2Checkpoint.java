@@ -70,7 +70,7 @@ public final class HfGpt2Checkpoint {
             throw new ModelException(dir + ": the tokenizer has " + tokenizer.vocabSize() + " ids but the model only "
                     + config.vocabSize() + " embeddings");
         }
-        return new LoadedGpt(name, GptModelId.of(name, config, weights), config, weights, tokenizer);
+        return new LoadedGpt(name, ModelIds.gpt2(name, config, weights), config, weights, tokenizer);
     }
 
     /** Reads every decoder tensor, checking names and shapes against the config from the header first. */

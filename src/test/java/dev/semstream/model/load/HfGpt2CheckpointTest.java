@@ -35,7 +35,7 @@ class HfGpt2CheckpointTest {
         assertArrayEquals(WEIGHTS.tokenEmbeddings(), loaded.weights().tokenEmbeddings());
         assertArrayEquals(WEIGHTS.layers().get(1).mlpDown().weight(), loaded.weights().layers().get(1).mlpDown().weight());
         assertTrue(loaded.modelId().matches("tiny@[0-9a-f]{12}"), loaded.modelId());
-        assertEquals(GptModelId.of("tiny", CONFIG, WEIGHTS), loaded.modelId());
+        assertEquals(ModelIds.gpt2("tiny", CONFIG, WEIGHTS), loaded.modelId());
         int[] ids = loaded.tokenizer().encode("the answer");
         GptModel direct = new GptModel(CONFIG, WEIGHTS, Kernels.best());
         assertArrayEquals(direct.append(direct.newCache(ids.length), ids),
@@ -71,7 +71,7 @@ class HfGpt2CheckpointTest {
                 .add("h.1.attn.masked_bias", SafetensorsDtype.F32, new long[]{}, new float[]{-1e4f})
                 .add("lm_head.weight", SafetensorsDtype.F32, new long[]{CONFIG.vocabSize(), CONFIG.dim()},
                         WEIGHTS.tokenEmbeddings()));
-        assertEquals(GptModelId.of("m", CONFIG, WEIGHTS), HfGpt2Checkpoint.load(dir, "m").modelId());
+        assertEquals(ModelIds.gpt2("m", CONFIG, WEIGHTS), HfGpt2Checkpoint.load(dir, "m").modelId());
     }
 
     @Test
