@@ -8,7 +8,6 @@ import dev.semstream.model.ModelException;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Reading and writing a Hugging Face config.json, every failure a {@link ModelException} naming the file. */
@@ -20,11 +19,10 @@ final class ConfigJsonFile {
 
     /** The file's top-level JSON object. */
     static JsonNode read(Path file) {
+        byte[] bytes = ModelFiles.readAllBytes(file, "config.json");
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new ModelException("config.json not found: " + file, e);
+            root = JSON.readTree(bytes);
         } catch (IOException e) {
             throw new ModelException("cannot read " + file + " as JSON: " + e.getMessage(), e);
         }
