@@ -75,7 +75,7 @@ final class ConfigJsonFile {
         return root.has(key) ? (float) requiredNumber(root, key, file) : absent;
     }
 
-    /** Builds the config, a value the config itself refuses (e.g. heads that do not divide the width) naming the file. */
+    /** Builds the config; a value the config itself refuses (heads that do not divide the width) names the file. */
     static <C> C validated(Path file, Supplier<C> config) {
         try {
             return config.get();

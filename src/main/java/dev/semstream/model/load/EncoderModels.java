@@ -53,7 +53,8 @@ public final class EncoderModels {
     public static LoadedEncoder fromOnnx(Path onnx, Path tokenizerJson, String name) {
         OnnxModel model = OnnxModelReader.read(onnx);
         OnnxBertMapper.Result mapped = OnnxBertMapper.map(model.graph(), onnx.toString());
-        return new LoadedEncoder(name, mapped.config(), mapped.weights(), ModelFiles.readAllBytes(tokenizerJson, "tokenizer file"));
+        byte[] tokenizer = ModelFiles.readAllBytes(tokenizerJson, "tokenizer file");
+        return new LoadedEncoder(name, mapped.config(), mapped.weights(), tokenizer);
     }
 
     /** A Hugging Face checkpoint directory; see {@link HfBertCheckpoint}. Named after the directory. */

@@ -20,10 +20,12 @@ class ModelIdsTest {
     void areTheSameIdsAsEver() {
         BertWeights bert = TestEncoders.random(TINY, 1, x -> x);
         assertEquals("tiny@ac3a75efa9df", ModelIds.bert("tiny", TINY, bert));
-        assertEquals("ac3a75efa9df967b0dec60ab2a3046799b4290e503157349855da17bc930e779", ModelIds.bertDigest(TINY, bert));
+        assertEquals("ac3a75efa9df967b0dec60ab2a3046799b4290e503157349855da17bc930e779",
+                ModelIds.bertDigest(TINY, bert));
         GptWeights gpt = TinyGpt.weights(GPT, 3);
         assertEquals("tiny@61dfdcde7d70", ModelIds.gpt2("tiny", GPT, gpt));
-        assertEquals("61dfdcde7d702921e9ee470fb5d298f574b58a32c706f5e7851eedad66d35a5e", ModelIds.gpt2Digest(GPT, gpt));
+        assertEquals("61dfdcde7d702921e9ee470fb5d298f574b58a32c706f5e7851eedad66d35a5e",
+                ModelIds.gpt2Digest(GPT, gpt));
     }
 
     @Test
