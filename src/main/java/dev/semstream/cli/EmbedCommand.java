@@ -3,7 +3,7 @@ package dev.semstream.cli;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.semstream.model.Embedding;
+import dev.semstream.model.TextVector;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import picocli.CommandLine.Command;
@@ -95,9 +95,9 @@ final class EmbedCommand implements Callable<Integer> {
         if (batch.isEmpty()) {
             return;
         }
-        List<Embedding> embeddings = encoder.embed(batch);
+        List<TextVector> vectors = encoder.embed(batch);
         for (int i = 0; i < batch.size(); i++) {
-            Embedding e = embeddings.get(i);
+            TextVector e = vectors.get(i);
             json.writeStartObject();
             json.writeStringField("text", batch.get(i));
             json.writeNumberField("tokens", e.tokenCount());

@@ -1,6 +1,6 @@
 package dev.semstream.cli;
 
-import dev.semstream.model.Embedding;
+import dev.semstream.model.TextVector;
 import dev.semstream.model.Encoder;
 import dev.semstream.store.Scores;
 import picocli.CommandLine.Command;
@@ -48,7 +48,7 @@ final class SimilarityCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "both texts must have something in them");
         }
         Encoder encoder = main.encoderLoader.apply(encoderFlags.model, encoderFlags.options(spec));
-        List<Embedding> e = encoder.embed(List.of(a, b));
+        List<TextVector> e = encoder.embed(List.of(a, b));
         float[] x = e.get(0).vector();
         float[] y = e.get(1).vector();
         double cosine = Scores.cosine(x, y);

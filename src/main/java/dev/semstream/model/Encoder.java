@@ -55,7 +55,7 @@ public final class Encoder {
     }
 
     /** Embeds one text. */
-    public Embedding embed(String text) {
+    public TextVector embed(String text) {
         return embed(List.of(Objects.requireNonNull(text, "text must not be null"))).get(0);
     }
 
@@ -65,7 +65,7 @@ public final class Encoder {
      *
      * @throws NullPointerException if the list or any text is null (the message names the index)
      */
-    public List<Embedding> embed(List<String> texts) {
+    public List<TextVector> embed(List<String> texts) {
         Objects.requireNonNull(texts, "texts must not be null");
         int n = texts.size();
         if (n == 0) {
@@ -94,7 +94,7 @@ public final class Encoder {
         firstWindow[n] = sequences.size();
         int[][] ids = sequences.toArray(new int[0][]);
         return model.forward(ids, (hidden, seqs, h) -> {
-            List<Embedding> out = new ArrayList<>(n);
+            List<TextVector> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 out.add(combine(hidden, seqs, firstWindow[i], firstWindow[i + 1], h, truncated[i]));
             }
@@ -121,11 +121,11 @@ public final class Encoder {
     }
 
     /** One text's embedding from its windows: the token-weighted mean of the pooled windows. */
-    private Embedding combine(float[] hidden, Attention.Sequence[] seqs, int from, int to, int h, boolean truncated) {
+    private TextVector combine(float[] hidden, Attention.Sequence[] seqs, int from, int to, int h, boolean truncated) {
         if (to - from == 1) {
             float[] v = pool(hidden, seqs[from], h);
             normalizeIfAsked(v);
-            return new Embedding(v, seqs[from].length(), truncated);
+            return new TextVector(v, seqs[from].length(), truncated);
         }
         Kernels k = model.kernels();
         float[] sum = new float[h];
@@ -136,7 +136,7 @@ public final class Encoder {
         }
         k.scale(sum, 0, h, 1f / tokens);
         normalizeIfAsked(sum);
-        return new Embedding(sum, tokens, false);
+        return new TextVector(sum, tokens, false);
     }
 
     private float[] pool(float[] hidden, Attention.Sequence s, int h) {

@@ -12,7 +12,7 @@ package dev.semstream.model;
  * @param prefillMillis    tokenizing the prompt and reading it in one batch, up to the first logits
  * @param generationMillis sampling and reading the generated tokens, one position each
  */
-public record GenerationResult(String text, int promptTokens, int completionTokens, FinishReason finishReason,
+public record GenerationResult(String text, int promptTokens, int completionTokens, GenerationEnd finishReason,
                                long seed, double prefillMillis, double generationMillis) {
 
     /** Generated tokens per second of generation time (0 when nothing was generated). */

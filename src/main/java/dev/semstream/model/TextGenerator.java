@@ -69,13 +69,13 @@ public final class TextGenerator {
         ByteArrayOutputStream completion = new ByteArrayOutputStream();
         String text = "";
         int generated = 0;
-        FinishReason reason;
+        GenerationEnd reason;
         while (true) {
             // Pick the next token from the distribution over the vocabulary.
             int next = sampler.sample(logits);
             // The model ended the document: stop, without the end-of-text token.
             if (next == endOfText) {
-                reason = FinishReason.END_OF_TEXT;
+                reason = GenerationEnd.END_OF_TEXT;
                 break;
             }
             // Append the token's bytes to the completion.
@@ -86,12 +86,12 @@ public final class TextGenerator {
             int stop = StopSequences.firstIndex(text, params.stopSequences());
             if (stop >= 0) {
                 text = text.substring(0, stop);
-                reason = FinishReason.STOP;
+                reason = GenerationEnd.STOP;
                 break;
             }
             // Out of budget, or no position left in the context window.
             if (generated == params.maxTokens() || cache.length() == contextLength) {
-                reason = FinishReason.LENGTH;
+                reason = GenerationEnd.LENGTH;
                 break;
             }
             // Read the new token at the next position: one position of work against the cache.

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semstream.avro.TextEvent;
-import dev.semstream.model.Embedding;
+import dev.semstream.model.TextVector;
 import dev.semstream.model.Encoder;
 import dev.semstream.store.IndexConfig;
 import dev.semstream.store.QueryableIndexes;
@@ -112,7 +112,7 @@ final class QueryService {
         JsonNode body = Json.object(json);
         String a = requiredText(body, "a");
         String b = requiredText(body, "b");
-        List<Embedding> e = encoder.embed(List.of(a, b));
+        List<TextVector> e = encoder.embed(List.of(a, b));
         ObjectNode o = Json.newObject();
         o.put("cosine", Scores.cosine(e.get(0).vector(), e.get(1).vector()));
         o.put("euclidean", Scores.euclidean(e.get(0).vector(), e.get(1).vector()));
@@ -125,7 +125,7 @@ final class QueryService {
     /** {@code POST /embed}: a text's embedding, not stored. */
     ObjectNode embed(JsonNode json) {
         String text = requiredText(Json.object(json), "text");
-        Embedding e = encoder.embed(text);
+        TextVector e = encoder.embed(text);
         ObjectNode o = Json.newObject();
         o.put("modelId", encoder.modelId());
         o.put("dimensions", e.vector().length);

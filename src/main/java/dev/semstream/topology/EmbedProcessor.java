@@ -2,6 +2,7 @@ package dev.semstream.topology;
 
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
+import dev.semstream.model.TextVector;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.VectorEntry;
 import dev.semstream.topology.RejectedInput.Reason;
@@ -59,7 +60,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
 
     /** Texts sent to the encoder by id, in the order the future's embeddings come back. */
     private record InFlight(LinkedHashMap<String, PendingText> texts,
-                            CompletableFuture<List<dev.semstream.model.Embedding>> result) {
+                            CompletableFuture<List<TextVector>> result) {
     }
 
     EmbedProcessor(EmbedderConfig config, EncodingQueue encoding, TextEventDecoder decoder, QueryableIndexes indexes) {
@@ -222,9 +223,9 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
 
     /** Emits a finished batch: each text still buffered as sent gets its embedding; a failed batch is retried text by text. */
     private void emit(InFlight batch) {
-        List<dev.semstream.model.Embedding> embeddings;
+        List<TextVector> encoded;
         try {
-            embeddings = batch.result().join();
+            encoded = batch.result().join();
         } catch (CompletionException | CancellationException batchFailure) {
             embedOneByOne(batch.texts().values());
             return;
@@ -232,7 +233,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         int i = 0;
         for (PendingText sent : batch.texts().values()) {
             if (stillBuffered(sent)) {
-                emit(sent, embeddings.get(i));
+                emit(sent, encoded.get(i));
             }
             i++;
         }
@@ -258,7 +259,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
             }
         }
     }
-    private void emit(PendingText p, dev.semstream.model.Embedding e) {
+    private void emit(PendingText p, TextVector e) {
         TextEvent event = p.event();
         Embedding out = Embedding.newBuilder()
                 .setId(event.getId())

@@ -1,6 +1,6 @@
 package dev.semstream.topology;
 
-import dev.semstream.model.Embedding;
+import dev.semstream.model.TextVector;
 import dev.semstream.model.Encoder;
 
 import java.util.List;
@@ -39,7 +39,7 @@ public final class EncodingQueue {
     }
 
     /** Encodes the texts in order; the future fails with the encoder's exception if the batch fails. */
-    CompletableFuture<List<Embedding>> submit(List<String> texts) {
+    CompletableFuture<List<TextVector>> submit(List<String> texts) {
         return CompletableFuture.supplyAsync(() -> encoder.embed(texts), executor);
     }
 }

@@ -4,6 +4,7 @@ import dev.semstream.avro.Completion;
 import dev.semstream.avro.FinishReason;
 import dev.semstream.avro.Prompt;
 import dev.semstream.avro.Timings;
+import dev.semstream.model.GenerationEnd;
 import dev.semstream.model.GenerationParams;
 import dev.semstream.model.GenerationRequestException;
 import dev.semstream.model.GenerationResult;
@@ -104,7 +105,7 @@ final class GenerateProcessor implements Processor<byte[], byte[], Object, Objec
                 .setText(result.text())
                 .setPromptTokens(result.promptTokens())
                 .setCompletionTokens(result.completionTokens())
-                .setFinishReason(FinishReason.valueOf(result.finishReason().name()))
+                .setFinishReason(finishReason(result.finishReason()))
                 .setError(null)
                 .setModelId(generator.modelId())
                 .setContextIds(contextIds)
@@ -138,6 +139,15 @@ final class GenerateProcessor implements Processor<byte[], byte[], Object, Objec
             withContext.append(p.text().replace('\n', ' ')).append('\n');
         }
         return withContext.append('\n').append(text).toString();
+    }
+
+    /** An exhaustive switch, so a new way for generation to end fails to compile until the topic has a name for it. */
+    private static FinishReason finishReason(GenerationEnd end) {
+        return switch (end) {
+            case STOP -> FinishReason.STOP;
+            case LENGTH -> FinishReason.LENGTH;
+            case END_OF_TEXT -> FinishReason.END_OF_TEXT;
+        };
     }
 
     private Completion error(Prompt prompt, String message) {

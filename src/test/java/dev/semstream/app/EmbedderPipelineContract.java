@@ -4,6 +4,7 @@ import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.TextVector;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
 import dev.semstream.registry.AvroDeserializer;
@@ -108,7 +109,7 @@ abstract class EmbedderPipelineContract {
         Map<String, Embedding> out = readEmbeddings(m -> m.size() >= 500);
         assertEquals(500, out.size());
         List<String> ids = new ArrayList<>(byId.keySet());
-        List<dev.semstream.model.Embedding> expected = encoder.embed(new ArrayList<>(byId.values()));
+        List<TextVector> expected = encoder.embed(new ArrayList<>(byId.values()));
         ReadOnlyKeyValueStore<String, Embedding> store = app.vectorStore();
         for (int i = 0; i < ids.size(); i++) {
             Embedding e = out.get(ids.get(i));

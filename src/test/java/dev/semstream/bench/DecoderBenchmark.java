@@ -8,6 +8,7 @@ import dev.semstream.model.GptWeights;
 import dev.semstream.model.KvCache;
 import dev.semstream.model.Linear;
 import dev.semstream.model.Norm;
+import dev.semstream.model.sampling.GreedySampler;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,6 +49,7 @@ public final class DecoderBenchmark {
                 + " generated token (output head included)%n", config.parameterCount() / 1e6, weightBytes / 1e6);
 
         int[] prompt = new SplittableRandom(2).ints(promptLength, 0, config.vocabSize()).toArray();
+        GreedySampler greedy = new GreedySampler();
         double bestPrefill = 0;
         double bestGenerate = 0;
         for (int round = 0; round < rounds + 1; round++) { // round 0 warms up
@@ -57,7 +59,7 @@ public final class DecoderBenchmark {
             long t1 = System.nanoTime();
             int[] next = new int[1];
             for (int i = 0; i < generateLength; i++) {
-                next[0] = argmax(logits);
+                next[0] = greedy.sample(logits);
                 logits = model.append(cache, next);
             }
             long t2 = System.nanoTime();
@@ -134,16 +136,6 @@ public final class DecoderBenchmark {
             a[i] = (float) ((r.nextDouble() + r.nextDouble() + r.nextDouble() + r.nextDouble() - 2) * 0.02 * Math.sqrt(3));
         }
         return a;
-    }
-
-    private static int argmax(float[] l) {
-        int best = 0;
-        for (int i = 1; i < l.length; i++) {
-            if (l[i] > l[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static int intArg(String[] args, String name, int fallback) {

@@ -7,6 +7,7 @@ import dev.semstream.app.AppSettings;
 import dev.semstream.app.Pipeline;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.TextVector;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
 import dev.semstream.topology.GraphBuildPolicy;
@@ -74,7 +75,7 @@ public final class QueryBenchmark {
             awaitVectors(urls, n);
             double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
             List<String> queryTexts = TextCorpus.texts(92L, queries, 10);
-            List<float[]> queryVectors = encoder.embed(queryTexts).stream().map(dev.semstream.model.Embedding::vector).toList();
+            List<float[]> queryVectors = encoder.embed(queryTexts).stream().map(TextVector::vector).toList();
             System.out.printf(Locale.ROOT, "%n%d texts (384-d, all-MiniLM-L6-v2) on two instances, 6 partitions; "
                     + "ingested and embedded in %.1f s; %d queries per row, one at a time, alternating instances%n",
                     n, ingestSeconds, queries);

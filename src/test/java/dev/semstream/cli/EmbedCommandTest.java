@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.LongTexts;
 import dev.semstream.model.Pooling;
 import dev.semstream.model.load.EncoderModels;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,7 +91,7 @@ class EmbedCommandTest {
         assertFalse(line.get("truncated").asBoolean());
         assertTrue(line.get("tokens").asInt() > 8, "every window's tokens count");
         assertEmbedding(line, LONG_TEXT, EncoderOptions.defaults().withMaxTokens(8)
-                .withLongTexts(dev.semstream.model.LongTexts.CHUNK_AVERAGE));
+                .withLongTexts(LongTexts.CHUNK_AVERAGE));
     }
 
     @Test
@@ -168,7 +169,7 @@ class EmbedCommandTest {
         var direct = encoder.embed(text);
         assertEquals(direct.tokenCount(), line.get("tokens").asInt(), "tokens of " + text);
         assertEquals(direct.truncated(), line.get("truncated").asBoolean(), "truncated of " + text);
-        if (options.longTexts() == dev.semstream.model.LongTexts.TRUNCATE) {
+        if (options.longTexts() == LongTexts.TRUNCATE) {
             var encoding = encoder.tokenizer().encode(text, options.maxTokens());
             assertEquals(encoding.tokenCount(), line.get("tokens").asInt(), "the tokenizer's count for " + text);
         }

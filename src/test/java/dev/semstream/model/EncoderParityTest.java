@@ -60,14 +60,14 @@ class EncoderParityTest {
         double worstDiff = 0;
         for (int from = 0; from < texts.size(); from += batch) {
             List<String> chunk = texts.subList(from, Math.min(texts.size(), from + batch));
-            List<Embedding> ours = enc.embed(chunk);
+            List<TextVector> ours = enc.embed(chunk);
             int[][] ids = new int[chunk.size()][];
             for (int i = 0; i < chunk.size(); i++) {
                 ids[i] = tokenizer.encode(chunk.get(i), enc.options().maxTokens()).ids();
             }
             float[][] theirs = reference.embed(ids);
             for (int i = 0; i < chunk.size(); i++) {
-                Embedding e = ours.get(i);
+                TextVector e = ours.get(i);
                 assertEquals(ids[i].length, e.tokenCount(), "token count of text " + (from + i));
                 minTokens = Math.min(minTokens, e.tokenCount());
                 maxTokens = Math.max(maxTokens, e.tokenCount());
@@ -99,7 +99,7 @@ class EncoderParityTest {
                 "Attention lets each token look at the other tokens in the sentence.",
                 "With attention, every word can gather information from the rest of the sentence.",
                 "The train to Lisbon leaves from platform four at noon."));
-        List<Embedding> e = encoder.embed(texts);
+        List<TextVector> e = encoder.embed(texts);
         for (int pair : new int[]{0, 3}) {
             float[] a = e.get(pair).vector();
             float[] paraphrase = e.get(pair + 1).vector();

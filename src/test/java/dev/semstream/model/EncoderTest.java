@@ -43,7 +43,7 @@ class EncoderTest {
     @Test
     void meanPoolingAveragesTheTokensThenNormalises() {
         String text = "attention";
-        Embedding e = encoder(EncoderOptions.defaults()).embed(text);
+        TextVector e = encoder(EncoderOptions.defaults()).embed(text);
         double[][] hidden = ReferenceBert.forward(CONFIG, WEIGHTS, CHARS.encode(text, 40).ids());
         double[] mean = new double[CONFIG.hiddenSize()];
         for (double[] row : hidden) {
@@ -62,7 +62,7 @@ class EncoderTest {
     @Test
     void clsPoolingWithoutNormalisationIsTheFirstTokensVector() {
         String text = "query key value";
-        Embedding e = encoder(EncoderOptions.defaults().withPooling(Pooling.CLS).withNormalize(false)).embed(text);
+        TextVector e = encoder(EncoderOptions.defaults().withPooling(Pooling.CLS).withNormalize(false)).embed(text);
         double[][] hidden = ReferenceBert.forward(CONFIG, WEIGHTS, CHARS.encode(text, 40).ids());
         for (int i = 0; i < CONFIG.hiddenSize(); i++) {
             assertEquals(hidden[0][i], e.vector()[i], 2e-4);
@@ -73,10 +73,10 @@ class EncoderTest {
     void longTextsAreTruncatedAndFlaggedAndMaxTokensNeverPassesThePositions() {
         Encoder enc = encoder(EncoderOptions.defaults()); // 256 asked, the tiny model has 40 positions
         assertEquals(40, enc.options().maxTokens());
-        Embedding e = enc.embed("x".repeat(100));
+        TextVector e = enc.embed("x".repeat(100));
         assertEquals(40, e.tokenCount());
         assertTrue(e.truncated());
-        Embedding shortOne = encoder(EncoderOptions.defaults().withMaxTokens(8)).embed("temperature");
+        TextVector shortOne = encoder(EncoderOptions.defaults().withMaxTokens(8)).embed("temperature");
         assertEquals(8, shortOne.tokenCount());
         assertTrue(shortOne.truncated());
     }
@@ -87,7 +87,7 @@ class EncoderTest {
                 .withLongTexts(LongTexts.CHUNK_AVERAGE);
         Encoder enc = encoder(options);
         String text = "abcdefghijklmnopqrst"; // 20 characters: windows of 8 + 8 + 4 body tokens
-        Embedding e = enc.embed(text);
+        TextVector e = enc.embed(text);
         assertFalse(e.truncated());
         assertEquals(10 + 10 + 6, e.tokenCount());
         Encoder plain = encoder(EncoderOptions.defaults().withNormalize(false));
@@ -98,7 +98,7 @@ class EncoderTest {
             assertEquals((10 * w1[i] + 10 * w2[i] + 6 * w3[i]) / 26, e.vector()[i], 1e-5);
         }
         // A text that fits is embedded as it is, and batches mix both kinds.
-        List<Embedding> both = enc.embed(List.of("short", text));
+        List<TextVector> both = enc.embed(List.of("short", text));
         assertArrayEquals(encoder(options).embed("short").vector(), both.get(0).vector(), 1e-6f);
         assertArrayEquals(e.vector(), both.get(1).vector(), 1e-6f);
     }
@@ -126,15 +126,15 @@ class EncoderTest {
     void concurrentCallersGetTheSameVectorsAsOneCaller() throws Exception {
         Encoder enc = encoder(EncoderOptions.defaults());
         List<String> texts = List.of("tokens", "embeddings", "causal masking", "cosine vs euclidean", "BERT", "GPT");
-        List<Embedding> expected = enc.embed(texts);
+        List<TextVector> expected = enc.embed(texts);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<List<Embedding>>> futures = new ArrayList<>();
+            List<Future<List<TextVector>>> futures = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 futures.add(pool.submit(() -> enc.embed(texts)));
             }
-            for (Future<List<Embedding>> f : futures) {
-                List<Embedding> got = f.get(60, TimeUnit.SECONDS);
+            for (Future<List<TextVector>> f : futures) {
+                List<TextVector> got = f.get(60, TimeUnit.SECONDS);
                 for (int i = 0; i < texts.size(); i++) {
                     assertArrayEquals(expected.get(i).vector(), got.get(i).vector(), 1e-6f);
                 }

@@ -83,7 +83,7 @@ class TextGeneratorTest {
         List<String> expected = greedyTokens("the answer is", 20);
         assertEquals(String.join("", expected), r.text());
         assertTrue(r.text().chars().allMatch(c -> c >= 'a' && c <= 'z'), r.text());
-        assertEquals(FinishReason.LENGTH, r.finishReason());
+        assertEquals(GenerationEnd.LENGTH, r.finishReason());
         assertEquals(tokenizer.encode("the answer is").length, r.promptTokens());
         assertEquals(20, r.completionTokens());
         assertTrue(r.prefillMillis() > 0 && r.generationMillis() > 0 && r.tokensPerSecond() > 0, r.toString());
@@ -102,7 +102,7 @@ class TextGeneratorTest {
             if (text.indexOf(stop) == boundary - 1 && tokens.get(t + 1).length() < stop.length()) {
                 GenerationResult r = generator.generate("on the", greedy(30).withStopSequences(List.of("zzzz", stop)));
                 assertEquals(text.substring(0, boundary - 1), r.text());
-                assertEquals(FinishReason.STOP, r.finishReason());
+                assertEquals(GenerationEnd.STOP, r.finishReason());
                 int needed = t + 2;
                 while (!String.join("", tokens.subList(0, needed)).contains(stop)) {
                     needed++;
@@ -121,7 +121,7 @@ class TextGeneratorTest {
         String early = text.substring(5, 7);
         GenerationResult r = generator.generate("in", greedy(30).withStopSequences(List.of(late, early)));
         assertEquals(text.substring(0, Math.min(text.indexOf(early), text.indexOf(late))), r.text());
-        assertEquals(FinishReason.STOP, r.finishReason());
+        assertEquals(GenerationEnd.STOP, r.finishReason());
     }
 
     @Test
@@ -153,7 +153,7 @@ class TextGeneratorTest {
         GenerationResult r = g.generate("hello", greedy(10));
         assertEquals("", r.text());
         assertEquals(0, r.completionTokens());
-        assertEquals(FinishReason.END_OF_TEXT, r.finishReason());
+        assertEquals(GenerationEnd.END_OF_TEXT, r.finishReason());
         assertEquals(0, r.tokensPerSecond());
     }
 
@@ -164,7 +164,7 @@ class TextGeneratorTest {
         GenerationResult full = generator.generate("x".repeat(n), greedy(10));
         assertEquals(n, full.promptTokens());
         assertEquals(1, full.completionTokens(), "the last logits still give one token");
-        assertEquals(FinishReason.LENGTH, full.finishReason());
+        assertEquals(GenerationEnd.LENGTH, full.finishReason());
         GenerationResult nearlyFull = generator.generate("x".repeat(n - 3), greedy(10));
         assertEquals(4, nearlyFull.completionTokens());
         PromptTooLongException e = assertThrows(PromptTooLongException.class,

@@ -3,6 +3,7 @@ package dev.semstream.topology;
 import dev.semstream.avro.Embedding;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.TextVector;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.store.Metric;
 import dev.semstream.store.QueryableIndexes;
@@ -108,7 +109,7 @@ class EmbedderTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(60));
         List<TestRecord<String, Embedding>> out = embeddings.readRecordsToList();
         assertEquals(20, out.size());
-        List<dev.semstream.model.Embedding> expected = encoder.embed(texts);
+        List<TextVector> expected = encoder.embed(texts);
         for (TestRecord<String, Embedding> r : out) {
             int i = Integer.parseInt(r.key().substring(3));
             Embedding e = r.value();
@@ -220,7 +221,7 @@ class EmbedderTopologyTest {
             out.addAll(embeddings.readRecordsToList());
         }
         assertEquals(texts.size(), out.size());
-        List<dev.semstream.model.Embedding> expected = encoder.embed(texts);
+        List<TextVector> expected = encoder.embed(texts);
         for (TestRecord<String, Embedding> r : out) {
             int i = Integer.parseInt(r.key().substring(3));
             assertArrayEquals(expected.get(i).vector(), EmbeddingRecords.vector(r.value()), 1e-6f);

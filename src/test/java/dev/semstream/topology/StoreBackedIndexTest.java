@@ -3,6 +3,7 @@ package dev.semstream.topology;
 import dev.semstream.avro.Embedding;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.TextVector;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
 import dev.semstream.store.IndexConfig;
@@ -45,14 +46,14 @@ class StoreBackedIndexTest {
                 Serdes.String(), new AvroBinarySerde<>(Embedding.class)).withLoggingDisabled().build();
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         store.init(context.getStateStoreContext(), store);
-        List<dev.semstream.model.Embedding> vectors = encoder.embed(texts);
+        List<TextVector> vectors = encoder.embed(texts);
         for (int i = 0; i < texts.size(); i++) {
             put(store, "id-" + i, texts.get(i), vectors.get(i));
         }
         return store;
     }
 
-    static void put(KeyValueStore<String, Embedding> store, String id, String text, dev.semstream.model.Embedding e) {
+    static void put(KeyValueStore<String, Embedding> store, String id, String text, TextVector e) {
         store.put(id, Embedding.newBuilder().setId(id).setModelId(encoder.modelId())
                 .setVector(EmbeddingRecords.vectorField(e.vector())).setDimensions(e.vector().length)
                 .setTokenCount(e.tokenCount()).setTruncated(false).setText(text).setMetadata(Map.of())

@@ -60,10 +60,10 @@ final class BertTensors {
 
     /** Checks the collection against the config's parameter list and builds the weights. */
     BertWeights toWeights(BertConfig config) {
-        List<BertParameter> expected = BertParameters.of(config);
+        List<ModelParameter<BertWeights>> expected = BertParameters.of(config);
         List<String> missing = new ArrayList<>();
         Map<String, float[]> values = new HashMap<>();
-        for (BertParameter p : expected) {
+        for (ModelParameter<BertWeights> p : expected) {
             Entry e = byName.get(p.name());
             if (e == null) {
                 missing.add(p.name() + Arrays.toString(p.shape()));
@@ -73,7 +73,7 @@ final class BertTensors {
             if (!Arrays.equals(e.shape(), want)) {
                 throw new ModelException(source + ": tensor " + e.origin() + " (" + p.name() + ") has shape "
                         + Arrays.toString(e.shape()) + ", expected " + Arrays.toString(want)
-                        + (p.linearWeight() ? " as [in, out]" : "") + " for " + describe(config));
+                        + (p.torchTransposed() ? " as [in, out]" : "") + " for " + describe(config));
             }
             values.put(p.name(), e.values());
         }

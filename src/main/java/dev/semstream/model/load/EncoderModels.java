@@ -9,13 +9,10 @@ import dev.semstream.tokenize.Tokenizer;
 import dev.semstream.tokenize.WordPieceTokenizer;
 
 import java.io.ByteArrayInputStream;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 
@@ -56,7 +53,8 @@ public final class EncoderModels {
     public static LoadedEncoder fromOnnx(Path onnx, Path tokenizerJson, String name) {
         OnnxModel model = OnnxModelReader.read(onnx);
         OnnxBertMapper.Result mapped = OnnxBertMapper.map(model.graph(), onnx.toString());
-        return new LoadedEncoder(name, mapped.config(), mapped.weights(), readFile(tokenizerJson));
+        byte[] tokenizer = ModelFiles.readAllBytes(tokenizerJson, "tokenizer file");
+        return new LoadedEncoder(name, mapped.config(), mapped.weights(), tokenizer);
     }
 
     /** A Hugging Face checkpoint directory; see {@link HfBertCheckpoint}. Named after the directory. */
@@ -116,16 +114,6 @@ public final class EncoderModels {
             }
         } catch (IOException e) {
             throw new ModelException("cannot read classpath resource " + name + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] readFile(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ModelException("file not found: " + file, e);
-        } catch (IOException e) {
-            throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

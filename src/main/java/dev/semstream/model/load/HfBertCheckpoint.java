@@ -2,17 +2,9 @@ package dev.semstream.model.load;
 
 import dev.semstream.model.BertConfig;
 import dev.semstream.model.BertWeights;
-import dev.semstream.model.ModelException;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A Hugging Face checkpoint directory: {@code config.json}, {@code model.safetensors} and
@@ -24,96 +16,29 @@ import java.util.Map;
  * {@code embeddings.position_ids} buffer (just 0..maxPositions-1; the engine numbers positions itself).
  * Old TF-converted checkpoints name layer-norm parameters {@code gamma}/{@code beta}; those are read as
  * {@code weight}/{@code bias}, as transformers does. Any other tensor the encoder does not use is an error.
+ * Linear weights are stored [out, in], as PyTorch does, and transposed on the way in and out.
  */
 public final class HfBertCheckpoint {
-    public static final String CONFIG_FILE = "config.json";
-    public static final String WEIGHTS_FILE = "model.safetensors";
+    public static final String CONFIG_FILE = HfCheckpointLayout.CONFIG_FILE;
+    public static final String WEIGHTS_FILE = HfCheckpointLayout.WEIGHTS_FILE;
     public static final String TOKENIZER_FILE = "tokenizer.json";
+    private static final HfCheckpointLayout<BertConfig, BertWeights> LAYOUT = new HfCheckpointLayout<>("BERT",
+            "encoder", HfBertConfigJson::read, HfBertConfigJson::write, BertParameters::of,
+            (tensor, config, file) -> canonicalName(tensor.name()), BertParameters::assemble, BertTensors::describe);
 
     private HfBertCheckpoint() {
     }
 
     /** Loads the directory, naming the encoder after it. */
     public static LoadedEncoder load(Path dir) {
-        Path fileName = dir.toAbsolutePath().normalize().getFileName();
-        return load(dir, fileName == null ? dir.toString() : fileName.toString());
+        return load(dir, HfCheckpointLayout.defaultName(dir));
     }
 
     /** Loads the directory under the given name. */
     public static LoadedEncoder load(Path dir, String name) {
-        if (!Files.isDirectory(dir)) {
-            throw new ModelException("Hugging Face checkpoint directory not found: " + dir);
-        }
-        BertConfig config = HfBertConfigJson.read(dir.resolve(CONFIG_FILE));
-        Path weightsFile = dir.resolve(WEIGHTS_FILE);
-        if (!Files.exists(weightsFile)) {
-            String hint = Files.exists(dir.resolve("pytorch_model.bin"))
-                    ? " (pytorch_model.bin is not supported: convert it to safetensors)" : "";
-            throw new ModelException(WEIGHTS_FILE + " not found in " + dir + hint);
-        }
-        BertWeights weights;
-        try (SafetensorsReader reader = SafetensorsReader.open(weightsFile)) {
-            weights = readWeights(reader, config);
-        }
-        byte[] tokenizer = readTokenizer(dir.resolve(TOKENIZER_FILE));
-        return new LoadedEncoder(name, config, weights, tokenizer);
-    }
-
-    /**
-     * Reads every encoder tensor, checking names and shapes against the config from the header alone
-     * before any data is touched, then transposing Linear weights from [out, in] to [in, out].
-     */
-    static BertWeights readWeights(SafetensorsReader reader, BertConfig config) {
-        Path file = reader.file();
-        Map<String, BertParameter> expected = new LinkedHashMap<>();
-        for (BertParameter p : BertParameters.of(config)) {
-            expected.put(p.name(), p);
-        }
-        Map<String, SafetensorsTensorInfo> byCanonical = new LinkedHashMap<>();
-        List<String> unknown = new ArrayList<>();
-        for (SafetensorsTensorInfo info : reader.tensors().values()) {
-            String canonical = canonicalName(info.name());
-            if (canonical == null) {
-                continue;
-            }
-            if (!expected.containsKey(canonical)) {
-                unknown.add(info.toString());
-                continue;
-            }
-            SafetensorsTensorInfo previous = byCanonical.put(canonical, info);
-            if (previous != null) {
-                throw new ModelException(file + " has both " + previous.name() + " and " + info.name()
-                        + ", which are the same tensor " + canonical);
-            }
-        }
-        List<String> missing = new ArrayList<>();
-        for (BertParameter p : expected.values()) {
-            if (!byCanonical.containsKey(p.name())) {
-                missing.add(p.name() + Arrays.toString(p.torchShape()));
-            }
-        }
-        if (!missing.isEmpty() || !unknown.isEmpty()) {
-            throw new ModelException(file + " does not match " + BertTensors.describe(config)
-                    + (missing.isEmpty() ? "" : "; missing tensors: " + missing)
-                    + (unknown.isEmpty() ? "" : "; tensors the encoder does not use: " + unknown));
-        }
-        BertTensors tensors = new BertTensors(file.toString());
-        for (Map.Entry<String, SafetensorsTensorInfo> e : byCanonical.entrySet()) {
-            BertParameter p = expected.get(e.getKey());
-            SafetensorsTensorInfo info = e.getValue();
-            long[] want = Arrays.stream(p.torchShape()).asLongStream().toArray();
-            if (!Arrays.equals(info.shape(), want)) {
-                throw new ModelException("tensor " + info.name() + " in " + file + " has shape "
-                        + Arrays.toString(info.shape()) + ", expected " + Arrays.toString(want)
-                        + (p.linearWeight() ? " ([out, in])" : "") + " for " + BertTensors.describe(config));
-            }
-            float[] values = reader.floats(info.name());
-            if (p.linearWeight()) {
-                values = Transpose.of(values, (int) want[0], (int) want[1]);
-            }
-            tensors.put(p.name(), info.name(), Arrays.stream(p.shape()).asLongStream().toArray(), values);
-        }
-        return tensors.toWeights(config);
+        HfCheckpointLayout.Checkpoint<BertConfig, BertWeights> checkpoint = LAYOUT.load(dir);
+        byte[] tokenizer = ModelFiles.readAllBytes(dir.resolve(TOKENIZER_FILE), TOKENIZER_FILE);
+        return new LoadedEncoder(name, checkpoint.config(), checkpoint.weights(), tokenizer);
     }
 
     /** The canonical name, or null for tensors that are deliberately skipped (see class doc). */
@@ -133,38 +58,13 @@ public final class HfBertCheckpoint {
 
     /**
      * Writes the encoder as a checkpoint directory (created if needed) that this class and Hugging Face
-     * transformers both load: Linear weights transposed back to PyTorch's [out, in].
+     * transformers both load.
      *
      * @param dtype  F32 for an exact copy; F16 or BF16 halve the file and round the weights
      * @param prefix put before every tensor name: "" as BertModel saves, or "bert." as BertFor* models do
      */
     public static void write(Path dir, LoadedEncoder encoder, SafetensorsDtype dtype, String prefix) {
-        try {
-            Files.createDirectories(dir);
-            HfBertConfigJson.write(dir.resolve(CONFIG_FILE), encoder.config());
-            SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
-            for (BertParameter p : BertParameters.of(encoder.config())) {
-                float[] values = p.values().apply(encoder.weights());
-                int[] shape = p.shape();
-                if (p.linearWeight()) {
-                    values = Transpose.of(values, shape[0], shape[1]);
-                }
-                writer.add(prefix + p.name(), dtype, Arrays.stream(p.torchShape()).asLongStream().toArray(), values);
-            }
-            writer.write(dir.resolve(WEIGHTS_FILE));
-            Files.write(dir.resolve(TOKENIZER_FILE), encoder.tokenizerJson());
-        } catch (IOException e) {
-            throw new ModelException("cannot write checkpoint to " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] readTokenizer(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ModelException(TOKENIZER_FILE + " not found: " + file, e);
-        } catch (IOException e) {
-            throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        LAYOUT.write(dir, encoder.config(), encoder.weights(), dtype, prefix,
+                into -> Files.write(into.resolve(TOKENIZER_FILE), encoder.tokenizerJson()));
     }
 }

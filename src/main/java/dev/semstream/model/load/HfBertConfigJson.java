@@ -50,20 +50,15 @@ public final class HfBertConfigJson {
         int heads = ConfigJsonFile.requiredInt(root, "num_attention_heads", file);
         int intermediate = ConfigJsonFile.requiredInt(root, "intermediate_size", file);
         int maxPositions = ConfigJsonFile.requiredInt(root, "max_position_embeddings", file);
-        int typeVocab = root.has("type_vocab_size") ? ConfigJsonFile.requiredInt(root, "type_vocab_size", file) : 2;
-        float eps = root.has("layer_norm_eps") ? (float) ConfigJsonFile.requiredNumber(root, "layer_norm_eps", file) : 1e-12f;
-        try {
-            return new BertConfig(vocab, hidden, layers, heads, intermediate, maxPositions, typeVocab, eps);
-        } catch (ModelException e) {
-            throw new ModelException(file + ": " + e.getMessage(), e);
-        }
+        int typeVocab = ConfigJsonFile.optionalInt(root, "type_vocab_size", 2, file);
+        float eps = ConfigJsonFile.optionalFloat(root, "layer_norm_eps", 1e-12f, file);
+        return ConfigJsonFile.validated(file,
+                () -> new BertConfig(vocab, hidden, layers, heads, intermediate, maxPositions, typeVocab, eps));
     }
 
     /** Writes a minimal config.json that {@link #read} and Hugging Face transformers both accept. */
     public static void write(Path file, BertConfig c) {
-        ObjectNode root = ConfigJsonFile.newObject();
-        root.putArray("architectures").add("BertModel");
-        root.put("model_type", "bert");
+        ObjectNode root = ConfigJsonFile.newConfig("BertModel", "bert");
         root.put("vocab_size", c.vocabSize());
         root.put("hidden_size", c.hiddenSize());
         root.put("num_hidden_layers", c.numLayers());
@@ -71,8 +66,7 @@ public final class HfBertConfigJson {
         root.put("intermediate_size", c.intermediateSize());
         root.put("max_position_embeddings", c.maxPositions());
         root.put("type_vocab_size", c.typeVocabSize());
-        // Through String so 1e-12f is written as 1.0E-12, not as the double 9.999999960041972E-13.
-        root.put("layer_norm_eps", Double.parseDouble(Float.toString(c.layerNormEps())));
+        ConfigJsonFile.putFloat(root, "layer_norm_eps", c.layerNormEps());
         root.put("hidden_act", "gelu");
         root.put("position_embedding_type", "absolute");
         ConfigJsonFile.write(file, root);

@@ -6,16 +6,11 @@ import dev.semstream.model.ModelException;
 import dev.semstream.tokenize.ByteLevelBpeTokenizer;
 import dev.semstream.tokenize.TokenizerException;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -29,37 +24,28 @@ import java.util.regex.Pattern;
  * is an error that names it.
  */
 public final class HfGpt2Checkpoint {
-    public static final String CONFIG_FILE = "config.json";
-    public static final String WEIGHTS_FILE = "model.safetensors";
+    public static final String CONFIG_FILE = HfCheckpointLayout.CONFIG_FILE;
+    public static final String WEIGHTS_FILE = HfCheckpointLayout.WEIGHTS_FILE;
     public static final String VOCAB_FILE = "vocab.json";
     public static final String MERGES_FILE = "merges.txt";
+    private static final String MODEL_PREFIX = "transformer.";
     private static final Pattern MASK_BUFFER = Pattern.compile("h\\.\\d+\\.attn\\.(bias|masked_bias)");
+    private static final HfCheckpointLayout<GptConfig, GptWeights> LAYOUT = new HfCheckpointLayout<>("GPT-2",
+            "decoder", HfGpt2ConfigJson::read, HfGpt2ConfigJson::write, GptParameters::of,
+            HfGpt2Checkpoint::parameterName, GptParameters::assemble, HfGpt2Checkpoint::describe);
 
     private HfGpt2Checkpoint() {
     }
 
     /** Loads the directory, naming the model after it. */
     public static LoadedGpt load(Path dir) {
-        Path fileName = dir.toAbsolutePath().normalize().getFileName();
-        return load(dir, fileName == null ? dir.toString() : fileName.toString());
+        return load(dir, HfCheckpointLayout.defaultName(dir));
     }
 
     /** Loads the directory under the given name. */
     public static LoadedGpt load(Path dir, String name) {
-        if (!Files.isDirectory(dir)) {
-            throw new ModelException("GPT-2 checkpoint directory not found: " + dir);
-        }
-        GptConfig config = HfGpt2ConfigJson.read(dir.resolve(CONFIG_FILE));
-        Path weightsFile = dir.resolve(WEIGHTS_FILE);
-        if (!Files.exists(weightsFile)) {
-            String hint = Files.exists(dir.resolve("pytorch_model.bin"))
-                    ? " (pytorch_model.bin is not supported: convert it to safetensors)" : "";
-            throw new ModelException(WEIGHTS_FILE + " not found in " + dir + hint);
-        }
-        GptWeights weights;
-        try (SafetensorsReader reader = SafetensorsReader.open(weightsFile)) {
-            weights = readWeights(reader, config);
-        }
+        HfCheckpointLayout.Checkpoint<GptConfig, GptWeights> checkpoint = LAYOUT.load(dir);
+        GptConfig config = checkpoint.config();
         ByteLevelBpeTokenizer tokenizer;
         try {
             tokenizer = ByteLevelBpeTokenizer.read(dir.resolve(VOCAB_FILE), dir.resolve(MERGES_FILE));
@@ -70,64 +56,26 @@ public final class HfGpt2Checkpoint {
             throw new ModelException(dir + ": the tokenizer has " + tokenizer.vocabSize() + " ids but the model only "
                     + config.vocabSize() + " embeddings");
         }
-        return new LoadedGpt(name, GptModelId.of(name, config, weights), config, weights, tokenizer);
+        return new LoadedGpt(name, ModelIds.gpt2(name, config, checkpoint.weights()), config, checkpoint.weights(),
+                tokenizer);
     }
 
-    /** Reads every decoder tensor, checking names and shapes against the config from the header first. */
-    static GptWeights readWeights(SafetensorsReader reader, GptConfig config) {
-        Path file = reader.file();
-        Map<String, GptParameter> expected = new LinkedHashMap<>();
-        for (GptParameter p : GptParameters.of(config)) {
-            expected.put(p.name(), p);
+    /** The parameter a stored tensor is, or null for one skipped (see class doc). */
+    private static String parameterName(SafetensorsTensorInfo tensor, GptConfig config, Path file) {
+        String name = tensor.name().startsWith(MODEL_PREFIX) ? tensor.name().substring(MODEL_PREFIX.length())
+                : tensor.name();
+        if (MASK_BUFFER.matcher(name).matches()) {
+            return null;
         }
-        Map<String, SafetensorsTensorInfo> found = new LinkedHashMap<>();
-        List<String> unknown = new ArrayList<>();
-        for (SafetensorsTensorInfo info : reader.tensors().values()) {
-            String name = info.name().startsWith("transformer.") ? info.name().substring("transformer.".length())
-                    : info.name();
-            if (MASK_BUFFER.matcher(name).matches()) {
-                continue;
+        if (name.equals("lm_head.weight")) {
+            long[] tied = {config.vocabSize(), config.dim()};
+            if (!Arrays.equals(tensor.shape(), tied)) {
+                throw new ModelException("tensor " + tensor + " in " + file + " is not tied to wte " + Arrays.toString(tied)
+                        + "; an untied output head is not supported");
             }
-            if (name.equals("lm_head.weight")) {
-                long[] tied = {config.vocabSize(), config.dim()};
-                if (!Arrays.equals(info.shape(), tied)) {
-                    throw new ModelException("tensor " + info + " in " + file + " is not tied to wte " + Arrays.toString(tied)
-                            + "; an untied output head is not supported");
-                }
-                continue;
-            }
-            if (!expected.containsKey(name)) {
-                unknown.add(info.toString());
-                continue;
-            }
-            SafetensorsTensorInfo previous = found.put(name, info);
-            if (previous != null) {
-                throw new ModelException(file + " has both " + previous.name() + " and " + info.name()
-                        + ", which are the same tensor " + name);
-            }
+            return null;
         }
-        List<String> missing = new ArrayList<>();
-        for (GptParameter p : expected.values()) {
-            if (!found.containsKey(p.name())) {
-                missing.add(p.toString());
-            }
-        }
-        if (!missing.isEmpty() || !unknown.isEmpty()) {
-            throw new ModelException(file + " does not match " + describe(config)
-                    + (missing.isEmpty() ? "" : "; missing tensors: " + missing)
-                    + (unknown.isEmpty() ? "" : "; tensors the decoder does not use: " + unknown));
-        }
-        for (Map.Entry<String, SafetensorsTensorInfo> e : found.entrySet()) {
-            long[] want = expected.get(e.getKey()).longShape();
-            if (!Arrays.equals(e.getValue().shape(), want)) {
-                throw new ModelException("tensor " + e.getValue().name() + " in " + file + " has shape "
-                        + Arrays.toString(e.getValue().shape()) + ", expected " + Arrays.toString(want) + " for "
-                        + describe(config));
-            }
-        }
-        Map<String, float[]> values = new HashMap<>();
-        found.forEach((name, info) -> values.put(name, reader.floats(info.name())));
-        return GptParameters.assemble(config, values);
+        return name;
     }
 
     /**
@@ -140,22 +88,13 @@ public final class HfGpt2Checkpoint {
     public static void write(Path dir, GptConfig config, GptWeights weights, SafetensorsDtype dtype, String prefix,
                              Path tokenizerDir) {
         weights.validate(config);
-        try {
-            Files.createDirectories(dir);
-            HfGpt2ConfigJson.write(dir.resolve(CONFIG_FILE), config);
-            SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
-            for (GptParameter p : GptParameters.of(config)) {
-                writer.add(prefix + p.name(), dtype, p.longShape(), p.values().apply(weights));
-            }
-            writer.write(dir.resolve(WEIGHTS_FILE));
-            for (String f : List.of(VOCAB_FILE, MERGES_FILE)) {
-                if (!tokenizerDir.toAbsolutePath().equals(dir.toAbsolutePath())) {
-                    Files.copy(tokenizerDir.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        LAYOUT.write(dir, config, weights, dtype, prefix, into -> {
+            if (!tokenizerDir.toAbsolutePath().equals(into.toAbsolutePath())) {
+                for (String f : List.of(VOCAB_FILE, MERGES_FILE)) {
+                    Files.copy(tokenizerDir.resolve(f), into.resolve(f), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-        } catch (IOException e) {
-            throw new ModelException("cannot write checkpoint to " + dir + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     static String describe(GptConfig c) {

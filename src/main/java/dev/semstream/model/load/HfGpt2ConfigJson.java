@@ -50,20 +50,13 @@ public final class HfGpt2ConfigJson {
         int heads = ConfigJsonFile.requiredInt(root, "n_head", file);
         int positions = ConfigJsonFile.requiredInt(root, "n_positions", file);
         int vocab = ConfigJsonFile.requiredInt(root, "vocab_size", file);
-        float eps = root.has("layer_norm_epsilon")
-                ? (float) ConfigJsonFile.requiredNumber(root, "layer_norm_epsilon", file) : 1e-5f;
-        try {
-            return new GptConfig(vocab, positions, dim, layers, heads, eps);
-        } catch (ModelException e) {
-            throw new ModelException(file + ": " + e.getMessage(), e);
-        }
+        float eps = ConfigJsonFile.optionalFloat(root, "layer_norm_epsilon", 1e-5f, file);
+        return ConfigJsonFile.validated(file, () -> new GptConfig(vocab, positions, dim, layers, heads, eps));
     }
 
     /** Writes a minimal config.json that {@link #read} and Hugging Face transformers both accept. */
     public static void write(Path file, GptConfig c) {
-        ObjectNode root = ConfigJsonFile.newObject();
-        root.putArray("architectures").add("GPT2LMHeadModel");
-        root.put("model_type", "gpt2");
+        ObjectNode root = ConfigJsonFile.newConfig("GPT2LMHeadModel", "gpt2");
         root.put("vocab_size", c.vocabSize());
         root.put("n_positions", c.contextLength());
         root.put("n_ctx", c.contextLength());
@@ -72,8 +65,7 @@ public final class HfGpt2ConfigJson {
         root.put("n_head", c.heads());
         root.putNull("n_inner");
         root.put("activation_function", "gelu_new");
-        // Through String so 1e-5f is written as 1.0E-5, not as the double 9.999999747378752E-6.
-        root.put("layer_norm_epsilon", Double.parseDouble(Float.toString(c.layerNormEps())));
+        ConfigJsonFile.putFloat(root, "layer_norm_epsilon", c.layerNormEps());
         root.put("bos_token_id", 50256);
         root.put("eos_token_id", 50256);
         ConfigJsonFile.write(file, root);

@@ -19,8 +19,8 @@ public record LoadedEncoder(String name, BertConfig config, BertWeights weights,
         weights.validate(config);
     }
 
-    /** {@link ModelId#of} this encoder: the name plus a digest of config and weights. Hashes every weight. */
+    /** {@link ModelIds#bert} of this encoder: the name plus a digest of config and weights. Hashes every weight. */
     public String modelId() {
-        return ModelId.of(name, config, weights);
+        return ModelIds.bert(name, config, weights);
     }
 }

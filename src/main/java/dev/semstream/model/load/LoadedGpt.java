@@ -12,7 +12,7 @@ import dev.semstream.tokenize.ByteLevelBpeTokenizer;
  * Arrays are shared, not copied: treat the weights as read-only.
  *
  * @param name      a human name, e.g. "gpt2" (the checkpoint directory's name by default)
- * @param modelId   {@link GptModelId} of the weights: {@code name@} and 12 hex digits
+ * @param modelId   {@link ModelIds#gpt2} of the weights: {@code name@} and 12 hex digits
  * @param config    the decoder's shape
  * @param weights   every weight, validated against the config
  * @param tokenizer GPT-2's byte-level BPE from the checkpoint's vocab.json and merges.txt

@@ -4,8 +4,6 @@ import dev.semstream.model.ModelException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,15 +70,7 @@ public final class OnnxModelReader {
 
     /** Reads and decodes an .onnx file; a missing or unreadable file is a {@link ModelException} naming it. */
     public static OnnxModel read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ModelException("ONNX model file not found: " + file, e);
-        } catch (IOException e) {
-            throw new ModelException("cannot read ONNX model file " + file + ": " + e.getMessage(), e);
-        }
-        return read(bytes, file.toString());
+        return read(ModelFiles.readAllBytes(file, "ONNX model file"), file.toString());
     }
 
     /** Reads the stream to its end (it is not closed) and decodes it. */

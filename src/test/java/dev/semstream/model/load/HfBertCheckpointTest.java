@@ -1,5 +1,6 @@
 package dev.semstream.model.load;
 
+import dev.semstream.model.BertWeights;
 import dev.semstream.model.ModelException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -183,12 +184,8 @@ class HfBertCheckpointTest {
 
     private static Map<String, Torch> torchTensors(LoadedEncoder e, String prefix) {
         Map<String, Torch> out = new LinkedHashMap<>();
-        for (BertParameter p : BertParameters.of(e.config())) {
-            float[] v = p.values().apply(e.weights());
-            if (p.linearWeight()) {
-                v = Transpose.of(v, p.shape()[0], p.shape()[1]);
-            }
-            out.put(prefix + p.name(), new Torch(java.util.Arrays.stream(p.torchShape()).asLongStream().toArray(), v));
+        for (ModelParameter<BertWeights> p : BertParameters.of(e.config())) {
+            out.put(prefix + p.name(), new Torch(p.torchShape(), p.torchValues(e.weights())));
         }
         return out;
     }

@@ -35,7 +35,7 @@ class HfGpt2CheckpointTest {
         assertArrayEquals(WEIGHTS.tokenEmbeddings(), loaded.weights().tokenEmbeddings());
         assertArrayEquals(WEIGHTS.layers().get(1).mlpDown().weight(), loaded.weights().layers().get(1).mlpDown().weight());
         assertTrue(loaded.modelId().matches("tiny@[0-9a-f]{12}"), loaded.modelId());
-        assertEquals(GptModelId.of("tiny", CONFIG, WEIGHTS), loaded.modelId());
+        assertEquals(ModelIds.gpt2("tiny", CONFIG, WEIGHTS), loaded.modelId());
         int[] ids = loaded.tokenizer().encode("the answer");
         GptModel direct = new GptModel(CONFIG, WEIGHTS, Kernels.best());
         assertArrayEquals(direct.append(direct.newCache(ids.length), ids),
@@ -71,7 +71,7 @@ class HfGpt2CheckpointTest {
                 .add("h.1.attn.masked_bias", SafetensorsDtype.F32, new long[]{}, new float[]{-1e4f})
                 .add("lm_head.weight", SafetensorsDtype.F32, new long[]{CONFIG.vocabSize(), CONFIG.dim()},
                         WEIGHTS.tokenEmbeddings()));
-        assertEquals(GptModelId.of("m", CONFIG, WEIGHTS), HfGpt2Checkpoint.load(dir, "m").modelId());
+        assertEquals(ModelIds.gpt2("m", CONFIG, WEIGHTS), HfGpt2Checkpoint.load(dir, "m").modelId());
     }
 
     @Test
@@ -140,8 +140,8 @@ class HfGpt2CheckpointTest {
     private static void rewrite(Path dir, Consumer<SafetensorsWriter> extra) {
         TinyGptCheckpoint.write(dir, CONFIG, WEIGHTS, SafetensorsDtype.F32, "");
         SafetensorsWriter w = new SafetensorsWriter();
-        for (GptParameter p : GptParameters.of(CONFIG)) {
-            w.add(p.name(), SafetensorsDtype.F32, p.longShape(), p.values().apply(WEIGHTS));
+        for (ModelParameter<GptWeights> p : GptParameters.of(CONFIG)) {
+            w.add(p.name(), SafetensorsDtype.F32, p.torchShape(), p.values().apply(WEIGHTS));
         }
         extra.accept(w);
         w.write(dir.resolve("model.safetensors"));
@@ -159,8 +159,8 @@ class HfGpt2CheckpointTest {
     private static void writeTensors(Path dir, Map<String, long[]> changes) {
         TinyGptCheckpoint.write(dir, CONFIG, WEIGHTS, SafetensorsDtype.F32, "");
         SafetensorsWriter w = new SafetensorsWriter();
-        for (GptParameter p : GptParameters.of(CONFIG)) {
-            long[] shape = changes.getOrDefault(p.name(), p.longShape());
+        for (ModelParameter<GptWeights> p : GptParameters.of(CONFIG)) {
+            long[] shape = changes.getOrDefault(p.name(), p.torchShape());
             if (shape.length == 0) {
                 continue;
             }

@@ -55,7 +55,7 @@ final class TestEncoders {
 
     /** Asserts every tensor equal, bit for bit, naming the first that differs. */
     static void assertSameWeights(BertConfig c, BertWeights expected, BertWeights actual) {
-        for (BertParameter p : BertParameters.of(c)) {
+        for (ModelParameter<BertWeights> p : BertParameters.of(c)) {
             assertArrayEquals(p.values().apply(expected), p.values().apply(actual), p.name());
         }
     }

@@ -9,9 +9,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Prints an ONNX graph's initializers and nodes, for working out how an exporter laid a model out:
- * {@code java -cp semstream.jar dev.semstream.model.load.OnnxGraphDump model.onnx [opType...]}.
- * With op types given, only nodes of those types are listed.
+ * Prints an ONNX graph's initializers and nodes, for working out how an exporter laid a model out when
+ * {@link OnnxBertMapper} cannot map it: {@code bench/run-main dev.semstream.model.load.OnnxGraphDump model.onnx
+ * [opType...]}. With op types given, only nodes of those types are listed. A developer's tool, so it lives with
+ * the tests and not in the jar.
  */
 public final class OnnxGraphDump {
     private OnnxGraphDump() {
