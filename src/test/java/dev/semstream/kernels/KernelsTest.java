@@ -50,7 +50,9 @@ class KernelsTest {
     static Stream<Arguments> gemmShapes() {
         return kernels().flatMap(k -> Stream.of(
                 Arguments.of(k, 1, 1, 1), Arguments.of(k, 1, 384, 384), Arguments.of(k, 3, 7, 5),
-                Arguments.of(k, 4, 32, 32), Arguments.of(k, 5, 33, 47), Arguments.of(k, 13, 64, 1152),
+                Arguments.of(k, 2, 32, 64), Arguments.of(k, 4, 32, 32), Arguments.of(k, 5, 33, 47),
+                Arguments.of(k, 6, 40, 64), Arguments.of(k, 7, 16, 96), Arguments.of(k, 13, 64, 1152),
+                Arguments.of(k, 14, 24, 80), Arguments.of(k, 15, 48, 64),
                 Arguments.of(k, 70, 129, 100), Arguments.of(k, 131, 96, 48)));
     }
 
