@@ -30,6 +30,11 @@ final class MemoryBandwidth {
     private float[] c;
     private volatile double sink;
 
+    /** GB/s of the faster of the two streaming reads: what a scan over data in memory can hope for. */
+    double read(int threads, int passes) throws Exception {
+        return Math.max(intRead(threads, passes), vectorRead(threads, passes));
+    }
+
     /** GB/s of summing an int array with plain Java. */
     double intRead(int threads, int passes) throws Exception {
         if (ints == null) {
