@@ -210,7 +210,7 @@ public final class PipelineBenchmark {
             }
         }
         report.root().put("warmupSeconds", warmupSeconds).put("words", words).put("preload", preload)
-                .put("hnswMinVectors", hnswMinVectors == null ? "default" : hnswMinVectors.toString());
+                .put("hnswMinVectors", hnswMinVectors == null ? GraphBuildPolicy.defaults().minVectors() : hnswMinVectors);
         print(results, n, tokens, warmUp, preload + warm.size(), report);
     }
 
