@@ -1,7 +1,6 @@
 package dev.semstream.bench;
 
 import dev.semstream.kernels.Kernels;
-import dev.semstream.kernels.Parallel;
 import dev.semstream.model.GptConfig;
 import dev.semstream.model.GptModel;
 import dev.semstream.model.GptWeights;
@@ -26,8 +25,8 @@ import java.util.SplittableRandom;
  * do. Prefill multiplies a whole prompt by each matrix, so it reuses every weight it reads and is bound by
  * arithmetic instead.
  *
- * <p>Usage: {@code bench/run-main dev.semstream.bench.DecoderBenchmark [--prompt 128] [--generate 128]
- * [--rounds 5]}.
+ * <p>Usage: {@code bench/decoder [--prompt 128] [--generate 128] [--rounds 5]}; results also in
+ * {@code target/bench/decoder.json}.
  */
 public final class DecoderBenchmark {
     public static void main(String[] args) throws Exception {
@@ -35,13 +34,14 @@ public final class DecoderBenchmark {
         int generateLength = intArg(args, "--generate", 128);
         int rounds = intArg(args, "--rounds", 5);
         Kernels kernels = Kernels.best();
-        System.out.printf(Locale.ROOT, "kernels %s, %d threads, %s %s%n", kernels.name(), Parallel.threads(),
-                System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        BenchReport report = BenchReport.of("decoder");
+        System.out.println(report.machine().summary());
+        report.root().put("prompt", promptLength).put("generate", generateLength).put("rounds", rounds);
 
         // Bandwidth is measured before and after the decoder rounds: on a shared machine it moves with the
         // neighbours' load, and the roofline should be the best the memory system delivered in this run.
         MemoryBandwidth memory = new MemoryBandwidth();
-        double[] before = bandwidth(memory, "before");
+        double[] before = bandwidth(memory, "before", report);
         GptConfig config = GptConfig.gpt2Small();
         GptModel model = new GptModel(config, randomWeights(config, 1), kernels);
         double weightBytes = weightBytesPerToken(config);
@@ -69,11 +69,13 @@ public final class DecoderBenchmark {
                             + " in %.0f ms = %.1f tokens/s%n", round == 0 ? "warm-up" : "round " + round, promptLength,
                     (t1 - t0) / 1e6, prefill, generateLength, (t2 - t1) / 1e6, generate);
             if (round > 0) {
+                report.addRow().put("round", round).put("prefillTokensPerSecond", BenchReport.round(prefill, 1))
+                        .put("generateTokensPerSecond", BenchReport.round(generate, 2));
                 bestPrefill = Math.max(bestPrefill, prefill);
                 bestGenerate = Math.max(bestGenerate, generate);
             }
         }
-        double[] after = bandwidth(memory, "after");
+        double[] after = bandwidth(memory, "after", report);
         double read1 = Math.max(before[0], after[0]);
         double read2 = Math.max(before[1], after[1]);
         double roofline1 = read1 * 1e9 / weightBytes;
@@ -85,10 +87,19 @@ public final class DecoderBenchmark {
         System.out.printf(Locale.ROOT, "  roofline (best read bandwidth %.1f / %.1f GB/s at 1 / 2 threads, / weight"
                 + " bytes per token): %.1f tokens/s at 1 thread, %.1f tokens/s at 2 threads; generation reaches %.0f%%"
                 + " of the 2-thread roofline%n", read1, read2, roofline1, roofline2, 100 * bestGenerate / roofline2);
+        report.root().put("parameters", config.parameterCount()).put("weightBytesPerToken", (long) weightBytes)
+                .put("prefillTokensPerSecond", BenchReport.round(bestPrefill, 1))
+                .put("generateTokensPerSecond", BenchReport.round(bestGenerate, 2))
+                .put("generateWeightsGBps", BenchReport.round(bestGenerate * weightBytes / 1e9, 2))
+                .put("readGBps1Thread", BenchReport.round(read1, 2)).put("readGBps2Threads", BenchReport.round(read2, 2))
+                .put("rooflineTokensPerSecond1Thread", BenchReport.round(roofline1, 2))
+                .put("rooflineTokensPerSecond2Threads", BenchReport.round(roofline2, 2))
+                .put("shareOf2ThreadRoofline", BenchReport.round(bestGenerate / roofline2, 3));
+        report.write();
     }
 
-    /** Read bandwidth at 1 and 2 threads (the better of the int and SIMD reads), printing every figure. */
-    private static double[] bandwidth(MemoryBandwidth memory, String when) throws Exception {
+    /** Read bandwidth at 1 and 2 threads (the better of the int and SIMD reads), printing and recording every figure. */
+    private static double[] bandwidth(MemoryBandwidth memory, String when, BenchReport report) throws Exception {
         double int1 = memory.intRead(1, 3);
         double int2 = memory.intRead(2, 3);
         double simd1 = memory.vectorRead(1, 3);
@@ -97,6 +108,10 @@ public final class DecoderBenchmark {
         double triad2 = memory.triad(2, 3);
         System.out.printf(Locale.ROOT, "memory bandwidth %s (1 GiB), 1 / 2 threads: int-sum read %.1f / %.1f GB/s,"
                 + " SIMD read %.1f / %.1f GB/s, triad %.1f / %.1f GB/s%n", when, int1, int2, simd1, simd2, triad1, triad2);
+        report.root().putObject("bandwidthGBps" + Character.toUpperCase(when.charAt(0)) + when.substring(1))
+                .put("intRead1", BenchReport.round(int1, 2)).put("intRead2", BenchReport.round(int2, 2))
+                .put("simdRead1", BenchReport.round(simd1, 2)).put("simdRead2", BenchReport.round(simd2, 2))
+                .put("triad1", BenchReport.round(triad1, 2)).put("triad2", BenchReport.round(triad2, 2));
         return new double[]{Math.max(int1, simd1), Math.max(int2, simd2)};
     }
 

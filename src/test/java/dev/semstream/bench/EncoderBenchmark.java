@@ -9,8 +9,6 @@ import dev.semstream.reference.TextCorpus;
 import dev.semstream.tokenize.Tokenizer;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -115,12 +113,7 @@ public final class EncoderBenchmark {
             }
         }
         printTable(results);
-        String json = toJson(results, encoder.modelId());
-        Path out = Path.of("target", "bench", "encoder.json");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, json);
-        System.out.println(json);
-        System.out.println("(JSON also written to " + out + ")");
+        writeJson(results, encoder.modelId());
     }
 
     /** Sentences per second over whole passes through the batches, for at least {@code seconds}. */
@@ -148,16 +141,15 @@ public final class EncoderBenchmark {
         System.out.println();
     }
 
-    static String toJson(List<Result> results, String modelId) {
-        StringBuilder sb = new StringBuilder("{\"model\":\"").append(modelId).append("\",\"kernels\":\"")
-                .append(dev.semstream.kernels.Kernels.best().name()).append("\",\"threads\":").append(Parallel.threads())
-                .append(",\"rows\":[");
-        for (int i = 0; i < results.size(); i++) {
-            Result r = results.get(i);
-            sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                    "{\"texts\":\"%s\",\"batch\":%d,\"meanTokens\":%.1f,\"semstream\":%.2f,\"onnxruntime\":%.2f,\"ratio\":%.3f}",
-                    r.row(), r.batch(), r.meanTokens(), r.ours(), r.onnx(), r.ratio()));
+    static void writeJson(List<Result> results, String modelId) {
+        BenchReport report = BenchReport.of("encoder");
+        report.root().put("model", modelId).put("kernels", dev.semstream.kernels.Kernels.best().name())
+                .put("threads", Parallel.threads());
+        for (Result r : results) {
+            report.addRow().put("texts", r.row()).put("batch", r.batch()).put("meanTokens", BenchReport.round(r.meanTokens(), 1))
+                    .put("semstream", BenchReport.round(r.ours(), 2)).put("onnxruntime", BenchReport.round(r.onnx(), 2))
+                    .put("ratio", BenchReport.round(r.ratio(), 3));
         }
-        return sb.append("]}").toString();
+        report.write();
     }
 }

@@ -12,7 +12,7 @@ import java.util.Random;
  * GFLOP/s of the GEMM on the encoder's shapes (M tokens x K in x N out): QKV, MLP up, MLP down, for a
  * short text, a long text and a 32-text batch. Run single-threaded ({@code -Dsemstream.threads=1}) to
  * see the micro-kernel against one core's peak, or as is for the multi-core figure.
- * Usage: {@code bench/run-main dev.semstream.bench.GemmBenchmark}.
+ * Usage: {@code bench/gemm}; results also in {@code target/bench/gemm.json}.
  */
 public final class GemmBenchmark {
     public static void main(String[] args) {
@@ -20,6 +20,7 @@ public final class GemmBenchmark {
         int[][] shapes = {{15, 384, 1152}, {15, 1536, 384}, {256, 384, 1152}, {256, 384, 1536}, {256, 1536, 384},
                 {8192, 384, 1536}};
         System.out.printf("kernels %s, %d threads%n", kernels.name(), Parallel.threads());
+        BenchReport report = BenchReport.of("gemm");
         for (int[] s : shapes) {
             int m = s[0];
             int k = s[1];
@@ -48,6 +49,9 @@ public final class GemmBenchmark {
             double seconds = (System.nanoTime() - t0) / 1e9 / iterations;
             System.out.printf(Locale.ROOT, "M=%5d K=%4d N=%4d: %8.3f ms  %6.1f GFLOP/s%n", m, k, n, seconds * 1e3,
                     flops / seconds / 1e9);
+            report.addRow().put("m", m).put("k", k).put("n", n).put("ms", BenchReport.round(seconds * 1e3, 3))
+                    .put("gflops", BenchReport.round(flops / seconds / 1e9, 1));
         }
+        report.write();
     }
 }

@@ -48,7 +48,7 @@ import java.util.Set;
  *
  * <p>Usage: {@code bench/pipeline [--texts N] [--rounds R] [--warmup-seconds S] [--words W] [--commit-ms MS]
  * [--flush-ms MS] [--hnsw-min-vectors N] [--preload N]}; {@code --preload} streams N other texts through first, so
- * the rounds run against a store (and HNSW graphs) of that size.
+ * the rounds run against a store (and HNSW graphs) of that size. Results also in {@code target/bench/pipeline.json}.
  */
 public final class PipelineBenchmark {
     private static final int BATCH = 32;
@@ -127,6 +127,8 @@ public final class PipelineBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        BenchReport report = BenchReport.of("pipeline");
+        System.out.println(report.machine().summary());
         Encoder encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
         List<String> texts = TextCorpus.texts(7L, n, words);
         double tokens = texts.stream().mapToInt(t -> encoder.tokenizer().encode(t, 256).tokenCount()).average().orElse(0);
@@ -207,10 +209,12 @@ public final class PipelineBenchmark {
                 }
             }
         }
-        print(results, n, tokens, warmUp, preload + warm.size());
+        report.root().put("warmupSeconds", warmupSeconds).put("words", words).put("preload", preload)
+                .put("hnswMinVectors", hnswMinVectors == null ? GraphBuildPolicy.defaults().minVectors() : hnswMinVectors);
+        print(results, n, tokens, warmUp, preload + warm.size(), report);
     }
 
-    static void print(List<Round> results, int n, double tokens, String warmUp, int stored) {
+    static void print(List<Round> results, int n, double tokens, String warmUp, int stored, BenchReport report) {
         System.out.printf(Locale.ROOT, "%n%d texts of ~%.0f tokens a round, batch %d, exactly once, embedded broker + registry,"
                 + " %d texts stored before the first round%n", n, tokens, BATCH, stored);
         System.out.println("| round | pipeline, end to end (texts/s) | encoder alone (texts/s) | ratio |");
@@ -237,8 +241,15 @@ public final class PipelineBenchmark {
             System.out.printf(Locale.ROOT, "Round %d, encoder-alone window (the pipeline idle beside it). %s", r + 1,
                     results.get(r).encoderCpu());
         }
-        System.out.printf(Locale.ROOT, "{\"texts\":%d,\"rounds\":%d,\"meanTokens\":%.1f,\"pipeline\":%.2f,\"encoder\":%.2f,"
-                        + "\"ratio\":%.3f,\"medianRatio\":%.3f}%n", n, results.size(), tokens,
-                results.size() * n / pipelineSeconds, results.size() * n / encoderSeconds, overall, median);
+        report.root().put("texts", n).put("rounds", results.size()).put("meanTokens", BenchReport.round(tokens, 1))
+                .put("stored", stored).put("pipeline", BenchReport.round(results.size() * n / pipelineSeconds, 2))
+                .put("encoder", BenchReport.round(results.size() * n / encoderSeconds, 2))
+                .put("ratio", BenchReport.round(overall, 3)).put("medianRatio", BenchReport.round(median, 3));
+        for (int r = 0; r < results.size(); r++) {
+            report.addRow().put("round", r + 1).put("pipeline", BenchReport.round(results.get(r).pipelineRate(), 2))
+                    .put("encoder", BenchReport.round(results.get(r).encoderRate(), 2))
+                    .put("ratio", BenchReport.round(results.get(r).ratio(), 3));
+        }
+        report.write();
     }
 }

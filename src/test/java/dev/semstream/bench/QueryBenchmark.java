@@ -30,7 +30,7 @@ import java.util.Map;
  * ingested through the API and embedded by the pipeline, then Q searches sent one at a time, alternating
  * between the two instances (each fans out to the other), by vector (the query's embedding done up
  * front, so the figure is the search path) and by text (embedding included), approximate and exact.
- * Usage: {@code bench/run-main dev.semstream.bench.QueryBenchmark [--texts N] [--queries Q]}.
+ * Usage: {@code bench/query [--texts N] [--queries Q]}; results also in {@code target/bench/query.json}.
  */
 public final class QueryBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +46,8 @@ public final class QueryBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        BenchReport report = BenchReport.of("query");
+        System.out.println(report.machine().summary());
         Encoder encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
         Path dirA = Files.createTempDirectory("semstream-qa");
         Path dirB = Files.createTempDirectory("semstream-qb");
@@ -79,11 +81,13 @@ public final class QueryBenchmark {
             System.out.printf(Locale.ROOT, "%n%d texts (384-d, all-MiniLM-L6-v2) on two instances, 6 partitions; "
                     + "ingested and embedded in %.1f s; %d queries per row, one at a time, alternating instances%n",
                     n, ingestSeconds, queries);
+            report.root().put("texts", n).put("queries", queries).put("instances", 2).put("partitions", 6)
+                    .put("ingestSeconds", BenchReport.round(ingestSeconds, 1));
             System.out.println("| query | k | p50 ms | p99 ms | mean ms | QPS (1 client) |");
             System.out.println("|---|---:|---:|---:|---:|---:|");
             for (boolean exact : new boolean[]{false, true}) {
                 for (String metric : new String[]{"cosine", "euclidean"}) {
-                    run("by vector, " + (exact ? "exact" : "HNSW") + ", " + metric, urls, queries, i -> {
+                    run("by vector, " + (exact ? "exact" : "HNSW") + ", " + metric, urls, queries, report, i -> {
                         ObjectNode body = JSON.createObjectNode();
                         ArrayNode v = body.putArray("vector");
                         for (float x : queryVectors.get(i)) {
@@ -93,7 +97,7 @@ public final class QueryBenchmark {
                     });
                 }
             }
-            run("by vector, HNSW, cosine, filter group=g1", urls, queries, i -> {
+            run("by vector, HNSW, cosine, filter group=g1", urls, queries, report, i -> {
                 ObjectNode body = JSON.createObjectNode();
                 ArrayNode v = body.putArray("vector");
                 for (float x : queryVectors.get(i)) {
@@ -102,16 +106,17 @@ public final class QueryBenchmark {
                 body.putObject("filters").put("group", "g1");
                 return body.put("k", 10);
             });
-            run("by text (embedding included), HNSW, cosine", urls, queries,
+            run("by text (embedding included), HNSW, cosine", urls, queries, report,
                     i -> JSON.createObjectNode().put("text", queryTexts.get(i)).put("k", 10));
         }
+        report.write();
     }
 
     interface Body {
         ObjectNode of(int i);
     }
 
-    static void run(String name, String[] urls, int queries, Body body) throws Exception {
+    static void run(String name, String[] urls, int queries, BenchReport report, Body body) throws Exception {
         for (int i = 0; i < Math.min(100, queries); i++) {
             post(urls[i % 2] + "/search", body.of(i)); // warm-up: JIT, connections
         }
@@ -127,9 +132,13 @@ public final class QueryBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Arrays.sort(ms);
-        System.out.printf(Locale.ROOT, "| %s | 10 | %.2f | %.2f | %.2f | %.0f |%n", name, ms[queries / 2],
-                ms[(int) Math.min(queries - 1, Math.ceil(queries * 0.99) - 1)], Arrays.stream(ms).average().orElse(0),
-                queries / seconds);
+        double p50 = ms[queries / 2];
+        double p99 = ms[(int) Math.min(queries - 1, Math.ceil(queries * 0.99) - 1)];
+        double mean = Arrays.stream(ms).average().orElse(0);
+        System.out.printf(Locale.ROOT, "| %s | 10 | %.2f | %.2f | %.2f | %.0f |%n", name, p50, p99, mean, queries / seconds);
+        report.addRow().put("query", name).put("k", 10).put("p50Ms", BenchReport.round(p50, 2))
+                .put("p99Ms", BenchReport.round(p99, 2)).put("meanMs", BenchReport.round(mean, 2))
+                .put("qps", BenchReport.round(queries / seconds, 1));
     }
 
     static String post(String url, ObjectNode body) throws Exception {

@@ -9,16 +9,7 @@ import dev.semstream.store.SearchHit;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorEntry;
 import dev.semstream.store.VectorIndex;
-import org.apache.lucene.codecs.hnsw.DefaultFlatVectorScorer;
-import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.KnnCollector;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.util.hnsw.HnswGraphBuilder;
-import org.apache.lucene.util.hnsw.HnswGraphSearcher;
-import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
-import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
-import org.apache.lucene.util.hnsw.RandomVectorScorer;
-import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -30,16 +21,18 @@ import java.util.Set;
 /**
  * The vector store's search speed on clustered synthetic 384-d unit vectors (1000 gaussian clusters):
  * <ol>
- *   <li>the machine's memory bandwidth, measured here with a plain streaming read, one core and all;</li>
+ *   <li>the machine's memory bandwidth, the better of {@link MemoryBandwidth}'s two streaming reads, one core
+ *       and all;</li>
  *   <li>exact search (the SIMD scan) for cosine and Euclidean: QPS, latency p50/p99, and the GB/s of
  *       vectors it reads against that bandwidth;</li>
  *   <li>HNSW (M 16, efConstruction 100) beside Lucene's HNSW with the same parameters, built from the same
- *       vectors in the same run through Lucene's own graph API (HnswGraphBuilder and HnswGraphSearcher,
- *       dot-product similarity, which is cosine for unit vectors and Lucene's fastest): build time, then
- *       recall@10 against the exact answer and single-thread QPS over a range of beam widths.</li>
+ *       vectors in the same run ({@link LuceneHnsw}): build time, then recall@10 against the exact answer and
+ *       single-thread QPS over a range of beam widths. Whether Lucene used its SIMD scorers is printed and
+ *       recorded: on JDK 17 (Lucene 9.12) it cannot, on JDK 25 (Lucene 10, the lucene-10 profile) it does.</li>
  * </ol>
- * Usage: {@code bench/run-main dev.semstream.bench.VectorSearchBenchmark --vectors 100000 [--queries 500]
- * [--exact-queries 100] [--no-hnsw] [--no-lucene]}. A million vectors need {@code BENCH_JAVA_OPTS=-Xmx12g}.
+ * Usage: {@code bench/search --vectors 100000 [--queries 500] [--exact-queries 100] [--no-hnsw] [--no-lucene]
+ * [--lucene-only]}; results also in {@code target/bench/search.json}. A million vectors need
+ * {@code BENCH_JAVA_OPTS=-Xmx14g}.
  */
 public final class VectorSearchBenchmark {
     private static final String MODEL = "synthetic@1";
@@ -49,7 +42,7 @@ public final class VectorSearchBenchmark {
     private static final int[] EF_SEARCH = {10, 20, 40, 80, 160};
     private static final int K = 10;
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         int n = intArg(args, "--vectors", 100_000);
         int queries = intArg(args, "--queries", 500);
         int exactQueries = intArg(args, "--exact-queries", Math.max(20, Math.min(200, 20_000_000 / n)));
@@ -58,13 +51,27 @@ public final class VectorSearchBenchmark {
         boolean luceneOnly = flag(args, "--lucene-only");
         boolean hnsw = !flag(args, "--no-hnsw");
         boolean lucene = hnsw && !flag(args, "--no-lucene");
-        System.out.printf(Locale.ROOT, "vectors %d x %d, %d queries, kernels %s, %d threads, Java %s%n", n, DIM,
-                queries, SearchKernels.best().name(), Parallel.threads(), Runtime.version());
+        BenchReport report = BenchReport.of("search");
+        System.out.println(report.machine().summary());
+        System.out.printf(Locale.ROOT, "vectors %d x %d, %d queries, search kernels %s%n", n, DIM, queries,
+                SearchKernels.best().name());
+        report.root().put("vectors", n).put("dim", DIM).put("queries", queries).put("exactQueries", exactQueries)
+                .put("m", M).put("efConstruction", EF_CONSTRUCTION).put("searchKernels", SearchKernels.best().name());
+        if (lucene) {
+            LuceneHnsw.Vectorization vectorization = LuceneHnsw.vectorization();
+            System.out.println(vectorization.summary());
+            ObjectNode peer = report.root().putObject("lucene").put("version", vectorization.luceneVersion())
+                    .put("implementation", vectorization.implementation()).put("simd", vectorization.simd());
+            vectorization.log().forEach(peer.putArray("log")::add);
+        }
 
-        double bw1 = Bandwidth.measure(1);
-        double bwAll = Bandwidth.measure(Parallel.threads());
-        System.out.printf(Locale.ROOT, "memory bandwidth (streaming read): 1 thread %.1f GB/s, %d threads %.1f GB/s%n",
+        double[] bandwidth = bandwidth();
+        double bw1 = bandwidth[0];
+        double bwAll = bandwidth[1];
+        System.out.printf(Locale.ROOT, "memory bandwidth (best streaming read): 1 thread %.1f GB/s, %d threads %.1f GB/s%n",
                 bw1, Parallel.threads(), bwAll);
+        report.root().put("bandwidthGBps1Thread", BenchReport.round(bw1, 2))
+                .put("bandwidthGBpsAllThreads", BenchReport.round(bwAll, 2));
 
         ClusteredVectors gen = new ClusteredVectors(DIM, 1000, 0.6, 1);
         float[][] data = gen.next(n);
@@ -83,6 +90,7 @@ public final class VectorSearchBenchmark {
         if (hnsw && !luceneOnly) {
             System.out.printf(Locale.ROOT, "semstream HNSW build: %.1f s (%.0f vectors/s) %s%n", ourBuild, n / ourBuild,
                     index.stats());
+            report.root().put("semstreamBuildSeconds", BenchReport.round(ourBuild, 1));
         }
 
         double gb = (double) n * DIM * Float.BYTES / 1e9;
@@ -98,6 +106,10 @@ public final class VectorSearchBenchmark {
             }
             Arrays.sort(nanos);
             double mean = Arrays.stream(nanos).average().orElse(0) / 1e9;
+            report.root().withArray("exact").addObject().put("metric", metric.userName())
+                    .put("qps", BenchReport.round(1 / mean, 1)).put("p50Ms", BenchReport.round(nanos[exactQueries / 2] / 1e6, 2))
+                    .put("p99Ms", BenchReport.round(nanos[Math.min(exactQueries - 1, (int) (exactQueries * 0.99))] / 1e6, 2))
+                    .put("gbps", BenchReport.round(gb / mean, 2)).put("shareOfBandwidth", BenchReport.round(gb / mean / bwAll, 3));
             System.out.printf(Locale.ROOT,
                     "exact %-9s: %7.1f QPS, p50 %7.2f ms, p99 %7.2f ms, %5.1f GB/s = %3.0f%% of %d-thread bandwidth%n",
                     metric.userName(), 1 / mean, nanos[exactQueries / 2] / 1e6,
@@ -105,6 +117,7 @@ public final class VectorSearchBenchmark {
                     100 * gb / mean / bwAll, Parallel.threads());
         }
         if (!hnsw) {
+            report.write();
             return;
         }
 
@@ -118,8 +131,9 @@ public final class VectorSearchBenchmark {
         LuceneHnsw peer = null;
         if (lucene) {
             t0 = System.nanoTime();
-            peer = new LuceneHnsw(data);
+            peer = new LuceneHnsw(data, DIM, M, EF_CONSTRUCTION);
             double luceneBuild = (System.nanoTime() - t0) / 1e9;
+            report.root().put("luceneBuildSeconds", BenchReport.round(luceneBuild, 1));
             System.out.printf(Locale.ROOT, "Lucene HNSW build:    %.1f s (%.0f vectors/s); build time ours/Lucene %.2f%n",
                     luceneBuild, n / luceneBuild, ourBuild / luceneBuild);
         }
@@ -129,10 +143,20 @@ public final class VectorSearchBenchmark {
             double[] ours = luceneOnly ? new double[] {Double.NaN, Double.NaN} : measure(qs, truth,
                     q -> ids(index.search(SearchRequest.of(qs[q], MODEL, K, Metric.COSINE).withEfSearch(ef))));
             double[] theirs = lucenePeer == null ? new double[] {Double.NaN, Double.NaN} : measure(qs, truth,
-                    q -> lucenePeer.search(qs[q], ef));
+                    q -> lucenePeer.search(qs[q], ef, K));
             System.out.printf(Locale.ROOT, "%8d | %16.4f %7.0f | %13.4f %7.0f | %.2f%n", ef, ours[0], ours[1],
                     theirs[0], theirs[1], ours[1] / theirs[1]);
+            report.addRow().put("efSearch", ef).put("semstreamRecall", BenchReport.round(ours[0], 4))
+                    .put("semstreamQps", BenchReport.round(ours[1], 0)).put("luceneRecall", BenchReport.round(theirs[0], 4))
+                    .put("luceneQps", BenchReport.round(theirs[1], 0)).put("qpsRatio", BenchReport.round(ours[1] / theirs[1], 2));
         }
+        report.write();
+    }
+
+    /** Streaming-read GB/s at 1 thread and at all; the probe's arrays are garbage before the vectors are made. */
+    private static double[] bandwidth() throws Exception {
+        MemoryBandwidth memory = new MemoryBandwidth();
+        return new double[] {memory.read(1, 5), memory.read(Parallel.threads(), 5)};
     }
 
     /** recall@10 and single-thread QPS over all queries, after a warm-up pass. */
@@ -165,31 +189,6 @@ public final class VectorSearchBenchmark {
 
     private interface QueryRunner {
         int[] run(int query) throws IOException;
-    }
-
-    /** Lucene's HNSW graph over the same vectors, through its graph API (no index, no codec). */
-    private static final class LuceneHnsw {
-        private final RandomAccessVectorValues.Floats vectors;
-        private final OnHeapHnswGraph graph;
-
-        LuceneHnsw(float[][] data) throws IOException {
-            vectors = RandomAccessVectorValues.fromFloats(Arrays.asList(data), DIM);
-            RandomVectorScorerSupplier scorers = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorerSupplier(
-                    VectorSimilarityFunction.DOT_PRODUCT, vectors);
-            graph = HnswGraphBuilder.create(scorers, M, EF_CONSTRUCTION, 42).build(vectors.size());
-        }
-
-        int[] search(float[] query, int ef) throws IOException {
-            RandomVectorScorer scorer = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(
-                    VectorSimilarityFunction.DOT_PRODUCT, vectors, query);
-            KnnCollector collector = HnswGraphSearcher.search(scorer, Math.max(ef, K), graph, null, Integer.MAX_VALUE);
-            ScoreDoc[] docs = collector.topDocs().scoreDocs;
-            int[] out = new int[Math.min(K, docs.length)];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = docs[i].doc;
-            }
-            return out;
-        }
     }
 
     private static int intArg(String[] args, String name, int fallback) {

@@ -10,6 +10,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.LongBuffer;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * ONNX Runtime running the same all-MiniLM-L6-v2 ONNX file as our engine, with the same pooling: the
@@ -21,8 +23,10 @@ import java.util.Map;
  */
 public final class OnnxRuntimeEncoder implements AutoCloseable {
     public static final String MODEL_RESOURCE = "all-minilm-l6-v2.onnx";
+    /** The environment's own thread's stack; see {@link #environment()}. */
+    private static final long ENVIRONMENT_STACK_BYTES = 64L << 20;
 
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = environment();
     private final OrtSession session;
 
     public OnnxRuntimeEncoder(int threads) {
@@ -40,6 +44,29 @@ public final class OnnxRuntimeEncoder implements AutoCloseable {
             throw new UncheckedIOException(e);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not load " + MODEL_RESOURCE, e);
+        }
+    }
+
+    /**
+     * ONNX Runtime's process-wide environment, created on a thread with a 64 MiB stack. Creating it starts
+     * ONNX Runtime 1.29's telemetry on Linux, whose set-up runs a recursive std::regex over the process's
+     * command line: measured, about 250 bytes of native stack per byte of /proc/self/cmdline (a core dump of
+     * the crash shows 11,950 frames of it under {@code OrtEnvironment.createHandle}). bench/run-main passes a
+     * 10.5k-character classpath, so on the 1 MiB main thread this ran past the guard pages and the JVM died
+     * of SIGSEGV with no hs_err file (no stack was left for its signal handler); surefire's short command
+     * line stayed under it. 64 MiB covers a command line of over 200k characters. Only the creation needs
+     * it: sessions and runs on the caller's thread were checked with the same long command line.
+     */
+    private static OrtEnvironment environment() {
+        FutureTask<OrtEnvironment> create = new FutureTask<>(OrtEnvironment::getEnvironment);
+        new Thread(null, create, "onnxruntime-environment", ENVIRONMENT_STACK_BYTES).start();
+        try {
+            return create.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the ONNX Runtime environment", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("ONNX Runtime could not create its environment", e.getCause());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.semstream.tokenize;
 
+import dev.semstream.bench.BenchReport;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +11,8 @@ import java.util.Locale;
 /**
  * Hand-run throughput check for {@link WordPieceTokenizer} (not a test: timing assertions are
  * flaky). Prints µs per text and tokens per second after JIT warm-up, next to Hugging Face's Rust
- * tokenizer through DJL for scale.
- *
- * <pre>
- * mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/classes:target/test-classes:$(cat target/cp.txt) dev.semstream.tokenize.TokenizerSpeed
- * </pre>
+ * tokenizer through DJL for scale. Run with {@code bench/tokenizer}; results also in
+ * {@code target/bench/tokenizer.json}.
  */
 public final class TokenizerSpeed {
     private static final String SHORT = "Kafka Streams joins the click stream with user profiles.";
@@ -37,7 +35,8 @@ public final class TokenizerSpeed {
         Path dir = Files.createTempDirectory("tokenizer-speed");
         Path json = HuggingFaceReference.untruncatedCopy(
                 HuggingFaceReference.MINILM_RESOURCE, TokenizerJsonVariant.AS_SHIPPED, dir);
-        System.out.printf("java %s%n", Runtime.version());
+        BenchReport report = BenchReport.of("tokenizer");
+        System.out.println(report.machine().summary());
         System.out.printf("%-9s %6s %9s %12s %9s %12s%n", "text", "tokens", "ours µs", "ours tok/s", "HF µs", "HF tok/s");
         try (HuggingFaceReference hf = HuggingFaceReference.open(json)) {
             for (String[] named : new String[][] {
@@ -48,10 +47,15 @@ public final class TokenizerSpeed {
                 double hfMicros = microsPerCall(() -> hf.ids(text).length);
                 System.out.printf("%-9s %6d %9.2f %12.0f %9.2f %12.0f%n", named[0], tokens,
                         oursMicros, tokens / oursMicros * 1e6, hfMicros, tokens / hfMicros * 1e6);
+                report.addRow().put("text", named[0]).put("tokens", tokens)
+                        .put("semstreamMicros", BenchReport.round(oursMicros, 2))
+                        .put("huggingFaceMicros", BenchReport.round(hfMicros, 2))
+                        .put("ratio", BenchReport.round(hfMicros / oursMicros, 1));
             }
         }
         Files.deleteIfExists(json);
         Files.deleteIfExists(dir);
+        report.write();
     }
 
     /** Median over rounds of about 200 ms each, after two seconds of warm-up. */
