@@ -14,6 +14,10 @@ public abstract class Kernels {
 
     /** Packed weights one GEMM task keeps hot: most of a 1 MiB per-core L2 (tuned on Zen 4, see BENCHMARKS.md). */
     private static final long L2_BUDGET_BYTES = 768 * 1024;
+    /** Rows a GEMM task takes at a time. */
+    private static final int ROW_BLOCK = 128;
+    /** GEMM tasks per thread at the least (see {@link #gemm}). */
+    private static final int TASKS_PER_THREAD = 8;
 
     /** The fastest kernels this JVM can run. */
     public static Kernels best() {
@@ -51,38 +55,36 @@ public abstract class Kernels {
             return;
         }
         int panels = w.panels();
-        // A task is a block of rows times a group of panels. A panel group is sized to stay in the L2
-        // cache while consecutive tasks (same group, next row block) stream their rows past it.
-        int rowBlock = 128;
-        int rowBlocks = (rows + rowBlock - 1) / rowBlock;
+        // A task is a block of rows times a group of panels. A panel group fits the L2 cache, so the rows of
+        // a block stream past weights that stay there. And every thread gets several tasks: a loop ends when
+        // the last task does, so with tasks claimed one at a time a thread waits at most one task at the end,
+        // and small equal tasks keep that wait short (with 4 tasks a thread, the GEMMs of 32 short texts
+        // came out as 9 tasks for 2 threads, one of them waiting a whole task at the end of each).
+        int rowBlocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
         long panelBytes = (long) w.k() * w.panelWidth() * Float.BYTES;
-        int panelsPerGroup = (int) Math.max(1, Math.min(panels, L2_BUDGET_BYTES / panelBytes));
-        // Enough tasks to keep every core busy even for a single short text.
-        int wantTasks = Parallel.threads() * 4;
-        int groupsForCores = (wantTasks + rowBlocks - 1) / rowBlocks;
-        panelsPerGroup = Math.min(panelsPerGroup, Math.max(1, panels / Math.max(1, groupsForCores)));
-        if (rowBlocks == 1 && rows <= 4) {
-            // A matrix-vector product (one generated token): every weight is read once and never reused, so
-            // the L2 grouping buys nothing; small tasks let the cores share the matrix evenly instead, since
-            // the product takes as long as the slower core's share of the memory traffic.
-            panelsPerGroup = Math.max(1, panels / (Parallel.threads() * 8));
-        }
-        int perGroup = panelsPerGroup;
+        int groupsForL2 = (int) ((panels * panelBytes + L2_BUDGET_BYTES - 1) / L2_BUDGET_BYTES);
+        int groupsForThreads = (Parallel.threads() * TASKS_PER_THREAD + rowBlocks - 1) / rowBlocks;
+        int wantGroups = Math.min(panels, Math.max(groupsForL2, groupsForThreads));
+        int perGroup = (panels + wantGroups - 1) / wantGroups;
         int groups = (panels + perGroup - 1) / perGroup;
         Parallel.forEach(rowBlocks * groups, task -> {
             int g = task / rowBlocks;
             int rb = task % rowBlocks;
-            int r0 = rb * rowBlock;
-            int r1 = Math.min(rows, r0 + rowBlock);
+            int r0 = rb * ROW_BLOCK;
+            int r1 = Math.min(rows, r0 + ROW_BLOCK);
             int p0 = g * perGroup;
             int p1 = Math.min(panels, p0 + perGroup);
-            gemmTile(x, xOff, r0, r1, w, p0, p1, bias, out, outOff, epilogue);
+            gemmTile(x, xOff, w.k(), r0, r1, w, p0, p1, bias, out, outOff, w.n(), epilogue);
         });
     }
 
-    /** The single-threaded GEMM over rows [r0, r1) and panels [p0, p1). */
-    public abstract void gemmTile(float[] x, int xOff, int r0, int r1, PackedMatrix w, int p0, int p1,
-                                     float[] bias, float[] out, int outOff, Epilogue epilogue);
+    /**
+     * The single-threaded GEMM over rows [r0, r1) and panels [p0, p1): row r of x starts at
+     * {@code xOff + r * xStride}, row r of out at {@code outOff + r * outStride}, so either can be a block of
+     * columns in a wider matrix (attention reads one head's queries out of the fused QKV rows in place).
+     */
+    public abstract void gemmTile(float[] x, int xOff, int xStride, int r0, int r1, PackedMatrix w, int p0, int p1,
+                                  float[] bias, float[] out, int outOff, int outStride, Epilogue epilogue);
 
     /** {@code sum a[i] * b[i]}. */
     public abstract float dot(float[] a, int aOff, float[] b, int bOff, int n);

@@ -19,8 +19,8 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    public void gemmTile(float[] x, int xOff, int r0, int r1, PackedMatrix w, int p0, int p1,
-                            float[] bias, float[] out, int outOff, Epilogue epilogue) {
+    public void gemmTile(float[] x, int xOff, int xStride, int r0, int r1, PackedMatrix w, int p0, int p1,
+                         float[] bias, float[] out, int outOff, int outStride, Epilogue epilogue) {
         int k = w.k();
         int n = w.n();
         float[] packed = w.data();
@@ -33,7 +33,7 @@ final class ScalarKernels extends Kernels {
                 for (int c = 0; c < PANEL; c++) {
                     acc[c] = bias != null && c < width ? bias[col0 + c] : 0f;
                 }
-                int xRow = xOff + r * k;
+                int xRow = xOff + r * xStride;
                 for (int kk = 0; kk < k; kk++) {
                     float a = x[xRow + kk];
                     int b = base + kk * PANEL;
@@ -41,7 +41,7 @@ final class ScalarKernels extends Kernels {
                         acc[c] += a * packed[b + c];
                     }
                 }
-                int o = outOff + r * n + col0;
+                int o = outOff + r * outStride + col0;
                 for (int c = 0; c < width; c++) {
                     switch (epilogue) {
                         case STORE -> out[o + c] = acc[c];

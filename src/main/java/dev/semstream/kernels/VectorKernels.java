@@ -42,10 +42,9 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    public void gemmTile(float[] x, int xOff, int r0, int r1, PackedMatrix w, int p0, int p1,
-                            float[] bias, float[] out, int outOff, Epilogue epilogue) {
+    public void gemmTile(float[] x, int xOff, int xStride, int r0, int r1, PackedMatrix w, int p0, int p1,
+                         float[] bias, float[] out, int outOff, int outStride, Epilogue epilogue) {
         int n = w.n();
-        int k = w.k();
         boolean accumulate = epilogue == Epilogue.ACCUMULATE;
         for (int p = p0; p < p1; p++) {
             int col0 = p * PANEL;
@@ -53,7 +52,8 @@ final class VectorKernels extends Kernels {
             if (width < PANEL) {
                 // The last, partial panel of a matrix whose width is not a multiple of the panel.
                 for (int r = r0; r < r1; r++) {
-                    kernelPartial(x, xOff + r * k, w, p, bias, out, outOff + r * n + col0, width, accumulate);
+                    kernelPartial(x, xOff + r * xStride, w, p, bias, out, outOff + r * outStride + col0, width,
+                            accumulate);
                 }
             } else {
                 // Vectors are never passed between methods here: a vector argument arrives boxed, and
@@ -63,17 +63,22 @@ final class VectorKernels extends Kernels {
                 int r = r0;
                 if (ROWS == 6) {
                     for (; r + 6 <= r1; r += 6) {
-                        kernel6x2(x, xOff + r * k, w, p, b, bOff, out, outOff + r * n + col0, n, accumulate);
+                        kernel6x2(x, xOff + r * xStride, w, p, b, bOff, out, outOff + r * outStride + col0,
+                                xStride, outStride, accumulate);
                     }
                 }
                 for (; r + 4 <= r1; r += 4) {
-                    kernel4x2(x, xOff + r * k, w, p, b, bOff, out, outOff + r * n + col0, n, accumulate);
+                    kernel4x2(x, xOff + r * xStride, w, p, b, bOff, out, outOff + r * outStride + col0,
+                            xStride, outStride, accumulate);
                 }
                 // The row block's tail in one pass over the panel, not one pass per row.
                 switch (r1 - r) {
-                    case 3 -> kernel3x2(x, xOff + r * k, w, p, b, bOff, out, outOff + r * n + col0, n, accumulate);
-                    case 2 -> kernel2x2(x, xOff + r * k, w, p, b, bOff, out, outOff + r * n + col0, n, accumulate);
-                    case 1 -> kernel1x2(x, xOff + r * k, w, p, b, bOff, out, outOff + r * n + col0, accumulate);
+                    case 3 -> kernel3x2(x, xOff + r * xStride, w, p, b, bOff, out, outOff + r * outStride + col0,
+                            xStride, outStride, accumulate);
+                    case 2 -> kernel2x2(x, xOff + r * xStride, w, p, b, bOff, out, outOff + r * outStride + col0,
+                            xStride, outStride, accumulate);
+                    case 1 -> kernel1x2(x, xOff + r * xStride, w, p, b, bOff, out, outOff + r * outStride + col0,
+                            accumulate);
                     default -> { }
                 }
             }
@@ -81,11 +86,11 @@ final class VectorKernels extends Kernels {
                 // Applied while the tile is still in L1; kept out of the micro-kernel so C2 keeps its
                 // accumulators in registers (a large inlined epilogue makes it box them).
                 for (int r = r0; r < r1; r++) {
-                    gelu(out, outOff + r * n + col0, width);
+                    gelu(out, outOff + r * outStride + col0, width);
                 }
             } else if (epilogue == Epilogue.GELU_TANH) {
                 for (int r = r0; r < r1; r++) {
-                    geluTanh(out, outOff + r * n + col0, width);
+                    geluTanh(out, outOff + r * outStride + col0, width);
                 }
             }
         }
@@ -96,14 +101,15 @@ final class VectorKernels extends Kernels {
      * k loop; nothing in this method may stop C2 from inlining every vector operation, or it boxes them.
      */
     private static void kernel4x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
-                                  float[] out, int o0, int n, boolean accumulate) {
+                                  float[] out, int o0, int xStride, int outStride,
+                                  boolean accumulate) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
         int k = w.k();
         float[] packed = w.data();
-        int a1 = a0 + k;
-        int a2 = a1 + k;
-        int a3 = a2 + k;
+        int a1 = a0 + xStride;
+        int a2 = a1 + xStride;
+        int a3 = a2 + xStride;
         FloatVector c00 = bias0;
         FloatVector c01 = bias1;
         FloatVector c10 = bias0;
@@ -129,9 +135,9 @@ final class VectorKernels extends Kernels {
             c30 = w0.fma(x3, c30);
             c31 = w1.fma(x3, c31);
         }
-        int o1 = o0 + n;
-        int o2 = o1 + n;
-        int o3 = o2 + n;
+        int o1 = o0 + outStride;
+        int o2 = o1 + outStride;
+        int o3 = o2 + outStride;
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(S, out, o0));
             c01 = c01.add(FloatVector.fromArray(S, out, o0 + L));
@@ -154,16 +160,17 @@ final class VectorKernels extends Kernels {
 
     /** Six rows by one panel: 12 accumulators, so AVX2's 16 registers hold them with both weight vectors and a broadcast, and enough independent FMA chains to hide the FMA latency on two 256-bit pipes. */
     private static void kernel6x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
-                                  float[] out, int o0, int n, boolean accumulate) {
+                                  float[] out, int o0, int xStride, int outStride,
+                                  boolean accumulate) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
         int k = w.k();
         float[] packed = w.data();
-        int a1 = a0 + k;
-        int a2 = a1 + k;
-        int a3 = a2 + k;
-        int a4 = a3 + k;
-        int a5 = a4 + k;
+        int a1 = a0 + xStride;
+        int a2 = a1 + xStride;
+        int a3 = a2 + xStride;
+        int a4 = a3 + xStride;
+        int a5 = a4 + xStride;
         FloatVector c00 = bias0;
         FloatVector c01 = bias1;
         FloatVector c10 = bias0;
@@ -199,11 +206,11 @@ final class VectorKernels extends Kernels {
             c50 = w0.fma(x5, c50);
             c51 = w1.fma(x5, c51);
         }
-        int o1 = o0 + n;
-        int o2 = o1 + n;
-        int o3 = o2 + n;
-        int o4 = o3 + n;
-        int o5 = o4 + n;
+        int o1 = o0 + outStride;
+        int o2 = o1 + outStride;
+        int o3 = o2 + outStride;
+        int o4 = o3 + outStride;
+        int o5 = o4 + outStride;
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(S, out, o0));
             c01 = c01.add(FloatVector.fromArray(S, out, o0 + L));
@@ -234,13 +241,14 @@ final class VectorKernels extends Kernels {
 
     /** Three rows by one panel: the tail of a row block, so a 15-token text reads each panel four times instead of six. */
     private static void kernel3x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
-                                  float[] out, int o0, int n, boolean accumulate) {
+                                  float[] out, int o0, int xStride, int outStride,
+                                  boolean accumulate) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
         int k = w.k();
         float[] packed = w.data();
-        int a1 = a0 + k;
-        int a2 = a1 + k;
+        int a1 = a0 + xStride;
+        int a2 = a1 + xStride;
         FloatVector c00 = bias0;
         FloatVector c01 = bias1;
         FloatVector c10 = bias0;
@@ -261,8 +269,8 @@ final class VectorKernels extends Kernels {
             c20 = w0.fma(x2, c20);
             c21 = w1.fma(x2, c21);
         }
-        int o1 = o0 + n;
-        int o2 = o1 + n;
+        int o1 = o0 + outStride;
+        int o2 = o1 + outStride;
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(S, out, o0));
             c01 = c01.add(FloatVector.fromArray(S, out, o0 + L));
@@ -281,12 +289,13 @@ final class VectorKernels extends Kernels {
 
     /** Two rows by one panel: the tail of a row block. */
     private static void kernel2x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
-                                  float[] out, int o0, int n, boolean accumulate) {
+                                  float[] out, int o0, int xStride, int outStride,
+                                  boolean accumulate) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
         int k = w.k();
         float[] packed = w.data();
-        int a1 = a0 + k;
+        int a1 = a0 + xStride;
         FloatVector c00 = bias0;
         FloatVector c01 = bias1;
         FloatVector c10 = bias0;
@@ -302,7 +311,7 @@ final class VectorKernels extends Kernels {
             c10 = w0.fma(x1, c10);
             c11 = w1.fma(x1, c11);
         }
-        int o1 = o0 + n;
+        int o1 = o0 + outStride;
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(S, out, o0));
             c01 = c01.add(FloatVector.fromArray(S, out, o0 + L));
@@ -359,18 +368,21 @@ final class VectorKernels extends Kernels {
     }
 
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
-    private static final FloatVector A1 = FloatVector.broadcast(S, Erf.A1);
-    private static final FloatVector A2 = FloatVector.broadcast(S, Erf.A2);
-    private static final FloatVector A3 = FloatVector.broadcast(S, Erf.A3);
+    private static final FloatVector P3 = FloatVector.broadcast(S, Erf.P3);
+    private static final FloatVector P2 = FloatVector.broadcast(S, Erf.P2);
+    private static final FloatVector P1 = FloatVector.broadcast(S, Erf.P1);
+    private static final FloatVector P0 = FloatVector.broadcast(S, Erf.P0);
+    private static final FloatVector Q3 = FloatVector.broadcast(S, Erf.Q3);
+    private static final FloatVector Q2 = FloatVector.broadcast(S, Erf.Q2);
+    private static final FloatVector Q1 = FloatVector.broadcast(S, Erf.Q1);
 
-    /** Vector GELU with the same erf approximation, step for step, as {@link Erf#gelu}. */
+    /** Vector GELU with the same rational erf, step for step, as {@link Erf#gelu}. */
     static FloatVector gelu(FloatVector x) {
-        FloatVector z = x.mul(Erf.INV_SQRT2);
-        FloatVector az = z.abs();
-        FloatVector t = ONE.div(az.fma(Erf.P, 1f));
-        FloatVector poly = t.fma(Erf.A5, Erf.A4).fma(t, A3).fma(t, A2).fma(t, A1).mul(t);
-        FloatVector e = az.mul(az).neg().lanewise(VectorOperators.EXP);
-        FloatVector erf = poly.neg().fma(e, ONE).lanewise(VectorOperators.NEG, z.compare(VectorOperators.LT, 0f));
+        FloatVector z = x.mul(Erf.INV_SQRT2).max(-Erf.LIMIT).min(Erf.LIMIT);
+        FloatVector u = z.mul(z).mul(Erf.U_SCALE);
+        FloatVector p = u.fma(Erf.P5, Erf.P4).fma(u, P3).fma(u, P2).fma(u, P1).fma(u, P0);
+        FloatVector q = u.fma(Erf.Q5, Erf.Q4).fma(u, Q3).fma(u, Q2).fma(u, Q1).fma(u, ONE);
+        FloatVector erf = z.mul(p).div(q);
         return x.mul(0.5f).mul(erf.add(ONE));
     }
 

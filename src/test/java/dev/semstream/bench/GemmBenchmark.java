@@ -17,8 +17,8 @@ import java.util.Random;
 public final class GemmBenchmark {
     public static void main(String[] args) {
         Kernels kernels = Kernels.best();
-        int[][] shapes = {{15, 384, 1152}, {15, 1536, 384}, {256, 384, 1152}, {256, 384, 1536}, {256, 1536, 384},
-                {8192, 384, 1536}};
+        int[][] shapes = {{12, 384, 1152}, {15, 384, 1152}, {15, 1536, 384}, {60, 384, 1536}, {250, 384, 1152}, {250, 384, 384}, {384, 384, 1152}, {384, 1536, 384}, {1920, 384, 1152}, {1920, 384, 1536}, {1920, 1536, 384}, {256, 384, 1152},
+                {256, 384, 1536}, {256, 1536, 384}, {8192, 384, 1536}};
         System.out.printf("kernels %s, %d threads%n", kernels.name(), Parallel.threads());
         BenchReport report = BenchReport.of("gemm");
         for (int[] s : shapes) {

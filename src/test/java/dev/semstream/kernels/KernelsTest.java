@@ -58,6 +58,32 @@ class KernelsTest {
 
     @ParameterizedTest(name = "{0} {1}x{2}x{3}")
     @MethodSource("gemmShapes")
+    void aTileReadsAndWritesColumnBlocksOfWiderMatrices(Kernels k, int rows, int depth, int cols) {
+        // x's rows and out's rows are a block of columns in wider matrices (attention's in-place use):
+        // the tile reads only its block, and writes only its block.
+        Random rnd = new Random(rows * 13L + depth * 5L + cols);
+        int xStride = depth + 7;
+        int outStride = cols + 5;
+        float[] x = KernelReference.random(rnd, 2 + rows * xStride);
+        float[] w = KernelReference.random(rnd, depth * cols);
+        PackedMatrix packed = k.pack(w, depth, cols);
+        float[] out = KernelReference.random(new Random(3), 1 + rows * outStride);
+        float[] expected = out.clone();
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                double s = 0;
+                for (int i = 0; i < depth; i++) {
+                    s += (double) x[2 + r * xStride + i] * w[i * cols + c];
+                }
+                expected[1 + r * outStride + c] = (float) s;
+            }
+        }
+        k.gemmTile(x, 2, xStride, 0, rows, packed, 0, packed.panels(), null, out, 1, outStride, Epilogue.STORE);
+        KernelReference.assertClose(expected, out, 2e-5f * (float) Math.sqrt(depth), k.name() + " strided tile");
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}x{3}")
+    @MethodSource("gemmShapes")
     void gemmMatchesDefinitionForEveryEpilogue(Kernels k, int rows, int depth, int cols) {
         Random rnd = new Random(rows * 31L + depth * 7L + cols);
         float[] x = KernelReference.random(rnd, rows * depth + 3);
