@@ -97,6 +97,10 @@ final class VectorKernels extends Kernels {
     }
 
     /*
+     * One micro-kernel per row count (6, 4, 3, 2, 1), alike but for the number of accumulators, as in every
+     * BLAS: the accumulators must be named locals for C2 to keep them in registers (an array of vectors, or
+     * a loop over rows, boxes them), so a row count cannot be a parameter.
+     *
      * The micro-kernels index the panel as base + kk * PANEL rather than stepping a second index: C2 then
      * proves the loads in range before the loop instead of checking two of them on every step (the
      * disassembly showed two compare-and-branch pairs per step). At 256 bits, where a step is 12 FMAs in 6
