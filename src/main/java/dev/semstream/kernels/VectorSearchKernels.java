@@ -1,7 +1,6 @@
 package dev.semstream.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,7 +28,7 @@ final class VectorSearchKernels extends SearchKernels {
         for (int upper = S.loopBound(n); i < upper; i += L) {
             acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = LaneSum.of(acc);
         for (; i < n; i++) {
             s += a[aOff + i] * b[bOff + i];
         }
@@ -44,7 +43,7 @@ final class VectorSearchKernels extends SearchKernels {
             FloatVector d = FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i));
             acc = d.fma(d, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = LaneSum.of(acc);
         for (; i < n; i++) {
             float d = a[aOff + i] - b[bOff + i];
             s += d * d;
@@ -126,10 +125,10 @@ final class VectorSearchKernels extends SearchKernels {
             a2 = FloatVector.fromArray(S, r2, b2 + i).fma(qv, a2);
             a3 = FloatVector.fromArray(S, r3, b3 + i).fma(qv, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = LaneSum.of(a0);
+        float s1 = LaneSum.of(a1);
+        float s2 = LaneSum.of(a2);
+        float s3 = LaneSum.of(a3);
         for (; i < dim; i++) {
             float qi = q[qOff + i];
             s0 += qi * r0[b0 + i];
@@ -162,10 +161,10 @@ final class VectorSearchKernels extends SearchKernels {
             a2 = d2.fma(d2, a2);
             a3 = d3.fma(d3, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = LaneSum.of(a0);
+        float s1 = LaneSum.of(a1);
+        float s2 = LaneSum.of(a2);
+        float s3 = LaneSum.of(a3);
         for (; i < dim; i++) {
             float qi = q[qOff + i];
             float d0 = r0[b0 + i] - qi;
