@@ -171,7 +171,10 @@ final class VectorKernels extends Kernels {
         c31.intoArray(out, o3 + L);
     }
 
-    /** Six rows by one panel: 12 accumulators, so AVX2's 16 registers hold them with both weight vectors and a broadcast, and enough independent FMA chains to hide the FMA latency on two 256-bit pipes. */
+    /**
+     * Six rows by one panel: 12 accumulators, so AVX2's 16 registers hold them with both weight vectors and a
+     * broadcast, and enough independent FMA chains to hide the FMA latency on two 256-bit pipes.
+     */
     private static void kernel6x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
                                   float[] out, int o0, int xStride, int outStride,
                                   boolean accumulate) {
@@ -253,7 +256,10 @@ final class VectorKernels extends Kernels {
         c51.intoArray(out, o5 + L);
     }
 
-    /** Three rows by one panel: the tail of a row block, so a 15-token text reads each panel four times instead of six. */
+    /**
+     * Three rows by one panel: the tail of a row block, so a 15-token text reads each panel four times instead
+     * of six.
+     */
     private static void kernel3x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
                                   float[] out, int o0, int xStride, int outStride,
                                   boolean accumulate) {
@@ -460,7 +466,7 @@ final class VectorKernels extends Kernels {
         for (; i < upper; i += L) {
             acc = acc.add(FloatVector.fromArray(S, x, off + i));
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.of(acc);
         for (; i < n; i++) {
             sum += x[off + i];
         }
@@ -471,7 +477,7 @@ final class VectorKernels extends Kernels {
             FloatVector d = FloatVector.fromArray(S, x, off + i).sub(meanV);
             acc = d.fma(d, acc);
         }
-        float var = acc.reduceLanes(VectorOperators.ADD);
+        float var = LaneSum.of(acc);
         for (; i < n; i++) {
             float d = x[off + i] - mean;
             var += d * d;
@@ -504,7 +510,7 @@ final class VectorKernels extends Kernels {
             e.intoArray(x, off + i);
             sumV = sumV.add(e);
         }
-        float sum = sumV.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSum.of(sumV);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - max);
             x[off + i] = e;

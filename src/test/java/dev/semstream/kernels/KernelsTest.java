@@ -1,5 +1,6 @@
 package dev.semstream.kernels;
 
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -9,6 +10,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,14 +37,14 @@ class KernelsTest {
         // machine's preferred one. The transformer and the search kernels always run at the same width.
         String bits = System.getProperty("semstream.simd.bits", "");
         String expected = bits.isEmpty()
-                ? "vector-" + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() : "vector-" + bits;
+                ? "vector-" + FloatVector.SPECIES_PREFERRED.vectorBitSize() : "vector-" + bits;
         assertEquals(expected, Kernels.best().name());
         assertEquals(expected, SearchKernels.best().name());
     }
 
     @Test
     void anUnknownWidthIsRefusedByName() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> VectorWidth.choose("384"));
         assertTrue(e.getMessage().contains("semstream.simd.bits"), e.getMessage());
     }
