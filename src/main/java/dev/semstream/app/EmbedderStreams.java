@@ -8,11 +8,10 @@ import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.EmbedderTopology;
 import dev.semstream.topology.EncodingQueue;
 import dev.semstream.topology.TopicDefinitions;
-import org.apache.kafka.streams.StoreQueryParameters;
+import dev.semstream.topology.VectorStoreReader;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.Properties;
@@ -62,7 +61,6 @@ final class EmbedderStreams extends StreamsApplication {
 
     /** The vector store of this instance's partitions, for interactive queries. */
     ReadOnlyKeyValueStore<String, Embedding> vectorStore() {
-        return streams().store(StoreQueryParameters.fromNameAndType(EmbedderConfig.VECTOR_STORE,
-                QueryableStoreTypes.keyValueStore()));
+        return new VectorStoreReader(streams()).store(false);
     }
 }

@@ -44,9 +44,18 @@ public final class VectorStoreReader {
      * @throws InvalidStateStoreException if the store cannot be read now (restoring, or rebalancing)
      */
     public Embedding get(String id, boolean stale) {
-        StoreQueryParameters<ReadOnlyKeyValueStore<String, Embedding>> params = StoreQueryParameters.fromNameAndType(
-                EmbedderConfig.VECTOR_STORE, QueryableStoreTypes.keyValueStore());
-        return streams.store(stale ? params.enableStaleStores() : params).get(id);
+        return store(stale).get(id);
+    }
+
+    /**
+     * The vector store of this instance's partitions, by id: its active and restored ones, with {@code stale}
+     * also its standby replicas and those still restoring.
+     *
+     * @throws InvalidStateStoreException if the store cannot be read now (restoring, or rebalancing)
+     */
+    public ReadOnlyKeyValueStore<String, Embedding> store(boolean stale) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, Embedding>> params = parameters();
+        return streams.store(stale ? params.enableStaleStores() : params);
     }
 
     /**
@@ -74,9 +83,8 @@ public final class VectorStoreReader {
      */
     public <T> Optional<T> scanPartition(int partition, Function<Iterator<VectorEntry>, T> scan) {
         try {
-            ReadOnlyKeyValueStore<String, Embedding> store = streams.store(StoreQueryParameters.fromNameAndType(
-                    EmbedderConfig.VECTOR_STORE, QueryableStoreTypes.<String, Embedding>keyValueStore())
-                    .enableStaleStores().withPartition(partition));
+            ReadOnlyKeyValueStore<String, Embedding> store = streams.store(parameters().enableStaleStores()
+                    .withPartition(partition));
             try (KeyValueIterator<String, Embedding> records = store.all()) {
                 return Optional.of(scan.apply(new Iterator<>() {
                     @Override
@@ -93,5 +101,9 @@ public final class VectorStoreReader {
         } catch (InvalidStateStoreException notReadable) {
             return Optional.empty();
         }
+    }
+
+    private static StoreQueryParameters<ReadOnlyKeyValueStore<String, Embedding>> parameters() {
+        return StoreQueryParameters.fromNameAndType(EmbedderConfig.VECTOR_STORE, QueryableStoreTypes.keyValueStore());
     }
 }
