@@ -61,8 +61,9 @@ public final class Attention {
      * One head over one whole text, as two GEMMs on per-thread scratch. Offsets point at the head's column.
      * Both GEMMs run on whole panels only: the keys are padded with zero columns to a multiple of the panel
      * width, and so are the value rows and the head's output; the padding's scores are set to zero after the
-     * softmax and its value rows are zero, so it adds nothing. A partial panel would run one row at a time with masked loads (for a 12-token text every
-     * score row, for a 250-token text an eighth of them), and costs more than the padding's few extra FMAs.
+     * softmax and its value rows are zero, so it adds nothing. A partial panel would run one row at a time with
+     * masked loads (for a 12-token text every score row, for a 250-token text an eighth of them), and costs
+     * more than the padding's few extra FMAs.
      */
     private static void attendAll(Kernels kernels, int headSize, int n, float[] qkv, int qOff, int kOff, int vOff,
                                   int stride, float[] out, int outOff, int outStride) {
@@ -108,15 +109,13 @@ public final class Attention {
             zeroPaddingColumns(v, panel, n, pw, width % pw);
             Arrays.fill(v, panel + n * pw, panel + paddedKeys * pw, 0f);
         }
-        if (paddedHead == headSize) {
-            // The head's output straight into its columns of the output rows.
-            kernels.gemmTile(scores, 0, paddedKeys, 0, n, new PackedMatrix(v, paddedKeys, paddedHead, pw), 0,
-                    valuePanels, null, out, outOff, outStride, Epilogue.STORE);
-        } else {
-            // A head narrower than its panels: the padded columns would spill into the next head's.
-            float[] context = s.context(n * paddedHead);
-            kernels.gemmTile(scores, 0, paddedKeys, 0, n, new PackedMatrix(v, paddedKeys, paddedHead, pw), 0,
-                    valuePanels, null, context, 0, paddedHead, Epilogue.STORE);
+        // The head's output straight into its columns of the output rows; a head narrower than its panels goes
+        // through scratch instead, as its padded columns would spill into the next head's.
+        boolean inPlace = paddedHead == headSize;
+        float[] context = inPlace ? out : s.context(n * paddedHead);
+        kernels.gemmTile(scores, 0, paddedKeys, 0, n, new PackedMatrix(v, paddedKeys, paddedHead, pw), 0, valuePanels,
+                null, context, inPlace ? outOff : 0, inPlace ? outStride : paddedHead, Epilogue.STORE);
+        if (!inPlace) {
             for (int i = 0; i < n; i++) {
                 System.arraycopy(context, i * paddedHead, out, outOff + i * outStride, headSize);
             }
@@ -199,15 +198,15 @@ public final class Attention {
 
     /** Grow-only buffers; each holds one operand of the current head's attention. */
     private static final class Scratch {
-        private float[] keys = new float[0];
         private float[] queries = new float[0];
+        private float[] keys = new float[0];
+        private float[] scores = new float[0];
+        private float[] values = new float[0];
+        private float[] context = new float[0];
 
         float[] queries(int size) {
             return queries.length >= size ? queries : (queries = new float[size]);
         }
-        private float[] scores = new float[0];
-        private float[] values = new float[0];
-        private float[] context = new float[0];
 
         float[] keys(int size) {
             return keys.length >= size ? keys : (keys = new float[size]);
