@@ -87,6 +87,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 "-Dquarkus.http.port=" + port,
                 // The management interface (health, metrics) would otherwise take port 9000 on every instance.
                 "-Dquarkus.management.enabled=false",
+                // Match schemas by their parsed form, as Confluent's registry does, not by their text: the same
+                // .avsc registered pretty-printed by one client and compact by another is one version, one id.
+                "-Dregistry.ccompat.use-canonical-hash=true",
                 "-Dquarkus.log.console.color=false",
                 "-jar", home.resolve(RUNNER_JAR).toString()));
         if (persistent) {
