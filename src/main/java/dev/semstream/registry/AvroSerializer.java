@@ -18,9 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Writes Avro specific records in the Confluent wire format, under the subject {@code <topic>-value} (or
  * {@code <topic>-key} for keys), the TopicNameStrategy every Confluent-compatible serde defaults to.
  *
- * <p>With {@code auto.register.schemas=true} (the default) the record's schema is registered on first use; with
- * {@code false} it must already be registered under the subject, and serialising fails, naming the subject, if
- * it is not. Both answers are cached by the registry client, so only the first record per schema costs a request.
+ * <p>What is registered is the record's {@link PortableSchema}: the contract its class was generated from, so a
+ * client in any language that registers or looks up the same {@code .avsc} finds the same id. With
+ * {@code auto.register.schemas=true} (the default) it is registered on first use, and a subject this creates is
+ * set BACKWARD compatible, so a later version that older records cannot be read with is refused by the registry;
+ * with {@code false} it must already be registered under the subject, and serialising fails, naming the subject,
+ * if it is not. The id is cached, so only the first record per subject and schema costs requests.
  * A null record becomes null bytes (a tombstone).
  */
 public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
@@ -28,6 +31,9 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     private boolean autoRegister = true;
     private boolean isKey;
     private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+    private final Map<Registration, Integer> ids = new ConcurrentHashMap<>();
+
+    private record Registration(String subject, Schema schema) { }
 
     /** For Kafka, which instantiates serializers reflectively and then calls {@link #configure}. */
     public AvroSerializer() {
@@ -81,13 +87,40 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     }
 
     private int schemaId(String subject, Schema schema) {
+        Registration key = new Registration(subject, schema);
+        Integer cached = ids.get(key);
+        if (cached != null) return cached;
+        Schema portable = PortableSchema.of(schema);
+        int id;
         try {
-            if (autoRegister) return registry.register(subject, schema);
-            return registry.lookup(subject, schema).orElseThrow(() -> new SerializationException(
+            id = autoRegister ? register(subject, portable) : registry.lookup(subject, portable).orElseThrow(() -> new SerializationException(
                     "schema " + schema.getFullName() + " is not registered under subject '" + subject
                             + "' and auto.register.schemas is false: register it first")).id();
         } catch (SchemaRegistryException e) {
             throw new SerializationException("cannot get a schema id for subject '" + subject + "': " + e.getMessage(), e);
+        }
+        ids.put(key, id);
+        return id;
+    }
+
+    /**
+     * Registers {@code schema}, and makes a subject this creates BACKWARD compatible. The level is set after the
+     * first version, not before: Apicurio forgets a level set on a subject that does not exist yet.
+     */
+    private int register(String subject, Schema schema) {
+        boolean created = !exists(subject);
+        int id = registry.register(subject, schema);
+        if (created) registry.setCompatibility(subject, CompatibilityLevel.BACKWARD);
+        return id;
+    }
+
+    private boolean exists(String subject) {
+        try {
+            registry.latest(subject);
+            return true;
+        } catch (SchemaRegistryException e) {
+            if (e.isNotFound()) return false;
+            throw e;
         }
     }
 

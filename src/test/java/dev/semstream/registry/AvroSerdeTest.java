@@ -67,7 +67,7 @@ class AvroSerdeTest {
         assertEquals(0, bytes[0], "magic byte");
         int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
         assertEquals(client.latest("texts-value").id(), id, "the id of the schema registered under <topic>-value");
-        assertEquals(TextEvent.getClassSchema(), client.schemaById(id));
+        assertEquals(PortableSchema.of(TextEvent.getClassSchema()), client.schemaById(id), "the contract, not the class's Java flavour");
         assertEquals(textEvent(), serde.deserializer().deserialize("texts", bytes));
     }
 
@@ -84,15 +84,16 @@ class AvroSerdeTest {
         SchemaRegistryClient counting = new SchemaRegistryClient(
                 SchemaRegistryClientConfig.of(registry.url()).withRequestObserver(r -> requests.incrementAndGet()));
         AvroSerializer<TextEvent> serializer = new AvroSerializer<>(counting);
-        byte[] bytes = null;
-        for (int i = 0; i < 100; i++) bytes = serializer.serialize("hot", textEvent());
-        assertEquals(1, requests.get(), "one registration for a hundred records");
+        byte[] bytes = serializer.serialize("hot", textEvent());
+        int registering = requests.get();
+        for (int i = 0; i < 99; i++) bytes = serializer.serialize("hot", textEvent());
+        assertEquals(registering, requests.get(), "the first record registers; the next 99 make no request");
 
         SchemaRegistryClient reading = new SchemaRegistryClient(
                 SchemaRegistryClientConfig.of(registry.url()).withRequestObserver(r -> requests.incrementAndGet()));
         AvroDeserializer<TextEvent> deserializer = new AvroDeserializer<>(reading, TextEvent.class);
         for (int i = 0; i < 100; i++) assertEquals(textEvent(), deserializer.deserialize("hot", bytes));
-        assertEquals(2, requests.get(), "one schema fetch for a hundred records");
+        assertEquals(registering + 1, requests.get(), "one schema fetch for a hundred records");
     }
 
     @Test
@@ -106,7 +107,7 @@ class AvroSerdeTest {
     void keysGoUnderTheKeySubject() {
         AvroSerializer<TextEvent> keys = new AvroSerializer<>(client, true, true);
         keys.serialize("keyed", textEvent());
-        assertEquals(TextEvent.getClassSchema(), client.latest("keyed-key").schema());
+        assertEquals(PortableSchema.of(TextEvent.getClassSchema()), client.latest("keyed-key").schema());
     }
 
     @Test
@@ -143,7 +144,7 @@ class AvroSerdeTest {
         assertTrue(absent.getMessage().contains("not registered under subject 'strict-value'"), absent.getMessage());
         assertTrue(assertThrows(SchemaRegistryException.class, () -> client.latest("strict-value")).isNotFound(), "nothing was registered");
 
-        int id = client.register("strict-value", TextEvent.getClassSchema());
+        int id = client.register("strict-value", PortableSchema.of(TextEvent.getClassSchema()));
         byte[] bytes = strict.serialize("strict", textEvent());
         assertEquals(id, ByteBuffer.wrap(bytes, 1, 4).getInt());
 

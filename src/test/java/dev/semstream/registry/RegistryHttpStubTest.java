@@ -81,12 +81,16 @@ class RegistryHttpStubTest {
 
     @Test
     void serdesTakeBasicAuthFromTheKafkaConfig() {
+        // A new subject: its latest version is asked for (none), the schema registered, the subject made BACKWARD.
+        script.add(new Answer(404, "{\"error_code\":40401,\"message\":\"Subject 't-value' not found.\"}"));
         script.add(new Answer(200, "{\"id\":9}"));
+        script.add(new Answer(200, "{\"compatibility\":\"BACKWARD\"}"));
         AvroSerializer<TextEvent> serializer = new AvroSerializer<>();
         serializer.configure(Map.of("schema.registry.url", url, "basic.auth.user.info", "bob:pw"), false);
         byte[] bytes = serializer.serialize("t", AvroSerdeTest.textEvent());
         assertEquals(9, bytes[4]);
-        assertEquals(List.of("Basic " + Base64.getEncoder().encodeToString("bob:pw".getBytes(StandardCharsets.UTF_8))), authorizations);
+        String bob = "Basic " + Base64.getEncoder().encodeToString("bob:pw".getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(bob, bob, bob), authorizations);
     }
 
     @Test
