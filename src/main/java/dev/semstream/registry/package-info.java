@@ -9,7 +9,9 @@
  *       status and the registry's error code.</li>
  *   <li>{@link dev.semstream.registry.AvroSerializer}, {@link dev.semstream.registry.AvroDeserializer},
  *       {@link dev.semstream.registry.AvroSerde} — magic byte 0, 4-byte big-endian schema id, Avro binary;
- *       subjects {@code <topic>-value} / {@code <topic>-key}.</li>
+ *       subjects {@code <topic>-value} / {@code <topic>-key}. What they register is the record's
+ *       {@link dev.semstream.registry.PortableSchema} (its {@code .avsc}, without the Java-only properties the
+ *       Avro compiler adds), and a subject they create is set BACKWARD compatible.</li>
  * </ul>
  *
  * <p>From a Kafka config map:
