@@ -39,12 +39,12 @@ final class QueryService {
     private final Ingest ingest;
 
     QueryService(HostInfo self, KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
-                 Ingest ingest) {
+                 Ingest ingest, String apiToken) {
         this.self = self;
         this.streams = streams;
         this.encoder = encoder;
         this.indexes = indexes;
-        PeerClient peers = new PeerClient();
+        PeerClient peers = new PeerClient(apiToken);
         VectorStoreReader stores = new VectorStoreReader(streams);
         this.local = new LocalSearch(PeerClient.address(self), indexes, stores,
                 IndexConfig.of(encoder.modelId(), encoder.dimensions()));
