@@ -67,7 +67,8 @@ public final class QueryServer implements AutoCloseable {
     public void start(KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
                       InputFormat inputFormat, Map<String, Object> clientProperties) {
         ingest = new Ingest(clientProperties, inputTopic, inputFormat);
-        service = new QueryService(self, streams, encoder, indexes, inputTopic, ingest, access.token());
+        service = new QueryService(self, streams, encoder, indexes, inputTopic, ingest, access.token(),
+                clientProperties);
         server.start(this::handle);
     }
 
@@ -84,7 +85,9 @@ public final class QueryServer implements AutoCloseable {
     /**
      * <pre>
      * GET  /                      the web page
-     * GET  /health                200 when running (or rebalancing), 503 otherwise
+     * GET  /health                liveness: the status (starting, restoring, running, degraded, failed) and
+     *                             why; 503 only when failed
+     * GET  /ready                 readiness: the same body; 200 only when running
      * GET  /instances             every instance and its partitions
      * POST /search                {text | vector | id, k, metric, exact, ef, filters, includeVectors, stale, timeoutMs}
      * GET  /embeddings/{id}       one stored embedding (?stale=true to allow standby replicas)
@@ -107,7 +110,13 @@ public final class QueryServer implements AutoCloseable {
             }
             case "/health" -> {
                 request.requireMethod("GET");
-                return ApiReply.json(service.healthy() ? 200 : 503, service.health());
+                Health.Verdict verdict = service.verdict();
+                return ApiReply.json(verdict.alive() ? 200 : 503, service.health(verdict));
+            }
+            case "/ready" -> {
+                request.requireMethod("GET");
+                Health.Verdict verdict = service.verdict();
+                return ApiReply.json(verdict.ready() ? 200 : 503, service.health(verdict));
             }
             case "/instances" -> {
                 request.requireMethod("GET");
@@ -172,6 +181,9 @@ public final class QueryServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (service != null) {
+            service.close();
+        }
         if (ingest != null) {
             ingest.close();
         }
