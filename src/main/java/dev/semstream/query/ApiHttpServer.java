@@ -2,6 +2,7 @@ package dev.semstream.query;
 
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -70,6 +71,10 @@ final class ApiHttpServer implements AutoCloseable {
         config.setRequestHeaderSize(MAX_HEADER_BYTES);
         config.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         config.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
+        // Ids are percent-decoded by the routes from the raw path, so an id with a slash or a percent sign
+        // (docs%2Fa.md, 100%25) is not ambiguous here; Jetty's default would refuse it with a 400.
+        config.setUriCompliance(UriCompliance.DEFAULT.with("semstream-ids",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
         // One acceptor and one selector: two cores, and Jetty's selector serves thousands of connections.
         ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
         connector.setHost(host);

@@ -100,6 +100,14 @@ class ApiHttpServerTest {
     }
 
     @Test
+    void idsWithEncodedSlashesAndPercentSignsReachTheRoute() throws Exception {
+        start("localhost", ApiAccess.loopbackDefault());
+        RawHttp.Answer deleted = RawHttp.request(url, "DELETE", "/texts/docs%2Fa%20b%25%3Bx", "", "");
+        assertEquals(202, deleted.status(), deleted.body());
+        assertEquals("docs%2Fa%20b%25%3Bx", deleted.json().get("deleted").asText());
+    }
+
+    @Test
     void aBodyOverTheLimitIs413InJson() throws Exception {
         start("localhost", ApiAccess.loopbackDefault());
         RawHttp.Answer big = RawHttp.request(url, "POST", "/search", "", "x".repeat(ApiRequest.MAX_BODY_BYTES + 1));
