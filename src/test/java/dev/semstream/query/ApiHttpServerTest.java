@@ -4,11 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,22 +59,10 @@ class ApiHttpServerTest {
     @Test
     void sixteenConnectionsStuckInTheRequestLineLeaveTheApiAnswering() throws Exception {
         start("localhost", ApiAccess.loopbackDefault());
-        List<Socket> stuck = new ArrayList<>();
-        try {
-            URI uri = URI.create(url);
-            for (int i = 0; i < 16; i++) {
-                Socket s = new Socket(uri.getHost(), uri.getPort());
-                s.getOutputStream().write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
-                s.getOutputStream().flush();
-                stuck.add(s);
-            }
+        try (RawHttp.Stalled stalled = RawHttp.halfSentRequestLines(url, 16)) {
             RawHttp.Answer health = assertTimeoutPreemptively(Duration.ofSeconds(5),
                     () -> RawHttp.request(url, "GET", "/health", "", ""));
-            assertEquals(200, health.status());
-        } finally {
-            for (Socket s : stuck) {
-                s.close();
-            }
+            assertEquals(200, health.status(), health.body());
         }
     }
 

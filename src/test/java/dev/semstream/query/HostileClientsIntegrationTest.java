@@ -15,12 +15,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -75,22 +72,10 @@ class HostileClientsIntegrationTest {
     @Test
     @Order(1)
     void row2SixteenHalfSentRequestLinesDoNotStopTheApi() throws Exception {
-        List<Socket> stuck = new ArrayList<>();
-        try {
-            URI uri = URI.create(url);
-            for (int i = 0; i < 16; i++) {
-                Socket s = new Socket(uri.getHost(), uri.getPort());
-                s.getOutputStream().write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
-                s.getOutputStream().flush();
-                stuck.add(s);
-            }
+        try (RawHttp.Stalled stalled = RawHttp.halfSentRequestLines(url, 16)) {
             RawHttp.Answer health = assertTimeoutPreemptively(Duration.ofSeconds(5),
                     () -> RawHttp.request(url, "GET", "/health", "", ""));
             assertEquals(200, health.status(), health.body());
-        } finally {
-            for (Socket s : stuck) {
-                s.close();
-            }
         }
     }
 

@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,6 +32,31 @@ final class RawHttp {
     }
 
     private RawHttp() {
+    }
+
+    /** Connections that sent the start of a request line and then nothing: slow-loris clients. */
+    static final class Stalled implements AutoCloseable {
+        private final List<Socket> sockets = new ArrayList<>();
+
+        @Override
+        public void close() throws IOException {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    /** Opens {@code count} connections that each send {@code GET /health HTTP/1.1} and stop there. */
+    static Stalled halfSentRequestLines(String baseUrl, int count) throws IOException {
+        URI uri = URI.create(baseUrl);
+        Stalled stalled = new Stalled();
+        for (int i = 0; i < count; i++) {
+            Socket s = new Socket(uri.getHost(), uri.getPort());
+            stalled.sockets.add(s);
+            s.getOutputStream().write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+        }
+        return stalled;
     }
 
     /** Sends {@code request} as is (it must end its headers) and reads the whole answer, 10 s at most. */
