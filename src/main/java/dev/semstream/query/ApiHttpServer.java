@@ -114,6 +114,9 @@ final class ApiHttpServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the HTTP API failed", e);
         }
+        // A server bound but never started (a start that failed between the two) has nothing to stop,
+        // and would keep its port.
+        connector.close();
     }
 
     /** The guard, then the route; whatever is thrown becomes a JSON error. */

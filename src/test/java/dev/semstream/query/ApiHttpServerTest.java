@@ -169,6 +169,16 @@ class ApiHttpServerTest {
     }
 
     @Test
+    void aServerBoundButNeverStartedGivesItsPortBackOnClose() throws Exception {
+        ApiHttpServer bound = ApiHttpServer.bind("localhost", 0, ApiAccess.loopbackDefault());
+        int port = bound.port();
+        bound.close();
+        try (java.net.ServerSocket again = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("localhost"))) {
+            assertEquals(port, again.getLocalPort());
+        }
+    }
+
+    @Test
     void accessSettingsComeFromFlagsOrElseTheEnvironmentAndNeverPrintTheToken() {
         ApiAccess fromEnv = ApiAccess.of(null, null, null, Map.of(ApiAccess.TOKEN_VARIABLE, "t",
                 ApiAccess.CORS_VARIABLE, "http://A.example/, http://b.example", ApiAccess.HOSTS_VARIABLE, "Box"));
