@@ -109,13 +109,17 @@ final class Health implements AutoCloseable {
     }
 
     private boolean restoring() {
-        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
-            // A stream thread stays PARTITIONS_ASSIGNED until its active tasks' stores are restored.
-            if ("PARTITIONS_ASSIGNED".equals(thread.threadState())) {
-                return true;
+        try {
+            for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                // A stream thread stays PARTITIONS_ASSIGNED until its active tasks' stores are restored.
+                if ("PARTITIONS_ASSIGNED".equals(thread.threadState())) {
+                    return true;
+                }
             }
+            return false;
+        } catch (IllegalStateException changedMeanwhile) {
+            return false; // the state moved on between the two reads; the next call sees the new one
         }
-        return false;
     }
 
     /** The verdict and the probes, as {@code /health} and {@code /ready} answer them. */
