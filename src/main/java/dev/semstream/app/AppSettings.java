@@ -1,5 +1,6 @@
 package dev.semstream.app;
 
+import dev.semstream.query.ApiAccess;
 import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.StreamsProperties;
 
@@ -23,11 +24,12 @@ import java.util.Properties;
  * @param embedder          batching, input format, size limit (topic names are filled in from the prefix)
  * @param httpHost          where the HTTP API listens and how other instances reach it
  * @param httpPort          its port; 0 for any free one, null for no HTTP API
+ * @param apiAccess         the API's token, CORS origins and extra host names (null: the loopback default)
  */
 public record AppSettings(String bootstrapServers, String schemaRegistryUrl, Path dataDir, Path propertiesFile,
                           Map<String, String> environment, Map<String, Object> extraProperties,
                           String applicationId, String topicPrefix, boolean createTopics, EmbedderConfig embedder,
-                          String httpHost, Integer httpPort) {
+                          String httpHost, Integer httpPort, ApiAccess apiAccess) {
     /** The HTTP API's default port. */
     public static final int DEFAULT_HTTP_PORT = 7070;
     /** The embedder's default Streams application id. */
@@ -40,6 +42,16 @@ public record AppSettings(String bootstrapServers, String schemaRegistryUrl, Pat
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(embedder, "embedder");
         Objects.requireNonNull(httpHost, "httpHost");
+        apiAccess = apiAccess == null ? ApiAccess.loopbackDefault() : apiAccess;
+    }
+
+    /** The settings with the loopback default's API access. */
+    public AppSettings(String bootstrapServers, String schemaRegistryUrl, Path dataDir, Path propertiesFile,
+                       Map<String, String> environment, Map<String, Object> extraProperties,
+                       String applicationId, String topicPrefix, boolean createTopics, EmbedderConfig embedder,
+                       String httpHost, Integer httpPort) {
+        this(bootstrapServers, schemaRegistryUrl, dataDir, propertiesFile, environment, extraProperties,
+                applicationId, topicPrefix, createTopics, embedder, httpHost, httpPort, null);
     }
 
     /** The embedded default in {@code dataDir}, with the defaults of everything else. */
@@ -61,22 +73,27 @@ public record AppSettings(String bootstrapServers, String schemaRegistryUrl, Pat
 
     public AppSettings withCluster(String bootstrap, String registryUrl) {
         return new AppSettings(bootstrap, registryUrl, dataDir, propertiesFile, environment, extraProperties,
-                applicationId, topicPrefix, createTopics, embedder, httpHost, httpPort);
+                applicationId, topicPrefix, createTopics, embedder, httpHost, httpPort, apiAccess);
     }
 
     public AppSettings withExtraProperties(Map<String, Object> extra) {
         return new AppSettings(bootstrapServers, schemaRegistryUrl, dataDir, propertiesFile, environment, extra,
-                applicationId, topicPrefix, createTopics, embedder, httpHost, httpPort);
+                applicationId, topicPrefix, createTopics, embedder, httpHost, httpPort, apiAccess);
     }
 
     /** Serve the HTTP API on host:port (port 0: any free one). */
     public AppSettings withHttp(String host, int port) {
         return new AppSettings(bootstrapServers, schemaRegistryUrl, dataDir, propertiesFile, environment,
-                extraProperties, applicationId, topicPrefix, createTopics, embedder, host, port);
+                extraProperties, applicationId, topicPrefix, createTopics, embedder, host, port, apiAccess);
+    }
+
+    public AppSettings withApiAccess(ApiAccess access) {
+        return new AppSettings(bootstrapServers, schemaRegistryUrl, dataDir, propertiesFile, environment,
+                extraProperties, applicationId, topicPrefix, createTopics, embedder, httpHost, httpPort, access);
     }
 
     public AppSettings withEmbedder(EmbedderConfig config) {
         return new AppSettings(bootstrapServers, schemaRegistryUrl, dataDir, propertiesFile, environment,
-                extraProperties, applicationId, topicPrefix, createTopics, config, httpHost, httpPort);
+                extraProperties, applicationId, topicPrefix, createTopics, config, httpHost, httpPort, apiAccess);
     }
 }

@@ -81,7 +81,7 @@ public final class Pipeline implements AutoCloseable {
             AvroSerdes serdes = new AvroSerdes(cluster.clientProperties());
             if (settings.httpPort() != null) {
                 // Bound before the embedder is made: the address is this instance's application.server.
-                http = QueryServer.bind(settings.httpHost(), settings.httpPort());
+                http = QueryServer.bind(settings.httpHost(), settings.httpPort(), settings.apiAccess());
             }
             embedder = EmbedderStreams.create(settings, cluster, serdes, topics, encoder,
                     http == null ? null : http.self());

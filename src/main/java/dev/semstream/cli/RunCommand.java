@@ -7,6 +7,7 @@ import dev.semstream.model.Encoder;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.model.load.HfGpt2Checkpoint;
 import dev.semstream.model.load.LoadedGpt;
+import dev.semstream.query.ApiAccess;
 import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.GraphBuildPolicy;
 import dev.semstream.topology.InputFormat;
@@ -77,6 +78,21 @@ final class RunCommand implements Callable<Integer> {
                     + "name or address when instances run on several machines (default: ${DEFAULT-VALUE}).")
     String httpHost;
 
+    @Option(names = "--api-token", paramLabel = "TOKEN",
+            description = "Bearer token the HTTP API requires for writes and deletes, and for every call when "
+                    + "--http-host is beyond loopback (default: $" + ApiAccess.TOKEN_VARIABLE + "; none).")
+    String apiToken;
+
+    @Option(names = "--cors-origins", paramLabel = "ORIGINS",
+            description = "Comma-separated web origins (http://host:port) whose pages may call the API from a "
+                    + "browser (default: $" + ApiAccess.CORS_VARIABLE + "; none but the API's own page).")
+    String corsOrigins;
+
+    @Option(names = "--allowed-hosts", paramLabel = "NAMES",
+            description = "Comma-separated host names the API answers to besides --http-host, localhost and IP "
+                    + "addresses, a guard against DNS rebinding (default: $" + ApiAccess.HOSTS_VARIABLE + ").")
+    String allowedHosts;
+
     @Option(names = "--generator-model", paramLabel = "DIR",
             description = "A GPT-2 checkpoint directory (config.json, model.safetensors, vocab.json, merges.txt, "
                     + "any size gpt2 to gpt2-xl): also run the generator sidecar, prompts in, completions out.")
@@ -95,6 +111,12 @@ final class RunCommand implements Callable<Integer> {
         if (hnswMinVectors < 0) {
             throw new ParameterException(spec.commandLine(), "--hnsw-min-vectors must be 0 or more, got " + hnswMinVectors);
         }
+        ApiAccess access = ApiAccess.of(apiToken, corsOrigins, allowedHosts, System.getenv());
+        try {
+            access.requireTokenBeyondLoopback(httpHost);
+        } catch (IllegalStateException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         Encoder encoder = main.encoderLoader.apply(encoderFlags.model, encoderFlags.options(spec));
         err.println("semstream: encoder " + encoder.modelId() + " loaded");
         EmbedderConfig config = EmbedderConfig.defaults().withInputFormat(inputFormat)
@@ -102,7 +124,7 @@ final class RunCommand implements Callable<Integer> {
                 .withGraphBuild(new GraphBuildPolicy(hnswMinVectors, GraphBuildPolicy.defaults().inlineBuildMax()));
         AppSettings settings = new AppSettings(cluster.bootstrapServers, cluster.schemaRegistryUrl,
                 cluster.dataDir, cluster.propertiesFile, System.getenv(), Map.of(),
-                AppSettings.DEFAULT_APPLICATION_ID, topicPrefix, true, config, httpHost, httpPort);
+                AppSettings.DEFAULT_APPLICATION_ID, topicPrefix, true, config, httpHost, httpPort, access);
         if (cluster.bootstrapServers != null && cluster.schemaRegistryUrl == null) {
             err.println("semstream: no --schema-registry-url given with --bootstrap-servers; starting the embedded registry");
         }

@@ -29,6 +29,29 @@ final class FanOutSearch {
     private final String inputTopic;
     private final LocalSearch local;
     private final PeerClient peers;
+    private volatile Unanswered unanswered = Unanswered.NONE;
+
+    /**
+     * The partitions the last search expected and did not get (every one when none answered), and when;
+     * the health check reads it.
+     */
+    record Unanswered(java.util.SortedSet<Integer> partitions, boolean none, long atNanos) {
+        static final Unanswered NONE = new Unanswered(new TreeSet<>(), false, 0);
+
+        boolean within(Duration window) {
+            return (none || !partitions.isEmpty()) && System.nanoTime() - atNanos < window.toNanos();
+        }
+
+        String describe() {
+            long ago = Duration.ofNanos(System.nanoTime() - atNanos).toSeconds();
+            return (none ? "no partition answered the last search" : "partitions " + partitions
+                    + " did not answer the last search") + " (" + ago + " s ago)";
+        }
+    }
+
+    Unanswered unanswered() {
+        return unanswered;
+    }
 
     FanOutSearch(HostInfo self, KafkaStreams streams, String inputTopic, LocalSearch local, PeerClient peers) {
         this.self = self;
@@ -81,11 +104,13 @@ final class FanOutSearch {
             }
         }
         if (answered.isEmpty()) {
+            unanswered = new Unanswered(expected, true, System.nanoTime());
             throw ApiException.unavailable("no partition answered: the application is " + streams.state()
                     + (stale ? "" : "; its stores may be restoring: retry, or ask with \"stale\": true"));
         }
         SortedSet<Integer> missing = new TreeSet<>(expected);
         missing.removeAll(answered);
+        unanswered = new Unanswered(missing, false, System.nanoTime());
         ObjectNode result = Json.newObject();
         result.set("hits", HitJson.write(HitOrder.topK(lists, request.metric(), request.k(), excludeId)));
         result.put("k", request.k());

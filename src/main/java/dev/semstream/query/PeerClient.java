@@ -17,6 +17,18 @@ import java.util.concurrent.CompletableFuture;
 /** Calls other instances' internal endpoints, each call with a deadline so a slow instance cannot hang a query. */
 final class PeerClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Instances share the API token; a peer bound beyond loopback wants it on internal calls too. */
+    private final String apiToken;
+
+    /** @param apiToken the API token, or null for none */
+    PeerClient(String apiToken) {
+        this.apiToken = apiToken;
+    }
+
+    private HttpRequest.Builder request(String url, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+        return apiToken == null ? b : b.header("Authorization", "Bearer " + apiToken);
+    }
 
     static String address(HostInfo host) {
         return host.host() + ":" + host.port();
@@ -24,8 +36,8 @@ final class PeerClient {
 
     /** The peer's local answer; fails (exceptionally) if it does not answer in time or answers an error. */
     CompletableFuture<LocalAnswer> search(HostInfo host, ObjectNode body, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address(host) + "/internal/search"))
-                .timeout(timeout).header("Content-Type", "application/json")
+        HttpRequest request = request("http://" + address(host) + "/internal/search", timeout)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
             JsonNode json = Json.parse(response.body());
@@ -39,9 +51,9 @@ final class PeerClient {
 
     /** The embedding of the id if the peer holds it, empty if it does not. */
     Optional<JsonNode> embedding(HostInfo host, String id, boolean stale, Duration timeout) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address(host) + "/internal/embeddings/"
-                        + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "?stale=" + stale))
-                .timeout(timeout).GET().build();
+        HttpRequest request = request("http://" + address(host) + "/internal/embeddings/"
+                        + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "?stale=" + stale, timeout)
+                .GET().build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() == 404) {
             return Optional.empty();

@@ -1,9 +1,5 @@
 package dev.semstream.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.semstream.model.Encoder;
 import dev.semstream.store.ModelMismatchException;
 import dev.semstream.store.QueryableIndexes;
@@ -11,68 +7,45 @@ import dev.semstream.store.VectorStoreException;
 import dev.semstream.topology.InputFormat;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The HTTP API of one instance (JSON; the routes are listed in {@link #route}), and the web page at
- * {@code /}. Every error is a JSON body with a 4xx or 5xx status; the server never answers HTML errors.
+ * {@code /}, on {@link ApiHttpServer}. Every error is a JSON body with a 4xx or 5xx status; the server
+ * never answers HTML errors.
  */
 public final class QueryServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
-
-    static {
-        // The JDK server writes a response's headers and body in separate packets; with Nagle's algorithm on,
-        // the body then waits for the client's delayed ACK: 40 ms per call, and a fan-out makes two calls.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-    /** Largest request body: a search with a vector is ~8 KB, an ingest of 1,000 short texts well under this. */
-    static final int MAX_BODY_BYTES = 1 << 20;
-    /** How much of an oversized body is read and dropped so its sender sees the 413. */
-    private static final long DRAIN_LIMIT_BYTES = 64L << 20;
-
-    private final HttpServer server;
+    private final ApiHttpServer server;
     private final HostInfo self;
-    private final ExecutorService threads;
+    private final ApiAccess access;
     private final byte[] page;
     private QueryService service;
     private Ingest ingest;
 
-    private QueryServer(HttpServer server, HostInfo self) {
+    private QueryServer(ApiHttpServer server, HostInfo self, ApiAccess access) {
         this.server = server;
         this.self = self;
+        this.access = access;
         this.page = readPage();
-        this.threads = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "semstream-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(threads);
+    }
+
+    /** {@link #bind(String, int, ApiAccess)} with the loopback default: no token, no cross-origin callers. */
+    public static QueryServer bind(String host, int port) {
+        return bind(host, port, ApiAccess.loopbackDefault());
     }
 
     /**
      * Takes the port now (0: any free one), before Kafka Streams starts, because the address is this
      * instance's {@code application.server}: other instances reach it there.
+     *
+     * @throws IllegalStateException if the port is taken, or the host is beyond loopback and no token is set
      */
-    public static QueryServer bind(String host, int port) {
-        try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
-            return new QueryServer(http, new HostInfo(host, http.getAddress().getPort()));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serve HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
-        }
+    public static QueryServer bind(String host, int port, ApiAccess access) {
+        ApiHttpServer http = ApiHttpServer.bind(host, port, access);
+        return new QueryServer(http, new HostInfo(host, http.port()), access);
     }
 
     /** This instance's address, as {@code application.server} must give it. */
@@ -94,32 +67,27 @@ public final class QueryServer implements AutoCloseable {
     public void start(KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
                       InputFormat inputFormat, Map<String, Object> clientProperties) {
         ingest = new Ingest(clientProperties, inputTopic, inputFormat);
-        service = new QueryService(self, streams, encoder, indexes, inputTopic, ingest);
-        server.createContext("/", this::handle);
-        server.start();
+        service = new QueryService(self, streams, encoder, indexes, inputTopic, ingest, access.token(),
+                clientProperties);
+        server.start(this::handle);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            try {
-                route(exchange);
-            } catch (ApiException e) {
-                sendError(exchange, e.status(), e.error(), e.getMessage());
-            } catch (ModelMismatchException e) {
-                sendError(exchange, 409, "model_mismatch", e.getMessage());
-            } catch (VectorStoreException e) {
-                sendError(exchange, 400, "bad_request", e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                sendError(exchange, 500, "internal", e.toString());
-            }
+    private ApiReply handle(ApiRequest request) throws IOException {
+        try {
+            return route(request);
+        } catch (ModelMismatchException e) {
+            throw new ApiException(409, "model_mismatch", e.getMessage());
+        } catch (VectorStoreException e) {
+            throw ApiException.badRequest(e.getMessage());
         }
     }
 
     /**
      * <pre>
      * GET  /                      the web page
-     * GET  /health                200 when running (or rebalancing), 503 otherwise
+     * GET  /health                liveness: the status (starting, restoring, running, degraded, failed) and
+     *                             why; 503 only when failed
+     * GET  /ready                 readiness: the same body; 200 only when running
      * GET  /instances             every instance and its partitions
      * POST /search                {text | vector | id, k, metric, exact, ef, filters, includeVectors, stale, timeoutMs}
      * GET  /embeddings/{id}       one stored embedding (?stale=true to allow standby replicas)
@@ -132,120 +100,71 @@ public final class QueryServer implements AutoCloseable {
      * GET  /internal/embeddings/{id}
      * </pre>
      */
-    private void route(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getRawPath();
-        String method = exchange.getRequestMethod();
-        boolean stale = "true".equals(queryParameter(exchange, "stale"));
+    private ApiReply route(ApiRequest request) throws IOException {
+        String path = request.rawPath();
+        String method = request.method();
         switch (path) {
             case "/", "/index.html" -> {
-                requireMethod(method, "GET");
-                send(exchange, 200, "text/html; charset=utf-8", page);
+                request.requireMethod("GET");
+                return new ApiReply(200, "text/html; charset=utf-8", page, Map.of());
             }
             case "/health" -> {
-                requireMethod(method, "GET");
-                sendJson(exchange, service.healthy() ? 200 : 503, service.health());
+                request.requireMethod("GET");
+                Health.Verdict verdict = service.verdict();
+                return ApiReply.json(verdict.alive() ? 200 : 503, service.health(verdict));
+            }
+            case "/ready" -> {
+                request.requireMethod("GET");
+                Health.Verdict verdict = service.verdict();
+                return ApiReply.json(verdict.ready() ? 200 : 503, service.health(verdict));
             }
             case "/instances" -> {
-                requireMethod(method, "GET");
-                sendJson(exchange, 200, service.instances());
+                request.requireMethod("GET");
+                return ApiReply.json(200, service.instances());
             }
-            case "/search" -> sendJson(exchange, 200, service.search(postBody(exchange)));
-            case "/similarity" -> sendJson(exchange, 200, service.similarity(postBody(exchange)));
-            case "/embed" -> sendJson(exchange, 200, service.embed(postBody(exchange)));
-            case "/texts" -> sendJson(exchange, 202, service.ingest(postBody(exchange)));
-            case "/internal/search" -> sendJson(exchange, 200, service.internalSearch(postBody(exchange)));
+            case "/search" -> {
+                return ApiReply.json(200, service.search(request.postBody()));
+            }
+            case "/similarity" -> {
+                return ApiReply.json(200, service.similarity(request.postBody()));
+            }
+            case "/embed" -> {
+                return ApiReply.json(200, service.embed(request.postBody()));
+            }
+            case "/texts" -> {
+                return ApiReply.json(202, service.ingest(request.postBody()));
+            }
+            case "/internal/search" -> {
+                return ApiReply.json(200, service.internalSearch(request.postBody()));
+            }
             default -> {
                 if (path.startsWith("/embeddings/")) {
-                    requireMethod(method, "GET");
-                    sendJson(exchange, 200, service.embedding(idAfter(path, "/embeddings/"), stale));
+                    request.requireMethod("GET");
+                    return ApiReply.json(200, service.embedding(idAfter(path, "/embeddings/"), stale(request)));
                 } else if (path.startsWith("/texts/")) {
-                    requireMethod(method, "DELETE");
-                    sendJson(exchange, 202, service.delete(idAfter(path, "/texts/")));
+                    request.requireMethod("DELETE");
+                    return ApiReply.json(202, service.delete(idAfter(path, "/texts/")));
                 } else if (path.startsWith("/internal/embeddings/")) {
-                    requireMethod(method, "GET");
-                    sendJson(exchange, 200, service.localEmbedding(idAfter(path, "/internal/embeddings/"), stale));
-                } else {
-                    throw ApiException.notFound("no such endpoint: " + method + " " + path
-                            + "; see GET / for the web page and the README for the API");
+                    request.requireMethod("GET");
+                    return ApiReply.json(200, service.localEmbedding(idAfter(path, "/internal/embeddings/"),
+                            stale(request)));
                 }
+                throw ApiException.notFound("no such endpoint: " + method + " " + path
+                        + "; see GET / for the web page and the README for the API");
             }
         }
     }
 
+    private static boolean stale(ApiRequest request) {
+        return "true".equals(request.queryParameter("stale"));
+    }
+
     private static String idAfter(String rawPath, String prefix) {
-        String id = URLDecoder.decode(rawPath.substring(prefix.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
+        String id = ApiRequest.decode(rawPath.substring(prefix.length()).replace("+", "%2B"), "id");
         if (id.isEmpty()) {
             throw ApiException.badRequest("the id is missing: " + prefix + "{id}");
         }
         return id;
-    }
-
-    private static String queryParameter(HttpExchange exchange, String name) {
-        String query = exchange.getRequestURI().getRawQuery();
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            if (key.equals(name)) {
-                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
-    }
-
-    private static void requireMethod(String method, String allowed) {
-        if (!method.equals(allowed)) {
-            throw new ApiException(405, "method_not_allowed", method + " is not allowed here; use " + allowed);
-        }
-    }
-
-    /** The JSON body of a POST, at most {@link #MAX_BODY_BYTES}. */
-    private static JsonNode postBody(HttpExchange exchange) throws IOException {
-        requireMethod(exchange.getRequestMethod(), "POST");
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                // Read the rest (up to a bound) before answering: a client still sending when the server
-                // closes gets a connection reset instead of the 413 and its message.
-                drain(in);
-                throw new ApiException(413, "body_too_large", "the request body is "
-                        + (declared != null ? declared.trim() + " bytes" : "over the limit")
-                        + "; the limit is " + MAX_BODY_BYTES + " bytes");
-            }
-            return Json.parse(body);
-        }
-    }
-
-    private static void drain(InputStream in) throws IOException {
-        byte[] scratch = new byte[64 * 1024];
-        long left = DRAIN_LIMIT_BYTES;
-        for (int n; left > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0; ) {
-            left -= n;
-        }
-    }
-
-    private static void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        send(exchange, status, "application/json", Json.bytes(body));
-    }
-
-    private static void sendError(HttpExchange exchange, int status, String error, String message) throws IOException {
-        ObjectNode body = Json.newObject();
-        body.put("error", error);
-        body.put("message", message);
-        body.put("status", status);
-        sendJson(exchange, status, body);
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
     }
 
     private static byte[] readPage() {
@@ -261,8 +180,10 @@ public final class QueryServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        server.close();
+        if (service != null) {
+            service.close();
+        }
         if (ingest != null) {
             ingest.close();
         }

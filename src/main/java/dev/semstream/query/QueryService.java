@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What the HTTP API does, request JSON in, response JSON out; {@link QueryServer} only carries it. */
-final class QueryService {
+final class QueryService implements AutoCloseable {
     /** Most texts one ingest request may carry. */
     static final int MAX_INGEST = 1000;
 
@@ -37,20 +37,23 @@ final class QueryService {
     private final FanOutSearch fanOut;
     private final EmbeddingLookup lookup;
     private final Ingest ingest;
+    private final Health health;
 
+    /** @param clientProperties the cluster's client settings, for the health probes */
     QueryService(HostInfo self, KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
-                 Ingest ingest) {
+                 Ingest ingest, String apiToken, Map<String, Object> clientProperties) {
         this.self = self;
         this.streams = streams;
         this.encoder = encoder;
         this.indexes = indexes;
-        PeerClient peers = new PeerClient();
+        PeerClient peers = new PeerClient(apiToken);
         VectorStoreReader stores = new VectorStoreReader(streams);
         this.local = new LocalSearch(PeerClient.address(self), indexes, stores,
                 IndexConfig.of(encoder.modelId(), encoder.dimensions()));
         this.fanOut = new FanOutSearch(self, streams, inputTopic, local, peers);
         this.lookup = new EmbeddingLookup(self, streams, stores, peers);
         this.ingest = ingest;
+        this.health = new Health(streams, new Reachability(clientProperties), fanOut::unanswered);
     }
 
     /** {@code POST /search}: by text, vector or id, over every instance. */
@@ -197,13 +200,14 @@ final class QueryService {
         return o;
     }
 
-    /** {@code GET /health}: ok when the application runs; the indexed partitions and their sizes. */
-    ObjectNode health() {
-        ObjectNode o = Json.newObject();
-        KafkaStreams.State state = streams.state();
-        o.put("status", state == KafkaStreams.State.RUNNING ? "ok" : state == KafkaStreams.State.REBALANCING
-                ? "rebalancing" : "down");
-        o.put("state", state.name());
+    /** What {@code GET /health} and {@code GET /ready} answer: see {@link Health}. */
+    Health.Verdict verdict() {
+        return health.verdict();
+    }
+
+    /** The body of {@code /health} and {@code /ready}: the verdict, the probes, the indexed partitions. */
+    ObjectNode health(Health.Verdict verdict) {
+        ObjectNode o = health.write(verdict, Json.newObject());
         o.put("instance", PeerClient.address(self));
         o.put("modelId", encoder.modelId());
         ObjectNode partitions = o.putObject("indexedPartitions");
@@ -217,8 +221,9 @@ final class QueryService {
         return o;
     }
 
-    boolean healthy() {
-        return streams.state() == KafkaStreams.State.RUNNING || streams.state() == KafkaStreams.State.REBALANCING;
+    @Override
+    public void close() {
+        health.close();
     }
 
     private void checkModel(String modelId, int dimensions) {

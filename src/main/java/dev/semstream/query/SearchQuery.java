@@ -64,9 +64,10 @@ record SearchQuery(String text, float[] vector, String id, String modelId, int k
                 Duration.ofMillis(timeoutMs));
     }
 
-    /** The store's request for a query vector, asking for {@code k} hits. */
+    /** The store's request for a query vector, asking for {@code k} hits; see {@link QueryVectors}. */
     SearchRequest request(float[] queryVector, String queryModelId, int hits) {
-        return new SearchRequest(queryVector, queryModelId, hits, metric, exact, ef, filters, includeVectors);
+        return new SearchRequest(QueryVectors.prepare(metric, queryVector), queryModelId, hits, metric, exact, ef,
+                filters, includeVectors);
     }
 
     /** The body another instance's {@code /internal/search} takes: always by vector, never fanned out again. */

@@ -18,7 +18,8 @@ class RunCommandTest {
     @CsvSource(delimiter = '|', value = {
             "--batch-size|0|--batch-size must be at least 1, got 0",
             "--flush-ms|0|--flush-ms must be at least 1, got 0",
-            "--hnsw-min-vectors|-1|--hnsw-min-vectors must be 0 or more, got -1"})
+            "--hnsw-min-vectors|-1|--hnsw-min-vectors must be 0 or more, got -1",
+            "--http-host|0.0.0.0|beyond this machine, without a token: give --api-token TOKEN"})
     void aBadFlagIsAUsageErrorThatNamesIt(String flag, String value, String message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

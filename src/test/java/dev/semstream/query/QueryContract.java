@@ -172,7 +172,7 @@ abstract class QueryContract {
         assertError(HttpJson.post(urlA + "/search", "{\"text\": \"unclosed"), 400, "malformed JSON");
         assertError(HttpJson.post(urlA + "/search", "[1, 2]"), 400, "expected a JSON object");
         assertError(HttpJson.post(urlA + "/search", "{\"text\": \"x\"} trailing"), 400, "malformed JSON");
-        assertError(HttpJson.post(urlA + "/search", new byte[QueryServer.MAX_BODY_BYTES + 10]), 413, "limit");
+        assertError(HttpJson.post(urlA + "/search", new byte[ApiRequest.MAX_BODY_BYTES + 10]), 413, "limit");
         assertError(HttpJson.post(urlA + "/search", Map.of("vector", new float[384], "modelId", "gpt2@000000000000")),
                 409, "vectors of different models cannot be compared");
         assertError(HttpJson.post(urlA + "/search", Map.of("id", "no-such-id")), 404, "no stored text has id 'no-such-id'");
