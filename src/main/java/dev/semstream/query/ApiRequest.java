@@ -67,7 +67,7 @@ final class ApiRequest {
         requireMethod("POST");
         String declared = request.getHeaders().get(HttpHeader.CONTENT_LENGTH);
         try (InputStream in = Request.asInputStream(request)) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            byte[] body = readUpTo(in, MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
                 // Read the rest (up to a bound) before answering: a client still sending when the server
                 // closes gets a connection reset instead of the 413 and its message.
@@ -77,6 +77,19 @@ final class ApiRequest {
                         + "; the limit is " + MAX_BODY_BYTES + " bytes");
             }
             return Json.parse(body);
+        }
+    }
+
+    /**
+     * The body's first {@code limit} bytes. A body that ends before its {@code Content-Length}, or whose chunks
+     * do not parse, is the client's error (a 400), not the server's: Jetty reports both as an EOF.
+     */
+    private static byte[] readUpTo(InputStream in, int limit) {
+        try {
+            return in.readNBytes(limit);
+        } catch (IOException e) {
+            throw ApiException.badRequest("the request body could not be read: it ended early or its chunks are"
+                    + " malformed (" + e.getMessage() + ")");
         }
     }
 
