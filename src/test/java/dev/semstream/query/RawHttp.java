@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -59,14 +62,61 @@ final class RawHttp {
         return stalled;
     }
 
-    /** Sends {@code request} as is (it must end its headers) and reads the whole answer, 10 s at most. */
+    /** Sends {@code request} as is (it must end its headers) and reads the answer, 10 s at most. */
     static Answer send(String baseUrl, String request) throws IOException {
         URI uri = URI.create(baseUrl);
-        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-            socket.getOutputStream().flush();
-            return parse(readAll(socket.getInputStream()));
+        Attempt a = attempt(new InetSocketAddress(uri.getHost(), uri.getPort()),
+                request.getBytes(StandardCharsets.UTF_8), false, 10_000);
+        if (a.outcome() != Outcome.ANSWERED) {
+            throw new AssertionError("no answer (" + a.outcome() + ") to: " + request.lines().findFirst().orElse(""));
+        }
+        return a.answer();
+    }
+
+    /** How one attempt ended. */
+    enum Outcome {
+        /** A whole answer arrived. */
+        ANSWERED,
+        /** The server closed the connection before any answer (fair only for a request cut short). */
+        CLOSED,
+        /** Neither an answer nor a close within the read timeout: a hang. */
+        HUNG
+    }
+
+    /** One request's outcome, its answer when there was one, and how long it took. */
+    record Attempt(Outcome outcome, Answer answer, long millis) {
+    }
+
+    /**
+     * Sends {@code request}, then (when {@code halfClose}) shuts the output down as a client that gives up
+     * mid-request does, and reads one answer: by its {@code Content-Length}, chunked, or to the close, so a
+     * connection the server keeps open after answering is not mistaken for a hang.
+     */
+    static Attempt attempt(InetSocketAddress server, byte[] request, boolean halfClose, int readTimeoutMs)
+            throws IOException {
+        long start = System.nanoTime();
+        boolean head = new String(request, 0, Math.min(5, request.length), StandardCharsets.ISO_8859_1).equals("HEAD ");
+        try (Socket socket = new Socket()) {
+            socket.connect(server, 5_000);
+            socket.setSoTimeout(readTimeoutMs);
+            try {
+                socket.getOutputStream().write(request);
+                socket.getOutputStream().flush();
+                if (halfClose) {
+                    socket.shutdownOutput();
+                }
+            } catch (IOException e) {
+                // The server may refuse a request (413, 431) and close before the client has written all
+                // of it; what it answered is still there to read.
+            }
+            try {
+                Answer answer = read(socket.getInputStream(), head);
+                return new Attempt(answer == null ? Outcome.CLOSED : Outcome.ANSWERED, answer, millisSince(start));
+            } catch (SocketTimeoutException e) {
+                return new Attempt(Outcome.HUNG, null, millisSince(start));
+            } catch (SocketException e) {
+                return new Attempt(Outcome.CLOSED, null, millisSince(start)); // reset before an answer
+            }
         }
     }
 
@@ -82,42 +132,71 @@ final class RawHttp {
                 + "Connection: close\r\n\r\n" + body);
     }
 
-    private static String readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static Answer parse(String raw) {
-        int end = raw.indexOf("\r\n\r\n");
-        if (end < 0) {
-            throw new AssertionError("no complete answer: " + raw);
+    /** One answer, or null when the stream ends before its status line. */
+    private static Answer read(InputStream in, boolean toHead) throws IOException {
+        String statusLine = line(in);
+        if (statusLine == null) {
+            return null;
         }
-        String[] lines = raw.substring(0, end).split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+            throw new IOException("not an HTTP status line: " + statusLine);
+        }
+        int status = Integer.parseInt(parts[1]);
         Map<String, String> headers = new TreeMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+        for (String h; (h = line(in)) != null && !h.isEmpty(); ) {
+            int colon = h.indexOf(':');
+            if (colon > 0) {
+                headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
+            }
         }
-        String body = raw.substring(end + 4);
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            body = unchunk(body);
+        byte[] body;
+        if (toHead || status == 204 || status == 304 || status / 100 == 1) {
+            body = new byte[0];
+        } else if (headers.containsKey("content-length")) {
+            body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            body = unchunk(in);
+        } else {
+            body = in.readAllBytes();
         }
-        return new Answer(status, headers, body);
+        return new Answer(status, headers, new String(body, StandardCharsets.UTF_8));
     }
 
-    private static String unchunk(String chunked) {
-        StringBuilder out = new StringBuilder();
-        int at = 0;
+    private static byte[] unchunk(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (true) {
-            int nl = chunked.indexOf("\r\n", at);
-            int size = Integer.parseInt(chunked.substring(at, nl).strip(), 16);
-            if (size == 0) {
-                return out.toString();
+            String size = line(in);
+            if (size == null) {
+                throw new IOException("the chunked body ended early");
             }
-            out.append(chunked, nl + 2, nl + 2 + size);
-            at = nl + 2 + size + 2;
+            int n = Integer.parseInt(size.split(";", 2)[0].strip(), 16);
+            if (n == 0) {
+                for (String trailer = line(in); trailer != null && !trailer.isEmpty(); trailer = line(in)) {
+                    // the API sends no trailers; read past any to the end of the answer
+                }
+                return out.toByteArray();
+            }
+            out.write(in.readNBytes(n));
+            line(in);
         }
+    }
+
+    /** One CRLF-terminated line, or null at the end of the stream. */
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) >= 0; ) {
+            if (c == '\n') {
+                byte[] bytes = b.toByteArray();
+                int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
+            }
+            b.write(c);
+        }
+        return b.size() == 0 ? null : b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
     }
 }
