@@ -4,6 +4,7 @@ import dev.semstream.embedded.EmbeddedKafka;
 import dev.semstream.embedded.EmbeddedSchemaRegistry;
 import dev.semstream.topology.StreamsProperties;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,21 +49,48 @@ final class Cluster implements AutoCloseable {
             String bootstrap = settings.bootstrapServers();
             if (bootstrap == null) {
                 progress.accept("starting Kafka (single-node KRaft) in " + settings.dataDir().resolve("kafka"));
-                kafka = EmbeddedKafka.start(settings.dataDir().resolve("kafka"));
+                kafka = EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafkaPort(),
+                        EmbeddedKafka.DEFAULT_STARTUP_TIMEOUT);
                 bootstrap = kafka.bootstrapServers();
             }
             EmbeddedSchemaRegistry registry = null;
             String registryUrl = settings.schemaRegistryUrl();
             if (registryUrl == null) {
                 progress.accept("starting the Schema Registry (Apicurio, Confluent API)");
-                registry = EmbeddedSchemaRegistry.start(settings.dataDir().resolve("registry"), REGISTRY_STARTUP);
+                registry = EmbeddedSchemaRegistry.start(settings.dataDir().resolve("registry"),
+                        settings.registryPort(), REGISTRY_STARTUP, progress);
                 registryUrl = registry.url();
+            }
+            if (kafka != null || registry != null) {
+                removeStaleEndpoints(settings, progress);
             }
             return new Cluster(kafka, registry, bootstrap, registryUrl, passThrough);
         } catch (RuntimeException e) {
             Closing.afterFailure(e, kafka);
             throw e;
         }
+    }
+
+    // The embedded parts hold the data dir's locks now, so no other run on it is alive: an endpoints file
+    // there is what a run killed before its clean shutdown left, and points clients at nothing.
+    private static void removeStaleEndpoints(AppSettings settings, Consumer<String> progress) {
+        if (Files.isRegularFile(settings.dataDir().resolve(Endpoints.FILE))) {
+            Endpoints.remove(settings.dataDir());
+            progress.accept("removed the endpoints file an earlier run left in " + settings.dataDir()
+                    + " (it did not stop cleanly)");
+        }
+    }
+
+    /** Runs {@code listener} if the embedded registry dies for good (its restarts used up). */
+    void onLost(Runnable listener) {
+        if (registry != null) {
+            registry.onLost(listener);
+        }
+    }
+
+    /** Why the embedded registry was given up, or null. */
+    Throwable failure() {
+        return registry == null ? null : registry.failure();
     }
 
     String bootstrapServers() {

@@ -1,6 +1,7 @@
 package dev.semstream.app;
 
 import dev.semstream.avro.Embedding;
+import dev.semstream.embedded.PortCheck;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.query.QueryServer;
@@ -12,6 +13,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -72,6 +74,7 @@ public final class Pipeline implements AutoCloseable {
         QueryServer http = null;
         EmbedderStreams embedder = null;
         GeneratorStreams sidecar = null;
+        requireFreePorts(settings);
         try {
             cluster = Cluster.start(settings, progress);
             TopicDefinitions topics = TopicDefinitions.load(settings.topicPrefix());
@@ -90,6 +93,7 @@ public final class Pipeline implements AutoCloseable {
                         http == null ? null : http.url());
             }
             Pipeline pipeline = new Pipeline(cluster, http, embedder, sidecar, topics, settings.dataDir());
+            cluster.onLost(pipeline.stopped::countDown);
             progress.accept("starting the embedder (" + encoder.modelId() + ", exactly once)");
             embedder.start(pipeline.stopped::countDown);
             if (sidecar != null) {
@@ -107,6 +111,25 @@ public final class Pipeline implements AutoCloseable {
             Closing.afterFailure(e, stopOrder(http, sidecar, embedder, cluster));
             throw e;
         }
+    }
+
+    /**
+     * Fails at once, naming the port and its flag, if a fixed port of the parts this start would open is taken:
+     * before the broker and the registry start, not after (the CLI calls it before it loads the model, too).
+     */
+    public static void requireFreePorts(AppSettings settings) {
+        List<PortCheck.Wanted> ports = new ArrayList<>();
+        if (settings.bootstrapServers() == null) {
+            ports.add(new PortCheck.Wanted("embedded Kafka", "127.0.0.1", settings.kafkaPort(), "--kafka-port"));
+        }
+        if (settings.schemaRegistryUrl() == null) {
+            ports.add(new PortCheck.Wanted("embedded Schema Registry", "127.0.0.1", settings.registryPort(),
+                    "--registry-port"));
+        }
+        if (settings.httpPort() != null) {
+            ports.add(new PortCheck.Wanted("HTTP API", settings.httpHost(), settings.httpPort(), "--http-port"));
+        }
+        PortCheck.requireFree(ports);
     }
 
     private static void createTopics(Cluster cluster, TopicDefinitions topics, Consumer<String> progress) {
@@ -141,13 +164,16 @@ public final class Pipeline implements AutoCloseable {
         return embedder.vectorStore();
     }
 
-    /** Blocks until a Streams application stops by itself (an error) or {@link #close} is called. */
+    /** Blocks until a Streams application stops by itself (an error), the embedded registry is given up, or {@link #close} is called. */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
     }
 
-    /** Why a stream thread stopped, if one did. */
+    /** Why a stream thread stopped, or the embedded registry was given up, if either happened. */
     public Throwable failure() {
+        if (cluster.failure() != null) {
+            return cluster.failure();
+        }
         for (StreamsApplication app : streamsApplications) {
             if (app.failure() != null) {
                 return app.failure();

@@ -3,6 +3,7 @@ package dev.semstream.cli;
 import dev.semstream.app.AppSettings;
 import dev.semstream.app.Endpoints;
 import dev.semstream.app.Pipeline;
+import dev.semstream.embedded.PortCheck;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.model.load.HfGpt2Checkpoint;
@@ -73,6 +74,16 @@ final class RunCommand implements Callable<Integer> {
             description = "Port of the HTTP API and web page (default: ${DEFAULT-VALUE}; 0 for any free port).")
     int httpPort;
 
+    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "" + AppSettings.DEFAULT_KAFKA_PORT,
+            description = "Port of the embedded Kafka broker on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 for any free "
+                    + "port; unused with --bootstrap-servers).")
+    int kafkaPort;
+
+    @Option(names = "--registry-port", paramLabel = "PORT", defaultValue = "" + AppSettings.DEFAULT_REGISTRY_PORT,
+            description = "Port of the embedded Schema Registry on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 for any "
+                    + "free port; unused with --schema-registry-url).")
+    int registryPort;
+
     @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "localhost",
             description = "Host the HTTP API listens on and other instances reach it by; give this machine's "
                     + "name or address when instances run on several machines (default: ${DEFAULT-VALUE}).")
@@ -117,14 +128,21 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Encoder encoder = main.encoderLoader.apply(encoderFlags.model, encoderFlags.options(spec));
-        err.println("semstream: encoder " + encoder.modelId() + " loaded");
         EmbedderConfig config = EmbedderConfig.defaults().withInputFormat(inputFormat)
                 .withBatching(batchSize, Duration.ofMillis(flushMillis))
                 .withGraphBuild(new GraphBuildPolicy(hnswMinVectors, GraphBuildPolicy.defaults().inlineBuildMax()));
         AppSettings settings = new AppSettings(cluster.bootstrapServers, cluster.schemaRegistryUrl,
                 cluster.dataDir, cluster.propertiesFile, System.getenv(), Map.of(),
-                AppSettings.DEFAULT_APPLICATION_ID, topicPrefix, true, config, httpHost, httpPort, access);
+                AppSettings.DEFAULT_APPLICATION_ID, topicPrefix, true, config, httpHost, httpPort, access, kafkaPort,
+                registryPort);
+        // Before the model loads and anything starts, so a taken port fails in a moment and names its flag.
+        try {
+            Pipeline.requireFreePorts(settings);
+        } catch (PortCheck.PortInUseException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Encoder encoder = main.encoderLoader.apply(encoderFlags.model, encoderFlags.options(spec));
+        err.println("semstream: encoder " + encoder.modelId() + " loaded");
         if (cluster.bootstrapServers != null && cluster.schemaRegistryUrl == null) {
             err.println("semstream: no --schema-registry-url given with --bootstrap-servers; starting the embedded registry");
         }
@@ -148,7 +166,7 @@ final class RunCommand implements Callable<Integer> {
         printEndpoints(err, pipeline.endpoints(), pipeline);
         pipeline.awaitStopped();
         if (pipeline.failure() != null) {
-            throw new IllegalStateException("the embedder stopped: " + pipeline.failure().getMessage(),
+            throw new IllegalStateException("semstream stopped: " + pipeline.failure().getMessage(),
                     pipeline.failure());
         }
         // Stopped by a signal: the JVM is already exiting and halts once the hook has closed everything.

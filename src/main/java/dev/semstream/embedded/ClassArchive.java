@@ -21,7 +21,7 @@ final class ClassArchive {
 
     ClassArchive(Path home) {
         String jvm = System.getProperty("java.vm.version") + "-" + Integer.toHexString(System.getProperty("java.home").hashCode());
-        this.archive = home.resolve("registry-" + jvm.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsa");
+        this.archive = home.resolve("registry-watchdog-" + jvm.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsa");
         this.dump = home.resolve("registry-dump-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".jsa");
         this.exists = Files.isRegularFile(archive);
     }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An exclusive lock on a data directory, held while a broker runs on it.
+ * An exclusive lock on a data directory, held while a broker, or the parent of a registry child, runs on it.
  *
  * <p>Kafka locks its log directories too, but only once startup is well under way and with a message
  * about "another process or thread"; taking our own lock first turns a second broker on the same
@@ -27,6 +27,16 @@ final class DirectoryLock implements AutoCloseable {
     }
 
     static DirectoryLock acquire(Path dir) throws IOException {
+        DirectoryLock lock = tryAcquire(dir);
+        if (lock == null) {
+            throw new EmbeddedKafkaException("Kafka data directory " + dir
+                    + " is in use by another embedded broker; stop it or use another directory.");
+        }
+        return lock;
+    }
+
+    /** The lock, or null when another process (or this JVM) holds it. */
+    static DirectoryLock tryAcquire(Path dir) throws IOException {
         FileChannel channel = FileChannel.open(dir.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
@@ -39,8 +49,7 @@ final class DirectoryLock implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new EmbeddedKafkaException("Kafka data directory " + dir
-                    + " is in use by another embedded broker; stop it or use another directory.");
+            return null;
         }
         return new DirectoryLock(channel, lock);
     }

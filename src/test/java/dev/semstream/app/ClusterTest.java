@@ -5,7 +5,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The cluster as a part: what it starts, what it hands clients, and what it stops. */
 // SEPARATE_THREAD: Kafka waits uninterruptibly in places; a hung test must still fail, not hang the build.
@@ -34,6 +38,36 @@ class ClusterTest {
         }
         // Released, not just unreachable: the next run on the same data dir can open it.
         EmbeddedKafka.start(dataDir.resolve("kafka")).close();
+    }
+
+    /** Row 12 of issue 11: every start took new random ports, and a killed run's endpoints file stayed. */
+    @Test
+    void twoStartsOnOneDataDirGetTheSamePortsAndAStaleEndpointsFileIsRemoved() throws Exception {
+        AppSettings settings = AppSettings.embedded(dataDir).withEmbeddedPorts(freePort(), freePort());
+        String bootstrap;
+        String registryUrl;
+        try (Cluster first = Cluster.start(settings, line -> { })) {
+            bootstrap = first.bootstrapServers();
+            registryUrl = first.schemaRegistryUrl();
+        }
+        assertEquals("127.0.0.1:" + settings.kafkaPort(), bootstrap);
+        assertTrue(registryUrl.startsWith("http://127.0.0.1:" + settings.registryPort() + "/"), registryUrl);
+        // What a run killed with SIGKILL leaves: its endpoints, pointing at nothing now.
+        new Endpoints(bootstrap, registryUrl, "http://localhost:7070").write(dataDir);
+        List<String> progress = new ArrayList<>();
+        try (Cluster second = Cluster.start(settings, progress::add)) {
+            assertEquals(bootstrap, second.bootstrapServers());
+            assertEquals(registryUrl, second.schemaRegistryUrl());
+            assertTrue(Endpoints.read(dataDir).isEmpty(), "the stale endpoints file is gone");
+            assertTrue(progress.stream().anyMatch(l -> l.startsWith("removed the endpoints file an earlier run left")),
+                    progress.toString());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
     }
 
     @Test
