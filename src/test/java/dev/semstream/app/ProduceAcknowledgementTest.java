@@ -1,0 +1,75 @@
+package dev.semstream.app;
+
+import dev.semstream.embedded.EmbeddedKafka;
+import dev.semstream.topology.TopicDefinitions;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code produce} prints an id only for a text the broker acknowledged (issue 11, row 11): against the
+ * embedded broker, once with its input topic in place and once with it deleted, as after a crash.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ProduceAcknowledgementTest {
+    @TempDir
+    static Path dir;
+    static EmbeddedKafka kafka;
+    /** A short metadata wait, so a send to a missing topic fails in seconds rather than the default minute. */
+    static Path quickFailure;
+
+    @BeforeAll
+    static void startTheBroker() throws Exception {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        quickFailure = Files.writeString(dir.resolve("client.properties"), "max.block.ms=3000\n");
+        try (Admin admin = Admin.create(kafka.adminConfig())) {
+            TopicDefinitions.load("present").ensureTopics(admin);
+            TopicDefinitions.load("gone").ensureTopics(admin);
+            admin.deleteTopics(List.of(TopicDefinitions.load("gone").name("texts"))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void acknowledgedTextsPrintTheirIdsInInputOrder() {
+        Cli.Run run = produce("present", "{\"id\": \"b-2\", \"text\": \"second\"}", "{\"id\": \"a-1\", \"text\": \"first\"}",
+                "{\"id\": \"c-3\", \"text\": \"third\"}");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("b-2\na-1\nc-3\n", run.out());
+    }
+
+    @Test
+    void aSendThatFailsPrintsNoIdButNamesItOnStderrAndExitsNonZero() {
+        Cli.Run run = produce("gone", "{\"id\": \"lost-1\", \"text\": \"never arrives\"}",
+                "{\"id\": \"lost-2\", \"text\": \"not even sent\"}");
+        assertEquals(1, run.exit(), run.err());
+        assertEquals("", run.out(), "no id for a text the broker never acknowledged");
+        assertTrue(run.err().contains("lost-1 was not produced"), run.err());
+        assertTrue(run.err().contains("produced 0 of 1") && run.err().contains("the rest were not sent"), run.err());
+    }
+
+    private static Cli.Run produce(String prefix, String... lines) {
+        String[] args = new String[9 + lines.length];
+        System.arraycopy(new String[]{"produce", "--bootstrap-servers", kafka.bootstrapServers(), "--format", "JSON",
+                "--topic-prefix", prefix, "--config", quickFailure.toString()}, 0, args, 0, 9);
+        System.arraycopy(lines, 0, args, 9, lines.length);
+        return Cli.run(args);
+    }
+}
