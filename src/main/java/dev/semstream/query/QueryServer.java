@@ -64,12 +64,13 @@ public final class QueryServer implements AutoCloseable {
 
     /**
      * Takes the port now (0: any free one), before Kafka Streams starts, because the address is this
-     * instance's {@code application.server}: other instances reach it there.
+     * instance's {@code application.server}: other instances reach it there ({@link AdvertisedHost}: a
+     * wildcard host is advertised as this machine's name).
      */
     public static QueryServer bind(String host, int port) {
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
-            return new QueryServer(http, new HostInfo(host, http.getAddress().getPort()));
+            return new QueryServer(http, new HostInfo(AdvertisedHost.of(host), http.getAddress().getPort()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot serve HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
         }
