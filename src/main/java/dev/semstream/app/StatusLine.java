@@ -84,8 +84,13 @@ public final class StatusLine implements AutoCloseable {
             double processedBefore = processed();
             long next = System.nanoTime() + interval.toNanos();
             while (!closed && !streams.state().isShuttingDown() && streams.state() != KafkaStreams.State.ERROR) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(Math.min(500, interval.toMillis())))) {
-                    deadLetter(r);
+                Duration wait = Duration.ofMillis(Math.min(500, interval.toMillis()));
+                if (partitions.isEmpty()) {
+                    Thread.sleep(wait.toMillis()); // no dead-letter topic to read: the other figures still count
+                } else {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(wait)) {
+                        deadLetter(r);
+                    }
                 }
                 if (System.nanoTime() >= next) {
                     double processed = processed();
@@ -94,6 +99,8 @@ public final class StatusLine implements AutoCloseable {
                     next += interval.toNanos();
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             if (!closed) {
                 out.accept("status line stopped: " + e);
