@@ -1,8 +1,5 @@
 package dev.semstream.app;
 
-import dev.semstream.embedded.EmbeddedKafka;
-import dev.semstream.topology.TopicDefinitions;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProduceAcknowledgementTest {
     @TempDir
     static Path dir;
-    static EmbeddedKafka kafka;
+    static BrokerWithTopics kafka;
     /**
      * Short waits, so a send to a missing topic fails in seconds rather than the default minutes: for its
      * metadata when the producer knows the topic is gone, for its delivery when it still has it cached.
@@ -34,12 +31,9 @@ class ProduceAcknowledgementTest {
 
     @BeforeAll
     static void startTheBroker() throws Exception {
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         quickFailure = Files.writeString(dir.resolve("client.properties"), "max.block.ms=3000\nrequest.timeout.ms=2000\n"
                 + "delivery.timeout.ms=4000\n");
-        try (Admin admin = Admin.create(kafka.adminConfig())) {
-            TopicDefinitions.load("present").ensureTopics(admin);
-        }
+        kafka = BrokerWithTopics.start(dir, "present");
     }
 
     @AfterAll

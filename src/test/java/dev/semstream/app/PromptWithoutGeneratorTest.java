@@ -1,8 +1,6 @@
 package dev.semstream.app;
 
-import dev.semstream.embedded.EmbeddedKafka;
 import dev.semstream.topology.TopicDefinitions;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -35,15 +33,11 @@ class PromptWithoutGeneratorTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafka kafka;
+    static BrokerWithTopics kafka;
 
     @BeforeAll
     static void startTheBroker() throws Exception {
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-        try (Admin admin = Admin.create(kafka.adminConfig())) {
-            TopicDefinitions.load("idle").ensureTopics(admin);
-            TopicDefinitions.load("read").ensureTopics(admin);
-        }
+        kafka = BrokerWithTopics.start(dir, "idle", "read");
     }
 
     @AfterAll
