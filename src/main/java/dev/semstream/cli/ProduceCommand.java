@@ -29,13 +29,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
  * {@code semstream produce}: texts to the input topic, from arguments, a file (one per line, or JSON
- * lines with id, text and metadata) or stdin. Prints each id on stdout; progress goes to stderr.
+ * lines with id, text and metadata) or stdin. Prints each id on stdout once the broker has acknowledged
+ * its record, in input order; a record that failed is named on stderr and the exit code is 1. Progress goes
+ * to stderr.
  */
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = {"Produce texts to the input topic. One text per argument, per line of --file, or per line of",
@@ -44,6 +44,8 @@ import java.util.stream.Stream;
                 "text again updates it."})
 final class ProduceCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Texts sent and not yet answered, at most: bounds what is waiting to be printed, not the batching. */
+    private static final int MAX_IN_FLIGHT = 1000;
 
     @ParentCommand
     Main main;
@@ -82,33 +84,44 @@ final class ProduceCommand implements Callable<Integer> {
         PrintStream err = main.stderr();
         long total = file != null ? countLines(file) : texts.size();
         long sent = 0;
+        AcknowledgedIds ids = new AcknowledgedIds(main.stdout, err);
         try (TextEventWriter writer = TextEventWriter.connect(cluster.clientProperties(endpoints), topic, format);
              Stream<String> inputs = !texts.isEmpty() ? texts.stream()
                      : lines(file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
                      : new BufferedReader(new InputStreamReader(main.stdin, StandardCharsets.UTF_8)))) {
-            List<Future<?>> inFlight = new ArrayList<>();
-            for (Iterator<String> it = inputs.iterator(); it.hasNext(); ) {
+            // The first failure stops the reading: a missing topic or a lost broker would fail every line after it.
+            for (Iterator<String> it = inputs.iterator(); it.hasNext() && ids.failed() == 0; ) {
                 String input = it.next();
                 if (input.isBlank()) {
                     continue;
                 }
                 TextEvent event = parse(input);
-                inFlight.add(writer.send(event));
-                main.stdout.println(event.getId());
+                AcknowledgedIds.Pending pending = ids.expect(event.getId());
+                try {
+                    writer.send(event, (metadata, failure) -> ids.completed(pending, failure));
+                } catch (RuntimeException e) {
+                    ids.completed(pending, e);
+                    throw e;
+                }
                 sent++;
+                ids.awaitAtMost(MAX_IN_FLIGHT);
                 if (file != null && (sent % 500 == 0)) {
-                    progress(err, sent, total);
-                    await(inFlight);
+                    progress(err, ids.acknowledged(), total);
                 }
             }
             writer.flush();
-            await(inFlight);
+            ids.awaitAtMost(0);
         }
         if (file != null) {
-            progress(err, sent, total);
+            progress(err, ids.acknowledged(), total);
             err.println();
         }
         main.stdout.flush();
+        if (ids.failed() > 0) {
+            err.println("semstream: produced " + ids.acknowledged() + " of " + sent + " texts sent to " + topic + "; "
+                    + ids.failed() + " failed (named above)" + (sent < total ? ", and the rest were not sent" : ""));
+            return 1;
+        }
         err.println("semstream: produced " + sent + " texts to " + topic);
         return 0;
     }
@@ -142,13 +155,6 @@ final class ProduceCommand implements Callable<Integer> {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-    }
-
-    private static void await(List<Future<?>> inFlight) throws InterruptedException, ExecutionException {
-        for (Future<?> f : inFlight) {
-            f.get();
-        }
-        inFlight.clear();
     }
 
     private static long countLines(Path file) throws IOException {

@@ -7,6 +7,7 @@ import dev.semstream.avro.Prompt;
 import dev.semstream.registry.AvroDeserializer;
 import dev.semstream.registry.AvroSerializer;
 import dev.semstream.topology.TopicDefinitions;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,6 +43,9 @@ import java.util.concurrent.Callable;
         description = {"Send a prompt to the generator sidecar and print its completion.",
                 "Needs `semstream run --generator-model DIR` running (or a sidecar on your cluster)."})
 final class PromptCommand implements Callable<Integer> {
+    /** How long a generator that is starting has to join its group before the prompt gives up on it. */
+    private static final Duration READER_PATIENCE = Duration.ofSeconds(5);
+
     @Spec
     CommandSpec spec;
 
@@ -98,11 +102,21 @@ final class PromptCommand implements Callable<Integer> {
         Prompt prompt = Prompt.newBuilder().setPromptId(promptId).setText(text).setMaxTokens(maxTokens)
                 .setTemperature(temperature).setTopK(topK).setTopP(topP).setSeed(seed).setStopSequences(stops)
                 .setRetrievalK(retrievalK).build();
+        if (!generatorReads(props, topics.name("prompts"))) {
+            main.stderr().println("semstream: no generator is reading " + topics.name("prompts") + ": start one with "
+                    + "`semstream run --generator-model DIR` (DIR: a GPT-2 checkpoint directory), or the sidecar on "
+                    + "your cluster, then prompt again");
+            return 1;
+        }
         Completion completion;
         try (KafkaConsumer<String, Completion> consumer = completionConsumer(props)) {
             String completions = topics.name("completions");
             List<TopicPartition> partitions = consumer.partitionsFor(completions).stream()
                     .map(p -> new TopicPartition(completions, p.partition())).toList();
+            if (partitions.isEmpty()) {
+                throw new IllegalStateException("the completions topic " + completions + " does not exist: is a "
+                        + "generator running on this cluster? (`semstream run --generator-model DIR`)");
+            }
             consumer.assign(partitions);
             // Start at the end before the prompt goes out, so the completion cannot slip past.
             consumer.seekToEnd(partitions);
@@ -124,6 +138,15 @@ final class PromptCommand implements Callable<Integer> {
                 completion.getFinishReason().name().toLowerCase(Locale.ROOT), completion.getPromptTokens(),
                 completion.getCompletionTokens(), completion.getTimings().getTokensPerSecond(), completion.getModelId());
         return 0;
+    }
+
+    /** Asked before the prompt goes out: with no generator the prompt would wait its whole timeout for nothing. */
+    private static boolean generatorReads(Map<String, Object> props, String prompts) throws InterruptedException {
+        Map<String, Object> config = new HashMap<>(props);
+        config.remove("schema.registry.url"); // not the Admin client's, which would warn about it
+        try (Admin admin = Admin.create(config)) {
+            return PromptReaders.anyWithin(admin, prompts, READER_PATIENCE);
+        }
     }
 
     private void send(Map<String, Object> props, String topic, Prompt prompt) throws Exception {

@@ -86,7 +86,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "localhost",
             description = "Host the HTTP API listens on and other instances reach it by; give this machine's "
-                    + "name or address when instances run on several machines (default: ${DEFAULT-VALUE}).")
+                    + "name or address when instances run on several machines, or 0.0.0.0 to listen on every "
+                    + "interface and be reached by this machine's host name (default: ${DEFAULT-VALUE}).")
     String httpHost;
 
     @Option(names = "--api-token", paramLabel = "TOKEN",
@@ -108,6 +109,11 @@ final class RunCommand implements Callable<Integer> {
             description = "A GPT-2 checkpoint directory (config.json, model.safetensors, vocab.json, merges.txt, "
                     + "any size gpt2 to gpt2-xl): also run the generator sidecar, prompts in, completions out.")
     Path generatorModel;
+
+    @Option(names = "--status-every", paramLabel = "SECONDS", defaultValue = "10",
+            description = "A status line (texts/s, lag, dead letters, vectors) this often while running "
+                    + "(default: ${DEFAULT-VALUE}; 0: none).")
+    long statusSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -164,6 +170,9 @@ final class RunCommand implements Callable<Integer> {
         }, "semstream-shutdown"));
         pipeline.awaitRunning(Duration.ofMinutes(2));
         printEndpoints(err, pipeline.endpoints(), pipeline);
+        if (statusSeconds > 0) {
+            pipeline.statusLine(Duration.ofSeconds(statusSeconds), line -> err.println("semstream: " + line));
+        }
         pipeline.awaitStopped();
         if (pipeline.failure() != null) {
             throw new IllegalStateException("semstream stopped: " + pipeline.failure().getMessage(),

@@ -26,16 +26,17 @@ final class AccessGuard {
     private final byte[] token;
 
     /**
-     * @param ownHost  the host the API is bound to and advertised by
-     * @param loopback whether it listens on loopback only; when not, every request but the open paths
-     *                 needs the token
+     * @param bindHost the host the API listens on; it answers to the name it advertises for it
+     *                 ({@link AdvertisedHost}: a wildcard's is this machine's name). Beyond loopback every
+     *                 request but the open paths needs the token.
      */
-    AccessGuard(ApiAccess access, String ownHost, boolean loopback) {
+    AccessGuard(ApiAccess access, String bindHost) {
+        boolean loopback = ApiAccess.isLoopback(bindHost);
         if (!loopback) {
-            access.requireTokenBeyondLoopback(ownHost);
+            access.requireTokenBeyondLoopback(bindHost);
         }
         this.access = access;
-        this.ownHost = ownHost.toLowerCase(Locale.ROOT);
+        this.ownHost = AdvertisedHost.of(bindHost).toLowerCase(Locale.ROOT);
         this.tokenForEverything = !loopback;
         this.token = access.token() == null ? null : access.token().getBytes(StandardCharsets.UTF_8);
     }

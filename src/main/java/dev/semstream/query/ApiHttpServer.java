@@ -61,7 +61,7 @@ final class ApiHttpServer implements AutoCloseable {
 
     /** Takes the port now (0: any free one); answers nothing until {@link #start}. */
     static ApiHttpServer bind(String host, int port, ApiAccess access) {
-        AccessGuard guard = new AccessGuard(access, host, ApiAccess.isLoopback(host));
+        AccessGuard guard = new AccessGuard(access, host);
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("semstream-http");
         threads.setDaemon(true);

@@ -39,13 +39,14 @@ public final class QueryServer implements AutoCloseable {
 
     /**
      * Takes the port now (0: any free one), before Kafka Streams starts, because the address is this
-     * instance's {@code application.server}: other instances reach it there.
+     * instance's {@code application.server}: other instances reach it there ({@link AdvertisedHost}: a
+     * wildcard host is advertised as this machine's name).
      *
      * @throws IllegalStateException if the port is taken, or the host is beyond loopback and no token is set
      */
     public static QueryServer bind(String host, int port, ApiAccess access) {
         ApiHttpServer http = ApiHttpServer.bind(host, port, access);
-        return new QueryServer(http, new HostInfo(host, http.port()), access);
+        return new QueryServer(http, new HostInfo(AdvertisedHost.of(host), http.port()), access);
     }
 
     /** This instance's address, as {@code application.server} must give it. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.registry.AvroSerializer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -76,6 +77,16 @@ public final class TextEventWriter implements AutoCloseable {
     /** @throws UnwritableEventException when the format cannot carry the event; nothing is sent then */
     public Future<RecordMetadata> send(TextEvent event) {
         return producer().send(record(event));
+    }
+
+    /**
+     * Sends the event; {@code acknowledged} runs once the broker has acknowledged it, or with the exception
+     * it failed with (on the producer's thread, or on this one when the send fails at once).
+     *
+     * @throws UnwritableEventException when the format cannot carry the event; nothing is sent then
+     */
+    public Future<RecordMetadata> send(TextEvent event, Callback acknowledged) {
+        return producer().send(record(event), acknowledged);
     }
 
     /**

@@ -10,6 +10,11 @@ import org.testcontainers.kafka.KafkaContainer;
  * runs: for the Testcontainers variants of the integration tests, which skip where Docker is absent.
  */
 public final class ClusterContainers implements AutoCloseable {
+    /** The clients' version (pom.xml kafka.version); docker-compose.yml runs the same (DeploymentFilesTest). */
+    static final String KAFKA_IMAGE = "apache/kafka:4.4.0";
+    /** Confluent Platform 8, built on Kafka 4; docker-compose.yml runs the same. */
+    static final String SCHEMA_REGISTRY_IMAGE = "confluentinc/cp-schema-registry:8.0.0";
+
     private final Network network;
     private final KafkaContainer kafka;
     private final GenericContainer<?> schemaRegistry;
@@ -22,10 +27,10 @@ public final class ClusterContainers implements AutoCloseable {
 
     public static ClusterContainers start() {
         Network network = Network.newNetwork();
-        KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.0").withNetwork(network).withNetworkAliases("kafka")
+        KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE).withNetwork(network).withNetworkAliases("kafka")
                 .withListener("kafka:19092");
         kafka.start();
-        GenericContainer<?> schemaRegistry = new GenericContainer<>("confluentinc/cp-schema-registry:7.7.1")
+        GenericContainer<?> schemaRegistry = new GenericContainer<>(SCHEMA_REGISTRY_IMAGE)
                 .withNetwork(network)
                 .withExposedPorts(8081)
                 .withEnv("SCHEMA_REGISTRY_HOST_NAME", "schema-registry")

@@ -169,6 +169,16 @@ class ApiHttpServerTest {
     }
 
     @Test
+    void aWildcardBindAnswersToTheNameItAdvertisesAsOtherInstancesCallIt() throws Exception {
+        start("0.0.0.0", new ApiAccess("s3cret", Set.of(), Set.of()));
+        url = "http://127.0.0.1:" + server.port();
+        String name = java.net.InetAddress.getLocalHost().getHostName();
+        assertEquals(200, RawHttp.request(url, "GET", "/health", "Host: " + name + ":" + server.port()
+                + "\r\nAuthorization: Bearer s3cret\r\n", "").status(), "a peer calling " + name);
+        assertJsonError(RawHttp.request(url, "GET", "/health", "Host: evil.example\r\n", ""), 403);
+    }
+
+    @Test
     void aServerBoundButNeverStartedGivesItsPortBackOnClose() throws Exception {
         ApiHttpServer bound = ApiHttpServer.bind("localhost", 0, ApiAccess.loopbackDefault());
         int port = bound.port();
