@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.semstream.metrics.Metrics;
 import dev.semstream.model.Encoder;
 import dev.semstream.store.ModelMismatchException;
 import dev.semstream.store.QueryableIndexes;
@@ -49,6 +50,7 @@ public final class QueryServer implements AutoCloseable {
     private final byte[] page;
     private QueryService service;
     private Ingest ingest;
+    private Metrics metrics;
 
     private QueryServer(HttpServer server, HostInfo self) {
         this.server = server;
@@ -90,11 +92,13 @@ public final class QueryServer implements AutoCloseable {
      * @param inputFormat      how this pipeline reads its input topic (run --input-format): posted texts are
      *                         written that way
      * @param clientProperties bootstrap servers, registry URL and pass-through settings, for ingesting
+     * @param metrics          what {@code GET /metrics} serves; the API's latencies are recorded there too
      */
     public void start(KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
-                      InputFormat inputFormat, Map<String, Object> clientProperties) {
+                      InputFormat inputFormat, Map<String, Object> clientProperties, Metrics metrics) {
+        this.metrics = metrics;
         ingest = new Ingest(clientProperties, inputTopic, inputFormat);
-        service = new QueryService(self, streams, encoder, indexes, inputTopic, ingest);
+        service = new QueryService(self, streams, encoder, indexes, inputTopic, ingest, metrics.queries());
         server.createContext("/", this::handle);
         server.start();
     }
@@ -121,6 +125,7 @@ public final class QueryServer implements AutoCloseable {
      * GET  /                      the web page
      * GET  /health                200 when running (or rebalancing), 503 otherwise
      * GET  /instances             every instance and its partitions
+     * GET  /metrics               Prometheus' text format: the pipeline's, the JVM's and Kafka Streams' metrics
      * POST /search                {text | vector | id, k, metric, exact, ef, filters, includeVectors, stale, timeoutMs}
      * GET  /embeddings/{id}       one stored embedding (?stale=true to allow standby replicas)
      * POST /similarity            {a, b} -> cosine, euclidean, dot
@@ -148,6 +153,10 @@ public final class QueryServer implements AutoCloseable {
             case "/instances" -> {
                 requireMethod(method, "GET");
                 sendJson(exchange, 200, service.instances());
+            }
+            case "/metrics" -> {
+                requireMethod(method, "GET");
+                send(exchange, 200, Metrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
             }
             case "/search" -> sendJson(exchange, 200, service.search(postBody(exchange)));
             case "/similarity" -> sendJson(exchange, 200, service.similarity(postBody(exchange)));

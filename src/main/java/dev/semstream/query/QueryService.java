@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semstream.avro.TextEvent;
+import dev.semstream.metrics.QueryMetrics;
+import dev.semstream.metrics.QueryMetrics.Kind;
 import dev.semstream.model.TextVector;
 import dev.semstream.model.Encoder;
 import dev.semstream.store.IndexConfig;
@@ -37,9 +39,10 @@ final class QueryService {
     private final FanOutSearch fanOut;
     private final EmbeddingLookup lookup;
     private final Ingest ingest;
+    private final QueryMetrics metrics;
 
     QueryService(HostInfo self, KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
-                 Ingest ingest) {
+                 Ingest ingest, QueryMetrics metrics) {
         this.self = self;
         this.streams = streams;
         this.encoder = encoder;
@@ -51,11 +54,21 @@ final class QueryService {
         this.fanOut = new FanOutSearch(self, streams, inputTopic, local, peers);
         this.lookup = new EmbeddingLookup(self, streams, stores, peers);
         this.ingest = ingest;
+        this.metrics = metrics;
     }
 
     /** {@code POST /search}: by text, vector or id, over every instance. */
     ObjectNode search(JsonNode body) {
+        long start = System.nanoTime();
         SearchQuery q = SearchQuery.parse(body);
+        try {
+            return search(q);
+        } finally {
+            metrics.answered(q.exact() ? Kind.EXACT : q.stale() ? Kind.STALE : Kind.SEARCH, start);
+        }
+    }
+
+    private ObjectNode search(SearchQuery q) {
         float[] vector;
         String modelId;
         if (q.text() != null) {
@@ -99,7 +112,12 @@ final class QueryService {
 
     /** {@code GET /embeddings/{id}}. */
     JsonNode embedding(String id, boolean stale) {
-        return lookup.get(id, stale).orElseThrow(() -> ApiException.notFound("no stored text has id '" + id + "'"));
+        long start = System.nanoTime();
+        try {
+            return lookup.get(id, stale).orElseThrow(() -> ApiException.notFound("no stored text has id '" + id + "'"));
+        } finally {
+            metrics.answered(Kind.EMBEDDING, start);
+        }
     }
 
     /** {@code GET /internal/embeddings/{id}}. */
@@ -142,6 +160,15 @@ final class QueryService {
      * ({@link TextEvents#stableId}), as {@code produce} gives it, so the same text sent again updates it.
      */
     ObjectNode ingest(JsonNode json) {
+        long start = System.nanoTime();
+        try {
+            return ingestTexts(json);
+        } finally {
+            metrics.answered(Kind.INGEST, start);
+        }
+    }
+
+    private ObjectNode ingestTexts(JsonNode json) {
         JsonNode body = Json.object(json);
         List<TextEvent> events = new ArrayList<>();
         JsonNode many = body.get("texts");
@@ -172,7 +199,13 @@ final class QueryService {
 
     /** {@code DELETE /texts/{id}}: a tombstone to the input topic, keyed by the id as ingest keys texts. */
     ObjectNode delete(String id) {
-        RecordMetadata ack = ingest.delete(id);
+        long start = System.nanoTime();
+        RecordMetadata ack;
+        try {
+            ack = ingest.delete(id);
+        } finally {
+            metrics.answered(Kind.INGEST, start);
+        }
         ObjectNode o = Json.newObject();
         o.put("deleted", id);
         o.put("partition", ack.partition());
