@@ -63,7 +63,7 @@ class PrometheusScrapeIntegrationTest {
     }
 
     @Test
-    void prometheusReadsBackTheTextsEmbeddedADeadLetterAndTheIngestLatency() throws Exception {
+    void prometheusReadsBackTheTextsEmbeddedADeadLetterQueryLatenciesAndKafkaStreamsOwnMetrics() throws Exception {
         HttpJson.Response posted = HttpJson.post(app.endpoints().queryUrl() + "/texts", Map.of("texts", TEXTS));
         assertEquals(202, posted.status(), String.valueOf(posted.json()));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
@@ -75,8 +75,15 @@ class PrometheusScrapeIntegrationTest {
 
         awaitValue("sum(semstream_texts_embedded_total)", TEXTS.size());
         awaitValue("sum(semstream_dead_letters_total{reason=\"UNDECODABLE\"})", 1);
-        awaitValue("sum(semstream_query_seconds_count{kind=\"ingest\"})", 1);
         awaitValue("sum(semstream_index_vectors)", TEXTS.size());
+        String api = app.endpoints().queryUrl();
+        String id = posted.json().get("ids").get(0).asText();
+        assertEquals(200, HttpJson.post(api + "/search", Map.of("text", "counters", "k", 2)).status());
+        assertEquals(200, HttpJson.post(api + "/search", Map.of("text", "counters", "k", 2, "exact", true)).status());
+        assertEquals(200, HttpJson.get(api + "/embeddings/" + id).status());
+        for (String kind : List.of("ingest", "search", "exact", "embedding")) {
+            awaitValue("sum(semstream_query_seconds_count{kind=\"" + kind + "\"})", 1);
+        }
         // Kafka Streams' own metrics, bridged: its stream thread has processed every record of the input, and
         // the main consumer reports a lag for each input partition (Kafka also repeats each partition's
         // series under the topic name with '_' for '.', hence the exact topic label).
