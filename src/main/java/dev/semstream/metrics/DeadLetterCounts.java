@@ -19,9 +19,8 @@ public final class DeadLetterCounts {
     private final Function<String, Counter> newCounter;
 
     DeadLetterCounts(MeterRegistry registry) {
-        this.newCounter = reason -> Counter.builder(NAME)
-                .description("records written to the dead-letter topic, by reason").tag("reason", reason)
-                .register(registry);
+        this.newCounter = reason -> Meters.counter(registry, NAME, "records written to the dead-letter topic, by reason",
+                "reason", reason);
     }
 
     /**

@@ -26,8 +26,8 @@ public final class EmbedderMetrics {
     private final BatchTimings encoderStages;
 
     EmbedderMetrics(MeterRegistry registry, DeadLetterCounts deadLetters) {
-        this.textsEmbedded = Counter.builder("semstream.texts.embedded")
-                .description("texts embedded and written to the embeddings topic").register(registry);
+        this.textsEmbedded = Meters.counter(registry, "semstream.texts.embedded",
+                "texts embedded and written to the embeddings topic");
         this.batchSize = Meters.counts(registry, "semstream.batch.size", "texts per batch sent to the encoder");
         String stage = "semstream.stage";
         String stageHelp = "time per stage: decode per record, tokenize, encode and emit per batch";

@@ -16,8 +16,7 @@ public final class GeneratorMetrics {
     private final DeadLetterCounts deadLetters;
 
     GeneratorMetrics(MeterRegistry registry, DeadLetterCounts deadLetters) {
-        this.tokens = Counter.builder("semstream.generator.tokens")
-                .description("tokens generated (completion tokens)").register(registry);
+        this.tokens = Meters.counter(registry, "semstream.generator.tokens", "tokens generated (completion tokens)");
         this.generation = Meters.latency(registry, "semstream.generator.generation",
                 "time to generate one completion, prefill and sampling");
         this.deadLetters = deadLetters;

@@ -1,5 +1,6 @@
 package dev.semstream.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -7,8 +8,8 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
 /**
- * How this package builds a histogram: a short fixed list of bucket bounds rather than Micrometer's ~70
- * percentile buckets, so each histogram is a handful of series to store and scrape.
+ * How this package builds its meters. A histogram has a short fixed list of bucket bounds rather than
+ * Micrometer's ~70 percentile buckets, so each is a handful of series to store and scrape.
  */
 final class Meters {
     /** From a sub-millisecond stage to a text that waited minutes behind a lag. */
@@ -22,6 +23,11 @@ final class Meters {
     private static final double[] COUNT_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
 
     private Meters() {
+    }
+
+    /** A counter ({@code _total} in Prometheus); tags in pairs, name then value. */
+    static Counter counter(MeterRegistry registry, String name, String description, String... tags) {
+        return Counter.builder(name).description(description).tags(tags).register(registry);
     }
 
     /** A latency histogram; tags in pairs, name then value. */
