@@ -2,6 +2,7 @@ package dev.semstream.app;
 
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
+import dev.semstream.metrics.Metrics;
 import dev.semstream.model.Encoder;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.topology.EmbedderConfig;
@@ -33,9 +34,11 @@ final class EmbedderStreams extends StreamsApplication {
 
     /**
      * @param applicationServer where this instance's HTTP API answers other instances, or null for none
+     * @param metrics           the instance's registry: the embedder records into it, and its indexes and
+     *                          Kafka Streams' own metrics are read from it
      */
     static EmbedderStreams create(AppSettings settings, Cluster cluster, AvroSerdes serdes, TopicDefinitions topics,
-                                  Encoder encoder, HostInfo applicationServer) {
+                                  Encoder encoder, HostInfo applicationServer, Metrics metrics) {
         EmbedderConfig config = settings.embedder().withTopics(topics.name("texts"), topics.name("embeddings"),
                 topics.name("dlq"));
         Properties properties = settings.streamsProperties(settings.applicationId(), cluster.bootstrapServers());
@@ -44,9 +47,12 @@ final class EmbedderStreams extends StreamsApplication {
                     applicationServer.host() + ":" + applicationServer.port());
         }
         QueryableIndexes indexes = new QueryableIndexes();
-        return new EmbedderStreams(config, indexes, EmbedderTopology.build(config, EncodingQueue.background(encoder),
-                indexes, serdes.forValues(TextEvent.class).deserializer(), serdes.forValues(Embedding.class)),
-                properties);
+        metrics.watch(indexes);
+        EmbedderStreams embedder = new EmbedderStreams(config, indexes, EmbedderTopology.build(config,
+                EncodingQueue.background(encoder), indexes, serdes.forValues(TextEvent.class).deserializer(),
+                serdes.forValues(Embedding.class), metrics.embedder()), properties);
+        metrics.bind(settings.applicationId(), embedder.streams());
+        return embedder;
     }
 
     /** The topic texts are read from. */

@@ -2,6 +2,7 @@ package dev.semstream.app;
 
 import dev.semstream.avro.Completion;
 import dev.semstream.avro.Prompt;
+import dev.semstream.metrics.Metrics;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.query.ApiContextRetriever;
 import dev.semstream.topology.ContextRetriever;
@@ -26,14 +27,18 @@ final class GeneratorStreams extends StreamsApplication {
     /**
      * @param queryUrl this instance's HTTP API, whose similarity search fans out to every embedder
      *                 instance: the retrieval for prompts that ask for context; null for none
+     * @param metrics  the instance's registry: the sidecar records into it, and its Kafka Streams metrics
+     *                 are read from it
      */
     static GeneratorStreams create(AppSettings settings, Cluster cluster, AvroSerdes serdes, TopicDefinitions topics,
-                                   TextGenerator generator, String queryUrl) {
+                                   TextGenerator generator, String queryUrl, Metrics metrics) {
         GeneratorConfig config = GeneratorConfig.defaults().withTopics(topics.name("prompts"),
                 topics.name("completions"), topics.name("dlq"));
         ContextRetriever retriever = queryUrl == null ? null : new ApiContextRetriever(queryUrl);
-        return new GeneratorStreams(GeneratorTopology.build(config, generator, retriever,
-                serdes.forValues(Prompt.class).deserializer(), serdes.forValues(Completion.class)),
-                settings.streamsProperties(APPLICATION_ID, cluster.bootstrapServers()));
+        GeneratorStreams sidecar = new GeneratorStreams(GeneratorTopology.build(config, generator, retriever,
+                serdes.forValues(Prompt.class).deserializer(), serdes.forValues(Completion.class),
+                metrics.generator()), settings.streamsProperties(APPLICATION_ID, cluster.bootstrapServers()));
+        metrics.bind(APPLICATION_ID, sidecar.streams());
+        return sidecar;
     }
 }

@@ -2,6 +2,7 @@ package dev.semstream.app;
 
 import dev.semstream.avro.Embedding;
 import dev.semstream.embedded.PortCheck;
+import dev.semstream.metrics.Metrics;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.query.QueryServer;
@@ -42,11 +43,14 @@ public final class Pipeline implements AutoCloseable {
     private final TopicDefinitions topics;
     private final Endpoints endpoints;
     private final Path dataDir;
+    /** What {@code GET /metrics} serves; recorded into whether or not the HTTP API runs. */
+    private final Metrics metrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Pipeline(Cluster cluster, QueryServer http, EmbedderStreams embedder, GeneratorStreams generator,
-                     TopicDefinitions topics, Path dataDir) {
+                     TopicDefinitions topics, Path dataDir, Metrics metrics) {
         this.cluster = cluster;
+        this.metrics = metrics;
         this.http = http;
         this.embedder = embedder;
         this.generator = generator;
@@ -75,6 +79,7 @@ public final class Pipeline implements AutoCloseable {
         EmbedderStreams embedder = null;
         GeneratorStreams sidecar = null;
         requireFreePorts(settings);
+        Metrics metrics = new Metrics();
         try {
             cluster = Cluster.start(settings, progress);
             TopicDefinitions topics = TopicDefinitions.load(settings.topicPrefix());
@@ -87,12 +92,12 @@ public final class Pipeline implements AutoCloseable {
                 http = QueryServer.bind(settings.httpHost(), settings.httpPort(), settings.apiAccess());
             }
             embedder = EmbedderStreams.create(settings, cluster, serdes, topics, encoder,
-                    http == null ? null : http.self());
+                    http == null ? null : http.self(), metrics);
             if (generator != null) {
                 sidecar = GeneratorStreams.create(settings, cluster, serdes, topics, generator,
-                        http == null ? null : http.url());
+                        http == null ? null : http.url(), metrics);
             }
-            Pipeline pipeline = new Pipeline(cluster, http, embedder, sidecar, topics, settings.dataDir());
+            Pipeline pipeline = new Pipeline(cluster, http, embedder, sidecar, topics, settings.dataDir(), metrics);
             cluster.onLost(pipeline.stopped::countDown);
             progress.accept("starting the embedder (" + encoder.modelId() + ", exactly once)");
             embedder.start(pipeline.stopped::countDown);
@@ -102,13 +107,13 @@ public final class Pipeline implements AutoCloseable {
             }
             if (http != null) {
                 http.start(embedder.streams(), encoder, embedder.indexes(), embedder.inputTopic(),
-                        settings.embedder().inputFormat(), cluster.clientProperties());
+                        settings.embedder().inputFormat(), cluster.clientProperties(), metrics);
                 progress.accept("HTTP API and web page on " + http.url());
             }
             pipeline.endpoints.write(settings.dataDir());
             return pipeline;
         } catch (RuntimeException e) {
-            Closing.afterFailure(e, stopOrder(http, sidecar, embedder, cluster));
+            Closing.afterFailure(e, stopOrder(http, sidecar, embedder, metrics, cluster));
             throw e;
         }
     }
@@ -215,12 +220,12 @@ public final class Pipeline implements AutoCloseable {
     public void close() {
         stopped.countDown();
         Closing.inOrder(() -> Endpoints.remove(dataDir),
-                () -> Closing.inOrder(stopOrder(http, generator, embedder, cluster)));
+                () -> Closing.inOrder(stopOrder(http, generator, embedder, metrics, cluster)));
     }
 
     /** The one stop order, for a close and for a start that failed part of the way (nulls: not started). */
     private static AutoCloseable[] stopOrder(QueryServer http, GeneratorStreams generator, EmbedderStreams embedder,
-                                             Cluster cluster) {
-        return new AutoCloseable[]{http, generator, embedder, cluster};
+                                             Metrics metrics, Cluster cluster) {
+        return new AutoCloseable[]{http, generator, embedder, metrics, cluster};
     }
 }

@@ -66,6 +66,11 @@ public final class Encoder {
      * @throws NullPointerException if the list or any text is null (the message names the index)
      */
     public List<TextVector> embed(List<String> texts) {
+        return embed(texts, BatchTimings.NONE);
+    }
+
+    /** {@link #embed(List)}, telling {@code timings} how long tokenizing and encoding the batch took. */
+    public List<TextVector> embed(List<String> texts, BatchTimings timings) {
         Objects.requireNonNull(texts, "texts must not be null");
         int n = texts.size();
         if (n == 0) {
@@ -77,6 +82,7 @@ public final class Encoder {
         int[] firstWindow = new int[n + 1];
         boolean[] truncated = new boolean[n];
         boolean chunk = options.longTexts() == LongTexts.CHUNK_AVERAGE;
+        long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             String text = texts.get(i);
             if (text == null) {
@@ -93,13 +99,16 @@ public final class Encoder {
         }
         firstWindow[n] = sequences.size();
         int[][] ids = sequences.toArray(new int[0][]);
-        return model.forward(ids, (hidden, seqs, h) -> {
+        long tokenized = System.nanoTime();
+        List<TextVector> vectors = model.forward(ids, (hidden, seqs, h) -> {
             List<TextVector> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 out.add(combine(hidden, seqs, firstWindow[i], firstWindow[i + 1], h, truncated[i]));
             }
             return out;
         });
+        timings.record(tokenized - start, System.nanoTime() - tokenized);
+        return vectors;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.semstream.query;
 
+import dev.semstream.metrics.Metrics;
 import dev.semstream.model.Encoder;
 import dev.semstream.store.ModelMismatchException;
 import dev.semstream.store.QueryableIndexes;
@@ -10,6 +11,7 @@ import org.apache.kafka.streams.state.HostInfo;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -24,6 +26,7 @@ public final class QueryServer implements AutoCloseable {
     private final byte[] page;
     private QueryService service;
     private Ingest ingest;
+    private Metrics metrics;
 
     private QueryServer(ApiHttpServer server, HostInfo self, ApiAccess access) {
         this.server = server;
@@ -64,12 +67,14 @@ public final class QueryServer implements AutoCloseable {
      * @param inputFormat      how this pipeline reads its input topic (run --input-format): posted texts are
      *                         written that way
      * @param clientProperties bootstrap servers, registry URL and pass-through settings, for ingesting
+     * @param metrics          what {@code GET /metrics} serves; the API's latencies are recorded there too
      */
     public void start(KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
-                      InputFormat inputFormat, Map<String, Object> clientProperties) {
+                      InputFormat inputFormat, Map<String, Object> clientProperties, Metrics metrics) {
+        this.metrics = metrics;
         ingest = new Ingest(clientProperties, inputTopic, inputFormat);
         service = new QueryService(self, streams, encoder, indexes, inputTopic, ingest, access.token(),
-                clientProperties);
+                clientProperties, metrics.queries());
         server.start(this::handle);
     }
 
@@ -90,6 +95,7 @@ public final class QueryServer implements AutoCloseable {
      *                             why; 503 only when failed
      * GET  /ready                 readiness: the same body; 200 only when running
      * GET  /instances             every instance and its partitions
+     * GET  /metrics               Prometheus' text format: the pipeline's, the JVM's and Kafka Streams' metrics
      * POST /search                {text | vector | id, k, metric, exact, ef, filters, includeVectors, stale, timeoutMs}
      * GET  /embeddings/{id}       one stored embedding (?stale=true to allow standby replicas)
      * POST /similarity            {a, b} -> cosine, euclidean, dot
@@ -137,6 +143,11 @@ public final class QueryServer implements AutoCloseable {
             }
             case "/internal/search" -> {
                 return ApiReply.json(200, service.internalSearch(request.postBody()));
+            }
+            case "/metrics" -> {
+                request.requireMethod("GET");
+                return new ApiReply(200, Metrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8),
+                        Map.of());
             }
             default -> {
                 if (path.startsWith("/embeddings/")) {

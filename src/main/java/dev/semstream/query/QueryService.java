@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semstream.avro.TextEvent;
+import dev.semstream.metrics.QueryMetrics;
+import dev.semstream.metrics.QueryMetrics.Kind;
 import dev.semstream.model.TextVector;
 import dev.semstream.model.Encoder;
 import dev.semstream.store.IndexConfig;
@@ -38,10 +40,11 @@ final class QueryService implements AutoCloseable {
     private final EmbeddingLookup lookup;
     private final Ingest ingest;
     private final Health health;
+    private final QueryMetrics metrics;
 
     /** @param clientProperties the cluster's client settings, for the health probes */
     QueryService(HostInfo self, KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
-                 Ingest ingest, String apiToken, Map<String, Object> clientProperties) {
+                 Ingest ingest, String apiToken, Map<String, Object> clientProperties, QueryMetrics metrics) {
         this.self = self;
         this.streams = streams;
         this.encoder = encoder;
@@ -54,11 +57,21 @@ final class QueryService implements AutoCloseable {
         this.lookup = new EmbeddingLookup(self, streams, stores, peers);
         this.ingest = ingest;
         this.health = new Health(streams, new Reachability(clientProperties), fanOut::unanswered);
+        this.metrics = metrics;
     }
 
     /** {@code POST /search}: by text, vector or id, over every instance. */
     ObjectNode search(JsonNode body) {
+        long start = System.nanoTime();
         SearchQuery q = SearchQuery.parse(body);
+        try {
+            return search(q);
+        } finally {
+            metrics.answered(q.exact() ? Kind.EXACT : q.stale() ? Kind.STALE : Kind.SEARCH, start);
+        }
+    }
+
+    private ObjectNode search(SearchQuery q) {
         float[] vector;
         String modelId;
         if (q.text() != null) {
@@ -102,7 +115,12 @@ final class QueryService implements AutoCloseable {
 
     /** {@code GET /embeddings/{id}}. */
     JsonNode embedding(String id, boolean stale) {
-        return lookup.get(id, stale).orElseThrow(() -> ApiException.notFound("no stored text has id '" + id + "'"));
+        long start = System.nanoTime();
+        try {
+            return lookup.get(id, stale).orElseThrow(() -> ApiException.notFound("no stored text has id '" + id + "'"));
+        } finally {
+            metrics.answered(Kind.EMBEDDING, start);
+        }
     }
 
     /** {@code GET /internal/embeddings/{id}}. */
@@ -145,6 +163,15 @@ final class QueryService implements AutoCloseable {
      * ({@link TextEvents#stableId}), as {@code produce} gives it, so the same text sent again updates it.
      */
     ObjectNode ingest(JsonNode json) {
+        long start = System.nanoTime();
+        try {
+            return ingestTexts(json);
+        } finally {
+            metrics.answered(Kind.INGEST, start);
+        }
+    }
+
+    private ObjectNode ingestTexts(JsonNode json) {
         JsonNode body = Json.object(json);
         List<TextEvent> events = new ArrayList<>();
         JsonNode many = body.get("texts");
@@ -175,7 +202,13 @@ final class QueryService implements AutoCloseable {
 
     /** {@code DELETE /texts/{id}}: a tombstone to the input topic, keyed by the id as ingest keys texts. */
     ObjectNode delete(String id) {
-        RecordMetadata ack = ingest.delete(id);
+        long start = System.nanoTime();
+        RecordMetadata ack;
+        try {
+            ack = ingest.delete(id);
+        } finally {
+            metrics.answered(Kind.INGEST, start);
+        }
         ObjectNode o = Json.newObject();
         o.put("deleted", id);
         o.put("partition", ack.partition());

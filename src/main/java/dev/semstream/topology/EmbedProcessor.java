@@ -2,6 +2,7 @@ package dev.semstream.topology;
 
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
+import dev.semstream.metrics.EmbedderMetrics;
 import dev.semstream.model.TextVector;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.VectorEntry;
@@ -48,6 +49,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     private final EncodingQueue encoding;
     private final TextEventDecoder decoder;
     private final QueryableIndexes indexes;
+    private final EmbedderMetrics metrics;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Embedding> vectors;
     private KeyValueStore<String, PendingText> buffer;
@@ -63,11 +65,13 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
                             CompletableFuture<List<TextVector>> result) {
     }
 
-    EmbedProcessor(EmbedderConfig config, EncodingQueue encoding, TextEventDecoder decoder, QueryableIndexes indexes) {
+    EmbedProcessor(EmbedderConfig config, EncodingQueue encoding, TextEventDecoder decoder, QueryableIndexes indexes,
+                   EmbedderMetrics metrics) {
         this.config = config;
         this.encoding = encoding;
         this.decoder = decoder;
         this.indexes = indexes;
+        this.metrics = metrics;
     }
 
     @Override
@@ -94,7 +98,9 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
                 delete(TextEventDecoder.tombstoneId(record.key()), record.timestamp());
                 return;
             }
+            long decodeStart = System.nanoTime();
             TextEvent event = decoder.decode(source.topic(), record.key(), record.value());
+            metrics.decoded(System.nanoTime() - decodeStart);
             // Upserts replace: a newer text for an id still in the buffer supersedes the older one.
             buffer.put(event.getId(), new PendingText(event, record.timestamp(), source.topic(), source.partition(),
                     source.offset(), record.key(), record.value(), context.currentSystemTimeMs()));
@@ -186,7 +192,8 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
             for (PendingText p : pending.values()) {
                 texts.add(p.event().getText());
             }
-            inFlight = new InFlight(pending, encoding.submit(texts));
+            metrics.batchSent(texts.size());
+            inFlight = new InFlight(pending, encoding.submit(texts, metrics.encoderStages()));
         }
         if (previous != null) {
             emit(previous);
@@ -223,6 +230,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
 
     /** Emits a finished batch: each text still buffered as sent gets its embedding; a failed batch is retried text by text. */
     private void emit(InFlight batch) {
+        long start = System.nanoTime();
         List<TextVector> encoded;
         try {
             encoded = batch.result().join();
@@ -237,6 +245,7 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
             }
             i++;
         }
+        metrics.batchEmitted(System.nanoTime() - start);
     }
 
     /** False when a tombstone or a newer text for the id arrived while this one was encoding. */
@@ -261,6 +270,8 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     }
     private void emit(PendingText p, TextVector e) {
         TextEvent event = p.event();
+        Instant eventTime = event.getEventTime() != null ? event.getEventTime() : Instant.ofEpochMilli(p.timestamp());
+        long now = context.currentSystemTimeMs();
         Embedding out = Embedding.newBuilder()
                 .setId(event.getId())
                 .setModelId(encoding.encoder().modelId())
@@ -270,17 +281,19 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
                 .setTruncated(e.truncated())
                 .setText(event.getText())
                 .setMetadata(new HashMap<>(event.getMetadata()))
-                .setEventTime(event.getEventTime() != null ? event.getEventTime() : Instant.ofEpochMilli(p.timestamp()))
-                .setEmbeddedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                .setEventTime(eventTime)
+                .setEmbeddedAt(Instant.ofEpochMilli(now))
                 .build();
         vectors.put(event.getId(), out);
         index.upsert(new VectorEntry(event.getId(), e.vector(), out.getModelId(), out.getMetadata(), out.getText()));
         buffer.delete(event.getId());
         context.forward(new Record<>(event.getId(), out, p.timestamp()), EmbedderTopology.EMBEDDINGS_SINK);
+        metrics.embedded(now - eventTime.toEpochMilli());
     }
 
     private void deadLetter(RejectedInput rejection, String topic, int partition, long offset, byte[] key,
                             byte[] value, long timestamp) {
+        metrics.deadLetters().count(rejection.reason());
         context.forward(new Record<Object, Object>(key, value, timestamp,
                 DeadLetters.headers(rejection, topic, partition, offset)), EmbedderTopology.DEAD_LETTER_SINK);
     }

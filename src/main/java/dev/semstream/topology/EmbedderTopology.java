@@ -2,6 +2,8 @@ package dev.semstream.topology;
 
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
+import dev.semstream.metrics.EmbedderMetrics;
+import dev.semstream.metrics.Metrics;
 import dev.semstream.model.Encoder;
 import dev.semstream.store.QueryableIndexes;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -38,6 +40,12 @@ public final class EmbedderTopology {
         return build(config, EncodingQueue.background(encoder), new QueryableIndexes(), avroInput, embeddingSerde);
     }
 
+    /** As below, its meters in a registry nobody scrapes (tests). */
+    public static Topology build(EmbedderConfig config, EncodingQueue encoding, QueryableIndexes indexes,
+                                 Deserializer<TextEvent> avroInput, Serde<Embedding> embeddingSerde) {
+        return build(config, encoding, indexes, avroInput, embeddingSerde, new Metrics().embedder());
+    }
+
     /**
      * @param encoding       where batches are encoded: in the background, or inline for tests that want
      *                       every full batch's embeddings out before {@code pipeInput} returns
@@ -45,14 +53,16 @@ public final class EmbedderTopology {
      * @param avroInput      decodes Avro {@code TextEvent}s (Schema Registry wire format); unused, may be
      *                       null, for the text and JSON formats
      * @param embeddingSerde writes {@code Embedding}s to the embeddings topic
+     * @param metrics        the instance's embedder meters, shared by its tasks
      */
     public static Topology build(EmbedderConfig config, EncodingQueue encoding, QueryableIndexes indexes,
-                                 Deserializer<TextEvent> avroInput,
-                                 Serde<Embedding> embeddingSerde) {
+                                 Deserializer<TextEvent> avroInput, Serde<Embedding> embeddingSerde,
+                                 EmbedderMetrics metrics) {
+        metrics.deadLetters().expect(RejectedInput.Reason.values());
         TextEventDecoder decoder = new TextEventDecoder(config.inputFormat(), avroInput, config.maxTextBytes());
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic());
-        topology.addProcessor(EMBED, () -> new EmbedProcessor(config, encoding, decoder, indexes), SOURCE);
+        topology.addProcessor(EMBED, () -> new EmbedProcessor(config, encoding, decoder, indexes, metrics), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(EmbedderConfig.VECTOR_STORE),
                 Serdes.String(), new AvroBinarySerde<>(Embedding.class)), EMBED);

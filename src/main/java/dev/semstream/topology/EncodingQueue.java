@@ -1,5 +1,6 @@
 package dev.semstream.topology;
 
+import dev.semstream.model.BatchTimings;
 import dev.semstream.model.TextVector;
 import dev.semstream.model.Encoder;
 
@@ -38,8 +39,11 @@ public final class EncodingQueue {
         return encoder;
     }
 
-    /** Encodes the texts in order; the future fails with the encoder's exception if the batch fails. */
-    CompletableFuture<List<TextVector>> submit(List<String> texts) {
-        return CompletableFuture.supplyAsync(() -> encoder.embed(texts), executor);
+    /**
+     * Encodes the texts in order, telling {@code timings} how long its stages took; the future fails with
+     * the encoder's exception if the batch fails.
+     */
+    CompletableFuture<List<TextVector>> submit(List<String> texts, BatchTimings timings) {
+        return CompletableFuture.supplyAsync(() -> encoder.embed(texts, timings), executor);
     }
 }

@@ -4,6 +4,7 @@ import dev.semstream.avro.Completion;
 import dev.semstream.avro.FinishReason;
 import dev.semstream.avro.Prompt;
 import dev.semstream.avro.Timings;
+import dev.semstream.metrics.GeneratorMetrics;
 import dev.semstream.model.GenerationEnd;
 import dev.semstream.model.GenerationParams;
 import dev.semstream.model.GenerationRequestException;
@@ -37,14 +38,16 @@ final class GenerateProcessor implements Processor<byte[], byte[], Object, Objec
     private final TextGenerator generator;
     private final ContextRetriever retriever;
     private final Deserializer<Prompt> avro;
+    private final GeneratorMetrics metrics;
     private ProcessorContext<Object, Object> context;
 
     GenerateProcessor(GeneratorConfig config, TextGenerator generator, ContextRetriever retriever,
-                      Deserializer<Prompt> avro) {
+                      Deserializer<Prompt> avro, GeneratorMetrics metrics) {
         this.config = config;
         this.generator = generator;
         this.retriever = retriever;
         this.avro = avro;
+        this.metrics = metrics;
     }
 
     @Override
@@ -65,6 +68,7 @@ final class GenerateProcessor implements Processor<byte[], byte[], Object, Objec
                 throw new RejectedInput(Reason.MISSING_ID, "the prompt has no promptId, so no one could read its completion");
             }
         } catch (RejectedInput rejection) {
+            metrics.deadLetters().count(rejection.reason());
             context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
                     DeadLetters.headers(rejection, source.topic(), source.partition(), source.offset())),
                     GeneratorTopology.DEAD_LETTER_SINK);
@@ -100,6 +104,7 @@ final class GenerateProcessor implements Processor<byte[], byte[], Object, Objec
         List<String> contextIds = new ArrayList<>();
         String input = withContext(prompt, text, contextIds);
         GenerationResult result = generator.generate(input, params);
+        metrics.generated(result.completionTokens(), result.prefillMillis(), result.generationMillis());
         return Completion.newBuilder()
                 .setPromptId(prompt.getPromptId())
                 .setText(result.text())

@@ -2,6 +2,8 @@ package dev.semstream.topology;
 
 import dev.semstream.avro.Completion;
 import dev.semstream.avro.Prompt;
+import dev.semstream.metrics.GeneratorMetrics;
+import dev.semstream.metrics.Metrics;
 import dev.semstream.model.TextGenerator;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -29,15 +31,24 @@ public final class GeneratorTopology {
     private GeneratorTopology() {
     }
 
+    /** As below, its meters in a registry nobody scrapes (tests). */
+    public static Topology build(GeneratorConfig config, TextGenerator generator, ContextRetriever retriever,
+                                 Deserializer<Prompt> avroPrompts, Serde<Completion> completionSerde) {
+        return build(config, generator, retriever, avroPrompts, completionSerde, new Metrics().generator());
+    }
+
     /**
      * @param retriever   finds context for prompts with {@code retrievalK > 0}; null when there is none
      * @param avroPrompts decodes Avro {@code Prompt}s (Schema Registry wire format)
+     * @param metrics     the instance's generator meters
      */
     public static Topology build(GeneratorConfig config, TextGenerator generator, ContextRetriever retriever,
-                                 Deserializer<Prompt> avroPrompts, Serde<Completion> completionSerde) {
+                                 Deserializer<Prompt> avroPrompts, Serde<Completion> completionSerde,
+                                 GeneratorMetrics metrics) {
+        metrics.deadLetters().expect(RejectedInput.Reason.values());
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.promptsTopic());
-        topology.addProcessor(GENERATE, () -> new GenerateProcessor(config, generator, retriever, avroPrompts), SOURCE);
+        topology.addProcessor(GENERATE, () -> new GenerateProcessor(config, generator, retriever, avroPrompts, metrics), SOURCE);
         topology.addSink(COMPLETIONS_SINK, config.completionsTopic(), new StringSerializer(),
                 completionSerde.serializer(), GENERATE);
         topology.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), new ByteArraySerializer(),

@@ -32,6 +32,15 @@ class PackageArrowsTest {
     }
 
     @Test
+    void onlyTheMetricsPackageKnowsMicrometer() {
+        noClasses().that().resideOutsideOfPackage("dev.semstream.metrics..")
+                .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+                .because("the registry and its binders live in one place; the engine times nothing itself, and "
+                        + "the topology and the API record through the typed meter groups of dev.semstream.metrics")
+                .check(MAIN);
+    }
+
+    @Test
     void searchKnowsNothingOfTheModels() {
         noClasses().that().resideInAPackage("dev.semstream.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.semstream.model..", "dev.semstream.tokenize..")

@@ -1,6 +1,8 @@
 package dev.semstream.topology;
 
 import dev.semstream.avro.Embedding;
+import dev.semstream.metrics.Metrics;
+import dev.semstream.metrics.ScrapedSeries;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.TextVector;
@@ -55,6 +57,7 @@ class EmbedderTopologyTest {
     TestOutputTopic<byte[], byte[]> deadLetters;
     KeyValueStore<String, Embedding> store;
     QueryableIndexes indexes = new QueryableIndexes();
+    Metrics metrics = new Metrics();
 
     @BeforeAll
     static void loadEncoder() {
@@ -66,7 +69,8 @@ class EmbedderTopologyTest {
     }
 
     void start(EmbedderConfig config, EncodingQueue encoding) {
-        Topology topology = EmbedderTopology.build(config, encoding, indexes, null, new AvroBinarySerde<>(Embedding.class));
+        Topology topology = EmbedderTopology.build(config, encoding, indexes, null, new AvroBinarySerde<>(Embedding.class),
+                metrics.embedder());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "embedder-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -86,6 +90,7 @@ class EmbedderTopologyTest {
         if (driver != null) {
             driver.close();
         }
+        metrics.close();
     }
 
     static EmbedderConfig config(InputFormat format, int batch) {
@@ -281,6 +286,36 @@ class EmbedderTopologyTest {
                 .map(r -> header(r.headers(), DeadLetters.ERROR)).toList();
         assertEquals(List.of("UNDECODABLE", "UNDECODABLE", "UNDECODABLE"), reasons);
         assertEquals(0, embeddings.getQueueSize());
+    }
+
+    @Test
+    void theMetricsCountTextsBatchesStagesDeadLettersAndThePartitionsIndex() {
+        metrics.watch(indexes);
+        start(config(InputFormat.TEXT, 2));
+        pipeText("m-1", "Metrics count what the embedder did.");
+        pipeText("blank", "   ");
+        pipeText("m-2", "A second text fills the batch of two.");
+        pipeText("m-3", "The third waits for the flush interval.");
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        assertEquals(3, embeddings.readRecordsToList().size());
+
+        ScrapedSeries scrape = new ScrapedSeries(metrics.scrape());
+        assertEquals(3.0, scrape.value("semstream_texts_embedded_total").orElseThrow(), scrape::toString);
+        assertEquals(1.0, scrape.value("semstream_dead_letters_total", "reason", "BLANK_TEXT").orElseThrow());
+        assertEquals(0.0, scrape.value("semstream_dead_letters_total", "reason", "UNDECODABLE").orElseThrow(),
+                "a reason that has not happened is a 0, not a missing series");
+        assertEquals(2.0, scrape.value("semstream_batch_size_count").orElseThrow(), "a full batch of 2, then 1");
+        assertEquals(3.0, scrape.value("semstream_batch_size_sum").orElseThrow());
+        assertEquals(1.0, scrape.value("semstream_batch_size_bucket", "le", "1.0").orElseThrow());
+        assertEquals(3.0, scrape.value("semstream_stage_seconds_count", "stage", "decode").orElseThrow(),
+                "the records that decoded");
+        for (String stage : List.of("tokenize", "encode", "emit")) {
+            assertEquals(2.0, scrape.value("semstream_stage_seconds_count", "stage", stage).orElseThrow(), stage);
+        }
+        assertEquals(3.0, scrape.value("semstream_event_to_embedding_seconds_count").orElseThrow());
+        assertEquals(3.0, scrape.value("semstream_index_vectors", "partition", "0").orElseThrow());
+        assertEquals(0.0, scrape.value("semstream_index_graph_levels", "partition", "0").orElseThrow(),
+                "three vectors are searched exactly");
     }
 
     @Test

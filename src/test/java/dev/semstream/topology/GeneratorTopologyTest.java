@@ -3,6 +3,8 @@ package dev.semstream.topology;
 import dev.semstream.avro.Completion;
 import dev.semstream.avro.FinishReason;
 import dev.semstream.avro.Prompt;
+import dev.semstream.metrics.Metrics;
+import dev.semstream.metrics.ScrapedSeries;
 import dev.semstream.model.GenerationParams;
 import dev.semstream.model.GenerationResult;
 import dev.semstream.model.TextGenerator;
@@ -43,6 +45,7 @@ class GeneratorTopologyTest {
     TestOutputTopic<String, Completion> completions;
     TestOutputTopic<byte[], byte[]> deadLetters;
     final AvroBinarySerde<Prompt> promptSerde = new AvroBinarySerde<>(Prompt.class);
+    final Metrics metrics = new Metrics();
 
     @BeforeAll
     static void writeTinyModel() {
@@ -58,7 +61,7 @@ class GeneratorTopologyTest {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(GeneratorTopology.build(config, generator, retriever, promptSerde.deserializer(),
-                new AvroBinarySerde<>(Completion.class)), props);
+                new AvroBinarySerde<>(Completion.class), metrics.generator()), props);
         prompts = driver.createInputTopic(config.promptsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         completions = driver.createOutputTopic(config.completionsTopic(), new StringDeserializer(),
                 new AvroBinarySerde<>(Completion.class).deserializer());
@@ -70,6 +73,7 @@ class GeneratorTopologyTest {
         if (driver != null) {
             driver.close();
         }
+        metrics.close();
     }
 
     static Prompt.Builder prompt(String id, String text) {
@@ -98,6 +102,10 @@ class GeneratorTopologyTest {
         assertNull(c.getError());
         assertTrue(c.getTimings().getGenerationMillis() >= 0);
         assertTrue(completions.isEmpty());
+        ScrapedSeries scrape = new ScrapedSeries(metrics.scrape());
+        assertEquals(expected.completionTokens(), scrape.value("semstream_generator_tokens_total").orElseThrow(),
+                "the tokens counter, whose rate is tokens/s");
+        assertEquals(1.0, scrape.value("semstream_generator_generation_seconds_count").orElseThrow());
     }
 
     @Test
@@ -135,6 +143,10 @@ class GeneratorTopologyTest {
                 .map(r -> EmbedderTopologyTest.header(r.headers(), DeadLetters.ERROR)).toList());
         assertEquals("semstream.prompts", EmbedderTopologyTest.header(dead.get(0).headers(), DeadLetters.SOURCE_TOPIC));
         assertTrue(completions.isEmpty());
+        ScrapedSeries scrape = new ScrapedSeries(metrics.scrape());
+        for (String reason : List.of("UNDECODABLE", "MISSING_ID")) {
+            assertEquals(1.0, scrape.value("semstream_dead_letters_total", "reason", reason).orElseThrow(), reason);
+        }
     }
 
     @Test
