@@ -9,6 +9,7 @@ import dev.semstream.store.ModelMismatchException;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.VectorStoreException;
 import dev.semstream.topology.InputFormat;
+import dev.semstream.topology.RecordLimits;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -38,8 +39,11 @@ public final class QueryServer implements AutoCloseable {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
     }
-    /** Largest request body: a search with a vector is ~8 KB, an ingest of 1,000 short texts well under this. */
-    static final int MAX_BODY_BYTES = 1 << 20;
+    /**
+     * Largest request body: a search with a vector is ~8 KB, an ingest of 1,000 short texts well under this;
+     * one text of this size still fits a record of the input topic (see {@link RecordLimits}).
+     */
+    static final int MAX_BODY_BYTES = RecordLimits.MAX_BODY_BYTES;
     /** How much of an oversized body is read and dropped so its sender sees the 413. */
     private static final long DRAIN_LIMIT_BYTES = 64L << 20;
 
