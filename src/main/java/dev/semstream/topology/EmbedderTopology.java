@@ -41,7 +41,7 @@ public final class EmbedderTopology {
     static final String EMBED = "embed";
     static final String EMBEDDINGS_SINK = "embeddings";
     static final String DEAD_LETTER_SINK = "dead-letters";
-    /** The decode step's own sink to the dead-letter topic: one sink for both steps would join them in one sub-topology. */
+    /** The decode step's own sink to the dead-letter topic: one sink for both would join the two sub-topologies. */
     static final String DECODE_DEAD_LETTER_SINK = "decode-dead-letters";
     /** The sub-topology of the vector store (after the repartition topic): its tasks are the partitions' stores. */
     public static final int STORE_SUBTOPOLOGY = 1;

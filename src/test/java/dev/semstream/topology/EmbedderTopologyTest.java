@@ -79,7 +79,8 @@ class EmbedderTopologyTest {
     }
 
     void start(EmbedderConfig config, EncodingQueue encoding, Deserializer<TextEvent> avro) {
-        Topology topology = EmbedderTopology.build(config, encoding, indexes, avro, new AvroBinarySerde<>(Embedding.class));
+        Topology topology = EmbedderTopology.build(config, encoding, indexes, avro,
+                new AvroBinarySerde<>(Embedding.class));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "embedder-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
