@@ -80,9 +80,10 @@ final class DecodeProcessor implements Processor<byte[], byte[], Object, Object>
                 context.forward(new Record<>(id, null, input.timestamp()), EmbedderTopology.BY_ID);
                 return true;
             }
-            if (input.rawValue().length > RecordLimits.MAX_EVENT_BYTES) {
-                throw new RejectedInput(Reason.RECORD_TOO_LARGE, "the value has " + input.rawValue().length
-                        + " bytes, more than the limit of " + RecordLimits.MAX_EVENT_BYTES);
+            long size = (long) input.rawValue().length + (input.rawKey() == null ? 0 : input.rawKey().length);
+            if (size > RecordLimits.MAX_INPUT_BYTES) {
+                throw new RejectedInput(Reason.RECORD_TOO_LARGE, "the key and value have " + size
+                        + " bytes, more than the limit of " + RecordLimits.MAX_INPUT_BYTES);
             }
             TextEvent event = decoder.decode(input.topic(), input.rawKey(), input.rawValue());
             // The id wins over the key: the event names itself, and a producer that keys by something

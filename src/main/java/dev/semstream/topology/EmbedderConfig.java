@@ -38,8 +38,8 @@ public record EmbedderConfig(String inputTopic, String embeddingsTopic, String d
             throw new IllegalArgumentException("flushInterval must be positive, got " + flushInterval);
         }
         Objects.requireNonNull(graphBuild, "graphBuild");
-        if (maxTextBytes < 1 || maxTextBytes > RecordLimits.MAX_EVENT_BYTES) {
-            throw new IllegalArgumentException("maxTextBytes must be from 1 to " + RecordLimits.MAX_EVENT_BYTES
+        if (maxTextBytes < 1 || maxTextBytes > RecordLimits.MAX_INPUT_BYTES) {
+            throw new IllegalArgumentException("maxTextBytes must be from 1 to " + RecordLimits.MAX_INPUT_BYTES
                     + ", got " + maxTextBytes);
         }
     }

@@ -9,7 +9,8 @@ package dev.semstream.topology;
  *   API body (MAX_BODY_BYTES)            1 MiB - 16 KiB   one posted text, in any input format, fits a record
  *   record (MAX_RECORD_BYTES)            1 MiB            every topic's max.message.bytes, every producer's
  *                                                         max.request.size (Kafka's own default)
- *   input value embedded (MAX_EVENT_BYTES) 504 KiB        buffered and repartitioned with its raw bytes: twice
+ *   input key + value (MAX_INPUT_BYTES)  336 KiB          the repartition topic and the buffer hold the id, the
+ *                                                         raw bytes and the decoded event: up to three times
  *   text (EmbedderConfig.maxTextBytes)   64 KiB           the encoder reads 256 tokens; longer is a dead letter
  * </pre>
  */
@@ -21,10 +22,11 @@ public final class RecordLimits {
     /** Largest HTTP request body: a body holding one text becomes a value under a record's envelope. */
     public static final int MAX_BODY_BYTES = MAX_RECORD_BYTES - ENVELOPE_BYTES;
     /**
-     * Largest input value the embedder embeds: the buffer and the repartition topic hold it as raw bytes and
-     * decoded, so twice; a larger one is a {@code RECORD_TOO_LARGE} dead letter.
+     * Largest input record (key and value) the embedder embeds: a record of the repartition topic and of the
+     * buffer's changelog holds the id, the raw key and value, and the decoded event, so up to three times its
+     * size; a larger one is a {@code RECORD_TOO_LARGE} dead letter.
      */
-    public static final int MAX_EVENT_BYTES = (MAX_RECORD_BYTES - ENVELOPE_BYTES) / 2;
+    public static final int MAX_INPUT_BYTES = (MAX_RECORD_BYTES - ENVELOPE_BYTES) / 3;
     /** The default largest text to embed, in UTF-8 bytes. */
     public static final int DEFAULT_MAX_TEXT_BYTES = 64 << 10;
 
