@@ -8,6 +8,7 @@ import dev.semstream.store.QueryableIndexes;
 import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.EmbedderTopology;
 import dev.semstream.topology.EncodingQueue;
+import dev.semstream.topology.OversizedOutputHandler;
 import dev.semstream.topology.TopicDefinitions;
 import dev.semstream.topology.VectorStoreReader;
 import org.apache.kafka.streams.StreamsConfig;
@@ -42,6 +43,7 @@ final class EmbedderStreams extends StreamsApplication {
         EmbedderConfig config = settings.embedder().withTopics(topics.name("texts"), topics.name("embeddings"),
                 topics.name("dlq"));
         Properties properties = settings.streamsProperties(settings.applicationId(), cluster.bootstrapServers());
+        properties.put(OversizedOutputHandler.DEAD_LETTER_TOPIC_CONFIG, config.deadLetterTopic());
         if (applicationServer != null) {
             properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG,
                     applicationServer.host() + ":" + applicationServer.port());

@@ -8,6 +8,7 @@ import dev.semstream.query.ApiContextRetriever;
 import dev.semstream.topology.ContextRetriever;
 import dev.semstream.topology.GeneratorConfig;
 import dev.semstream.topology.GeneratorTopology;
+import dev.semstream.topology.OversizedOutputHandler;
 import dev.semstream.topology.TopicDefinitions;
 import org.apache.kafka.streams.Topology;
 
@@ -35,9 +36,11 @@ final class GeneratorStreams extends StreamsApplication {
         GeneratorConfig config = GeneratorConfig.defaults().withTopics(topics.name("prompts"),
                 topics.name("completions"), topics.name("dlq"));
         ContextRetriever retriever = queryUrl == null ? null : new ApiContextRetriever(queryUrl);
+        Properties properties = settings.streamsProperties(APPLICATION_ID, cluster.bootstrapServers());
+        properties.put(OversizedOutputHandler.DEAD_LETTER_TOPIC_CONFIG, config.deadLetterTopic());
         GeneratorStreams sidecar = new GeneratorStreams(GeneratorTopology.build(config, generator, retriever,
                 serdes.forValues(Prompt.class).deserializer(), serdes.forValues(Completion.class),
-                metrics.generator()), settings.streamsProperties(APPLICATION_ID, cluster.bootstrapServers()));
+                metrics.generator()), properties);
         metrics.bind(APPLICATION_ID, sidecar.streams());
         return sidecar;
     }

@@ -1,6 +1,7 @@
 package dev.semstream.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.semstream.topology.RecordLimits;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 
@@ -11,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 
 /** A request as the routes read it: method, raw path, query parameters and a bounded JSON body. */
 final class ApiRequest {
-    /** Largest request body: a search with a vector is ~8 KB, an ingest of 1,000 short texts well under this. */
-    static final int MAX_BODY_BYTES = 1 << 20;
+    /**
+     * Largest request body: a search with a vector is ~8 KB, an ingest of 1,000 short texts well under this;
+     * one text of this size still fits a record of the input topic (see {@link RecordLimits}).
+     */
+    static final int MAX_BODY_BYTES = RecordLimits.MAX_BODY_BYTES;
     /** How much of an oversized body is read and dropped so its sender sees the 413. */
     private static final long DRAIN_LIMIT_BYTES = 64L << 20;
 

@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Anything that is not a readable record fails with a {@link SerializationException} that says why: unknown
  * magic byte, too short, unknown schema id, writer schema incompatible with {@code T}, or bytes that do not
- * decode. Null bytes (a tombstone) become null.
+ * decode (a string that is not valid UTF-8 among them: its cause is then a
+ * {@link java.nio.charset.CharacterCodingException}). Null bytes (a tombstone) become null.
  */
 public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
     private SchemaRegistry registry;
@@ -113,7 +114,7 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
                     + writer.getFullName() + "), which " + type.getName() + " cannot read: "
                     + compatibility.getResult().getIncompatibilities());
         }
-        SpecificDatumReader<T> reader = new SpecificDatumReader<>(writer, readerSchema, data);
+        SpecificDatumReader<T> reader = new StrictUtf8DatumReader<>(writer, readerSchema, data);
         readers.put(id, reader);
         return reader;
     }

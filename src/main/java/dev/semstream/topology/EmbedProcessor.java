@@ -12,7 +12,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -28,7 +27,7 @@ import java.util.concurrent.CompletionException;
 import java.util.List;
 
 /**
- * Decodes text events, buffers them, embeds them in batches, and writes each embedding to the vector
+ * Buffers text events (decoded and keyed by id by {@link DecodeProcessor}), embeds them in batches, and writes each embedding to the vector
  * store and the embeddings topic; bad records go to the dead-letter topic.
  *
  * <p>Exactly once: the batch buffer is a changelogged store, not a field. A text is in the buffer's
@@ -44,10 +43,9 @@ import java.util.List;
  * the encoder is busy while the stream thread writes. The stream thread does not wait for the encoder
  * unless a task has gathered several batches meanwhile, so it keeps decoding and feeding other tasks.
  */
-final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> {
+final class EmbedProcessor implements Processor<String, PendingText, Object, Object> {
     private final EmbedderConfig config;
     private final EncodingQueue encoding;
-    private final TextEventDecoder decoder;
     private final QueryableIndexes indexes;
     private final EmbedderMetrics metrics;
     private ProcessorContext<Object, Object> context;
@@ -65,11 +63,9 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
                             CompletableFuture<List<TextVector>> result) {
     }
 
-    EmbedProcessor(EmbedderConfig config, EncodingQueue encoding, TextEventDecoder decoder, QueryableIndexes indexes,
-                   EmbedderMetrics metrics) {
+    EmbedProcessor(EmbedderConfig config, EncodingQueue encoding, QueryableIndexes indexes, EmbedderMetrics metrics) {
         this.config = config;
         this.encoding = encoding;
-        this.decoder = decoder;
         this.indexes = indexes;
         this.metrics = metrics;
     }
@@ -89,29 +85,21 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
     }
 
     @Override
-    public void process(Record<byte[], byte[]> record) {
+    public void process(Record<String, PendingText> record) {
         emitOrSendNext();
         index.swapInGraphIfBuilt();
-        RecordMetadata source = context.recordMetadata().orElseThrow();
-        try {
-            if (record.value() == null) {
-                delete(TextEventDecoder.tombstoneId(record.key()), record.timestamp());
-                return;
-            }
-            long decodeStart = System.nanoTime();
-            TextEvent event = decoder.decode(source.topic(), record.key(), record.value());
-            metrics.decoded(System.nanoTime() - decodeStart);
-            // Upserts replace: a newer text for an id still in the buffer supersedes the older one.
-            buffer.put(event.getId(), new PendingText(event, record.timestamp(), source.topic(), source.partition(),
-                    source.offset(), record.key(), record.value(), context.currentSystemTimeMs()));
-            // One batch in flight per task; while it encodes, texts gather for the next. The stream thread
-            // waits for the encoder only when a task has gathered several batches' worth (back-pressure).
-            if (waitingCount() >= (inFlight == null ? 1 : BACKLOG_BATCHES) * (long) config.batchSize()) {
-                sendBatch();
-            }
-        } catch (RejectedInput rejection) {
-            deadLetter(rejection, source.topic(), source.partition(), source.offset(), record.key(), record.value(),
-                    record.timestamp());
+        if (record.value() == null) {
+            delete(record.key(), record.timestamp());
+            return;
+        }
+        PendingText p = record.value();
+        // Upserts replace: a newer text for an id still in the buffer supersedes the older one.
+        buffer.put(record.key(), new PendingText(p.event(), p.timestamp(), p.topic(), p.partition(), p.offset(),
+                p.rawKey(), p.rawValue(), context.currentSystemTimeMs()));
+        // One batch in flight per task; while it encodes, texts gather for the next. The stream thread
+        // waits for the encoder only when a task has gathered several batches' worth (back-pressure).
+        if (waitingCount() >= (inFlight == null ? 1 : BACKLOG_BATCHES) * (long) config.batchSize()) {
+            sendBatch();
         }
     }
 
@@ -263,8 +251,10 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
                 emit(p, encoding.encoder().embed(p.event().getText()));
             } catch (RuntimeException e) {
                 buffer.delete(p.event().getId());
-                deadLetter(new RejectedInput(Reason.ENCODER_FAILED, "the encoder failed on this text: " + e, e),
-                        p.topic(), p.partition(), p.offset(), p.rawKey(), p.rawValue(), p.timestamp());
+                metrics.deadLetters().count(Reason.ENCODER_FAILED);
+                context.forward(DeadLetters.record(new RejectedInput(Reason.ENCODER_FAILED,
+                        "the encoder failed on this text: " + e, e), p.topic(), p.partition(), p.offset(), p.rawKey(),
+                        p.rawValue(), p.timestamp()), EmbedderTopology.DEAD_LETTER_SINK);
             }
         }
     }
@@ -289,12 +279,5 @@ final class EmbedProcessor implements Processor<byte[], byte[], Object, Object> 
         buffer.delete(event.getId());
         context.forward(new Record<>(event.getId(), out, p.timestamp()), EmbedderTopology.EMBEDDINGS_SINK);
         metrics.embedded(now - eventTime.toEpochMilli());
-    }
-
-    private void deadLetter(RejectedInput rejection, String topic, int partition, long offset, byte[] key,
-                            byte[] value, long timestamp) {
-        metrics.deadLetters().count(rejection.reason());
-        context.forward(new Record<Object, Object>(key, value, timestamp,
-                DeadLetters.headers(rejection, topic, partition, offset)), EmbedderTopology.DEAD_LETTER_SINK);
     }
 }

@@ -22,6 +22,8 @@ public record EmbedderConfig(String inputTopic, String embeddingsTopic, String d
     public static final String VECTOR_STORE = "semstream-vectors";
     /** The changelogged store of texts waiting for the next batch. */
     public static final String BUFFER_STORE = "semstream-embed-buffer";
+    /** The persistent, changelogged store of input records held, in order, while the Schema Registry is down. */
+    public static final String HELD_STORE = "semstream-held-input";
 
     public EmbedderConfig {
         Objects.requireNonNull(inputTopic, "inputTopic");
@@ -36,8 +38,9 @@ public record EmbedderConfig(String inputTopic, String embeddingsTopic, String d
             throw new IllegalArgumentException("flushInterval must be positive, got " + flushInterval);
         }
         Objects.requireNonNull(graphBuild, "graphBuild");
-        if (maxTextBytes < 1) {
-            throw new IllegalArgumentException("maxTextBytes must be positive, got " + maxTextBytes);
+        if (maxTextBytes < 1 || maxTextBytes > RecordLimits.MAX_INPUT_BYTES) {
+            throw new IllegalArgumentException("maxTextBytes must be from 1 to " + RecordLimits.MAX_INPUT_BYTES
+                    + ", got " + maxTextBytes);
         }
     }
 
@@ -47,7 +50,7 @@ public record EmbedderConfig(String inputTopic, String embeddingsTopic, String d
      */
     public static EmbedderConfig defaults() {
         return new EmbedderConfig("semstream.texts", "semstream.embeddings", "semstream.dlq", InputFormat.AVRO,
-                32, Duration.ofMillis(50), 64 * 1024, GraphBuildPolicy.defaults());
+                32, Duration.ofMillis(50), RecordLimits.DEFAULT_MAX_TEXT_BYTES, GraphBuildPolicy.defaults());
     }
 
     public EmbedderConfig withInputFormat(InputFormat format) {

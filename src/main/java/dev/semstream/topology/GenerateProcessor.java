@@ -69,9 +69,8 @@ final class GenerateProcessor implements Processor<byte[], byte[], Object, Objec
             }
         } catch (RejectedInput rejection) {
             metrics.deadLetters().count(rejection.reason());
-            context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
-                    DeadLetters.headers(rejection, source.topic(), source.partition(), source.offset())),
-                    GeneratorTopology.DEAD_LETTER_SINK);
+            context.forward(DeadLetters.record(rejection, source.topic(), source.partition(), source.offset(),
+                    record.key(), record.value(), record.timestamp()), GeneratorTopology.DEAD_LETTER_SINK);
             return;
         }
         Completion completion;

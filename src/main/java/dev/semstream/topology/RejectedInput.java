@@ -4,7 +4,9 @@ package dev.semstream.topology;
 public final class RejectedInput extends RuntimeException {
     /** Kinds of bad input, the value of the {@code semstream.error} header. */
     public enum Reason {
-        UNDECODABLE, UNKNOWN_SCHEMA, INVALID_UTF8, MISSING_ID, BLANK_TEXT, TEXT_TOO_LARGE, ENCODER_FAILED
+        UNDECODABLE, UNKNOWN_SCHEMA, INVALID_UTF8, MISSING_ID, BLANK_TEXT, TEXT_TOO_LARGE, ENCODER_FAILED,
+        /** The record (or an output made from it) is larger than {@link RecordLimits} allow. */
+        RECORD_TOO_LARGE
     }
 
     private final Reason reason;

@@ -1,5 +1,7 @@
 package dev.semstream.topology;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.IOException;
@@ -42,6 +44,11 @@ public final class StreamsProperties {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // One stream thread: the encoder already spreads each batch over every core.
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // What the producer sends and what Streams' own topics (changelogs, repartition) take: the same limit
+        // as every topic of topics.json, so an output is refused here, as a dead letter, not by the broker.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), RecordLimits.MAX_RECORD_BYTES);
+        p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), RecordLimits.MAX_RECORD_BYTES);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OversizedOutputHandler.class);
         // The future default (Kafka 5.0); set now so Streams does not warn at every start.
         p.put("processing.exception.handler.global.enabled", true);
         p.putAll(passThrough(propertiesFile, environment));

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semstream.avro.TextEvent;
+import dev.semstream.registry.StrictUtf8;
 import dev.semstream.topology.RejectedInput.Reason;
 import org.apache.kafka.common.serialization.Deserializer;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -118,10 +117,7 @@ final class TextEventDecoder {
 
     private static String strictUtf8(byte[] bytes, String what) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return StrictUtf8.decode(bytes, 0, bytes.length);
         } catch (CharacterCodingException e) {
             throw new RejectedInput(Reason.INVALID_UTF8, "the record " + what + " is not valid UTF-8", e);
         }

@@ -53,6 +53,7 @@ public final class TextEventWriter implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.MAX_RECORD_BYTES);
         AvroSerializer<TextEvent> avro = null;
         if (format == InputFormat.AVRO) {
             avro = new AvroSerializer<>();

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Every topic the application uses, loaded from {@code topology/topics.json} (the repository's
@@ -89,7 +90,9 @@ public final class TopicDefinitions {
             if (partitions == null || !partitions.canConvertToInt()) {
                 throw new IllegalArgumentException(where + ": 'partitions' must be an integer");
             }
-            Map<String, String> config = config(topic.get("config"), where);
+            Map<String, String> config = new LinkedHashMap<>(config(topic.get("config"), where));
+            // One record limit for every topic (RecordLimits), unless the file sets its own.
+            config.putIfAbsent(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(RecordLimits.MAX_RECORD_BYTES));
             TopicDefinition definition;
             try {
                 definition = new TopicDefinition(

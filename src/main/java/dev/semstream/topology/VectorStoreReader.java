@@ -66,10 +66,10 @@ public final class VectorStoreReader {
         SortedSet<Integer> out = new TreeSet<>();
         for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
             for (TaskMetadata task : thread.standbyTasks()) {
-                out.add(task.taskId().partition());
+                addIfStore(task, out);
             }
             for (TaskMetadata task : thread.activeTasks()) {
-                out.add(task.taskId().partition());
+                addIfStore(task, out);
             }
         }
         return out;
@@ -100,6 +100,13 @@ public final class VectorStoreReader {
             }
         } catch (InvalidStateStoreException notReadable) {
             return Optional.empty();
+        }
+    }
+
+    /** The decode step's tasks have the same partition numbers but hold no vectors. */
+    private static void addIfStore(TaskMetadata task, SortedSet<Integer> partitions) {
+        if (task.taskId().subtopology() == EmbedderTopology.STORE_SUBTOPOLOGY) {
+            partitions.add(task.taskId().partition());
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,6 +70,30 @@ class AvroSerdeTest {
         assertEquals(client.latest("texts-value").id(), id, "the id of the schema registered under <topic>-value");
         assertEquals(PortableSchema.of(TextEvent.getClassSchema()), client.schemaById(id), "the contract, not the class's Java flavour");
         assertEquals(textEvent(), serde.deserializer().deserialize("texts", bytes));
+    }
+
+    @Test
+    void aStringThatIsNotUtf8FailsTheRecordInsteadOfBecomingReplacementCharacters() {
+        AvroSerde<TextEvent> serde = new AvroSerde<>(client, TextEvent.class);
+        TextEvent event = TextEvent.newBuilder().setId("bad-utf8").setText("ab").setMetadata(Map.of())
+                .setEventTime(null).build();
+        byte[] bytes = serde.serializer().serialize("utf8", event);
+        int text = indexOf(bytes, new byte[]{4, 'a', 'b'}) + 1; // the text: length 2 (zig-zag 4), then its bytes
+        bytes[text] = (byte) 0xff;
+        bytes[text + 1] = (byte) 0xfe;
+        byte[] malformed = bytes;
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> serde.deserializer().deserialize("utf8", malformed));
+        assertInstanceOf(java.nio.charset.CharacterCodingException.class, e.getCause(), e.toString());
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
     }
 
     @Test

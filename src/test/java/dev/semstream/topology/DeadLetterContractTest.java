@@ -39,8 +39,7 @@ class DeadLetterContractTest {
     @Test
     void everyDeadLetterCarriesTheHeadersDocumentedAsAlways() throws IOException {
         var rejection = new RejectedInput(Reason.BLANK_TEXT, "the text of 't-1' is empty or blank");
-        Set<String> written = StreamSupport.stream(DeadLetters.headers(rejection, "semstream.texts", 3, 42).spliterator(), false)
-                .map(Header::key).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> written = headerNames(DeadLetters.of(rejection, "semstream.texts", 3, 42, new byte[1], new byte[1]));
         Set<String> always = documented("## Headers").entrySet().stream().filter(e -> e.getValue().equals("yes"))
                 .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
         assertFalse(always.isEmpty(), "no header is documented as always there");
@@ -52,6 +51,23 @@ class DeadLetterContractTest {
         Set<String> codes = Arrays.stream(Reason.values()).map(Enum::name).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(codes, new TreeSet<>(documented("## Reasons").keySet()),
                 "the reason codes (expected) and those " + DOC + " lists (actual)");
+    }
+
+    @Test
+    void aTruncatedDeadLetterAddsTheHeadersDocumentedAsWhenTruncated() throws IOException {
+        var rejection = new RejectedInput(Reason.RECORD_TOO_LARGE, "too large");
+        Set<String> written = headerNames(DeadLetters.of(rejection, "semstream.texts", 3, 42, new byte[8],
+                new byte[RecordLimits.MAX_RECORD_BYTES]));
+        Set<String> expected = documented("## Headers").entrySet().stream()
+                .filter(e -> e.getValue().equals("yes") || e.getValue().equals("when truncated"))
+                .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(expected, written, "the headers " + DOC + " marks 'always' or 'when truncated' (expected) and"
+                + " those a truncated dead letter carries (actual)");
+    }
+
+    private static Set<String> headerNames(DeadLetters.DeadLetter letter) {
+        return StreamSupport.stream(letter.headers().spliterator(), false).map(Header::key)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** The names the code has for headers: every {@code semstream.*} string constant of {@link DeadLetters}. */

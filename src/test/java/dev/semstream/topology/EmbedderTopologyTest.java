@@ -12,7 +12,14 @@ import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.SearchHit;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
+import dev.semstream.avro.TextEvent;
+import dev.semstream.registry.SchemaRegistryException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.internal.AbstractRecords;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,6 +42,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +78,12 @@ class EmbedderTopologyTest {
     }
 
     void start(EmbedderConfig config, EncodingQueue encoding) {
-        Topology topology = EmbedderTopology.build(config, encoding, indexes, null, new AvroBinarySerde<>(Embedding.class),
-                metrics.embedder());
+        start(config, encoding, null);
+    }
+
+    void start(EmbedderConfig config, EncodingQueue encoding, Deserializer<TextEvent> avro) {
+        Topology topology = EmbedderTopology.build(config, encoding, indexes, avro,
+                new AvroBinarySerde<>(Embedding.class), metrics.embedder());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "embedder-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -274,6 +287,61 @@ class EmbedderTopologyTest {
         assertTrue(header(dead.get(1).headers(), DeadLetters.MESSAGE).contains("limit of 100"));
         assertEquals("1", header(dead.get(1).headers(), DeadLetters.SOURCE_OFFSET));
         assertEquals("good", embeddings.readRecordsToList().get(0).key());
+    }
+
+    @Test
+    void aRecordWhoseDeadLetterWouldNotFitARecordIsDeadLetteredTruncatedAndTheStreamGoesOn() {
+        start(config(InputFormat.TEXT, 1));
+        byte[] poisonPill = utf8("w".repeat(1_048_400)); // issue 11 row 1: ~1 MiB, which a topic may still take
+        input.pipeInput(utf8("pp-1"), poisonPill);
+        pipeText("good", "A good text after the poison pill.");
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        // What the producer checks against max.request.size before it sends (an internal class: the exact rule).
+        int size = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,
+                dead.key(), dead.value(), dead.headers().toArray());
+        assertTrue(size <= RecordLimits.MAX_RECORD_BYTES, "the dead letter fits a record: " + size + " bytes");
+        assertEquals("RECORD_TOO_LARGE", header(dead.headers(), DeadLetters.ERROR));
+        assertEquals("true", header(dead.headers(), DeadLetters.TRUNCATED));
+        assertTrue(header(dead.headers(), DeadLetters.TRUNCATED_REASON).contains("record limit"));
+        assertEquals("1048400", header(dead.headers(), DeadLetters.ORIGINAL_VALUE_BYTES));
+        assertEquals("4", header(dead.headers(), DeadLetters.ORIGINAL_KEY_BYTES));
+        assertEquals("pp-1", new String(dead.key(), StandardCharsets.UTF_8), "the id is kept whole");
+        assertTrue(dead.value().length > 1_000_000, "most of the value is kept: " + dead.value().length);
+        assertArrayEquals(Arrays.copyOf(poisonPill, dead.value().length), dead.value(), "a prefix of the original");
+        assertEquals(List.of("good"), embeddings.readRecordsToList().stream().map(TestRecord::key).toList());
+    }
+
+    @Test
+    void recordsNeedingTheRegistryWhileItIsDownAreHeldInOrderAndDecodedOnceItAnswers() {
+        AtomicBoolean registryUp = new AtomicBoolean(false);
+        Deserializer<TextEvent> avro = (topic, bytes) -> {
+            if (!registryUp.get()) {
+                throw new SerializationException("cannot fetch schema id 7", new SchemaRegistryException(
+                        "http://registry", 503, 50301, "unavailable"));
+            }
+            String[] idAndText = new String(bytes, StandardCharsets.UTF_8).split("\\|", 2);
+            return TextEvent.newBuilder().setId(idAndText[0]).setText(idAndText[1]).setMetadata(Map.of())
+                    .setEventTime(null).build();
+        };
+        start(config(InputFormat.AVRO, 1), EncodingQueue.inline(encoder), avro);
+        input.pipeInput(utf8("h-1"), utf8("h-1|The first version, sent while the registry is down."));
+        input.pipeInput(utf8("h-1"), utf8("h-1|The second version, which must win."));
+        input.pipeInput((byte[]) null, utf8("h-2|Another text, without a key."));
+        driver.advanceWallClockTime(DecodeProcessor.RETRY_INTERVAL.multipliedBy(3));
+        assertEquals(0, embeddings.getQueueSize(), "nothing is decoded while the registry is down");
+        assertEquals(0, deadLetters.getQueueSize(), "and nothing is the records' fault");
+        registryUp.set(true);
+        driver.advanceWallClockTime(DecodeProcessor.RETRY_INTERVAL);
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        List<String> out = embeddings.readRecordsToList().stream().map(r -> r.key() + ": " + r.value().getText())
+                .toList();
+        assertEquals(List.of("h-1: The first version, sent while the registry is down.",
+                "h-1: The second version, which must win.", "h-2: Another text, without a key."), out, "in order");
+        assertEquals("The second version, which must win.", store.get("h-1").getText());
+        KeyValueStore<Long, Object> held = driver.getKeyValueStore(EmbedderConfig.HELD_STORE);
+        try (var all = held.all()) {
+            assertTrue(!all.hasNext(), "nothing is held any more");
+        }
     }
 
     @Test

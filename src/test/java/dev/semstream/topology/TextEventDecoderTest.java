@@ -44,4 +44,12 @@ class TextEventDecoderTest {
                 () -> failingWith(failure).decode("t", null, VALUE));
         assertSame(failure, thrown);
     }
+
+    @Test
+    void anAvroStringThatIsNotUtf8IsInvalidUtf8() {
+        var malformed = new java.nio.charset.MalformedInputException(1);
+        var rejected = assertThrows(RejectedInput.class, () -> failingWith(
+                new SerializationException("does not decode", malformed)).decode("t", null, VALUE));
+        assertEquals(RejectedInput.Reason.INVALID_UTF8, rejected.reason());
+    }
 }

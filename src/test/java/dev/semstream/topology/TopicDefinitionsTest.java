@@ -58,7 +58,8 @@ class TopicDefinitionsTest {
         var newTopic = TopicDefinitions.load().topic("embeddings").toNewTopic();
         assertEquals(6, newTopic.numPartitions());
         assertEquals(-1, newTopic.replicationFactor());
-        assertEquals(Map.of("cleanup.policy", "compact"), newTopic.configs());
+        assertEquals(Map.of("cleanup.policy", "compact", "max.message.bytes", "1048576"), newTopic.configs(),
+                "the file's config, and the record limit every topic shares");
     }
 
     @Test
