@@ -194,6 +194,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 // Match schemas by their parsed form, as Confluent's registry does, not by their text: the same
                 // .avsc registered pretty-printed by one client and compact by another is one version, one id.
                 "-Dregistry.ccompat.use-canonical-hash=true",
+                // Apicurio's admin API (export, import, log levels, global rules), its v1 and other compat APIs
+                // and its UI are off: loopback is not a credential, since any web page the user opens can send
+                // requests to 127.0.0.1. The Confluent API and the native v2 artifact API are what clients use.
+                "-Dregistry.disable.apis=/apis/registry/v2/admin/.*,/apis/registry/v1/.*,/apis/ibmcompat/.*,"
+                        + "/apis/cncf/.*,/ui.*",
                 "-Dquarkus.log.console.color=false"));
         if (persistent) {
             // Schemas in an H2 file under workDir, not in memory: the records on the topics carry schema

@@ -33,6 +33,18 @@ class EmbeddedSchemaRegistryTest {
             assertEquals(200, answer.statusCode());
             assertEquals("[]", answer.body().strip(), "a fresh in-memory registry is empty");
             assertTrue(Files.size(registry.log()) > 0, "the registry logs to its file");
+            // Apicurio's own admin API (export, import, log levels, global rules) and its UI are turned off:
+            // any local web page could otherwise reach them without credentials. Its native v2 artifact API
+            // stays, for Apicurio's own serdes.
+            String base = registry.url().replace("/apis/ccompat/v7", "");
+            for (String path : new String[] {"/apis/registry/v2/admin/rules", "/apis/registry/v2/admin/export",
+                    "/apis/registry/v2/admin/loggers", "/ui/"}) {
+                int status = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                assertTrue(status == 404 || status == 405, path + " answered " + status);
+            }
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(registry.apicurioUrl() + "/search/artifacts"))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode(), "the native artifact API");
             registry.close();
             assertFalse(registry.isAlive());
         }
