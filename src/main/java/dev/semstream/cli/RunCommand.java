@@ -198,13 +198,15 @@ final class RunCommand implements Callable<Integer> {
                 ? t.name("prompts") + " -> " + t.name("completions")
                 : "none configured (pass --generator-model DIR, a GPT-2 checkpoint directory)"));
         err.println();
-        err.println("Produce texts:    ./semstream produce \"The model predicts the next word.\"");
-        err.println("                  ./semstream produce --file texts.txt");
-        err.println("Read embeddings:  ./semstream consume");
-        err.println("Search:           ./semstream search \"How does attention work?\" --k 5");
+        SuggestedFlags flags = new SuggestedFlags(cluster.dataDir, topicPrefix, inputFormat);
+        err.println("Produce texts:    ./semstream produce" + flags.forProduce() + " \"The model predicts the next word.\"");
+        err.println("                  ./semstream produce" + flags.forProduce() + " --file texts.txt");
+        err.println("Read embeddings:  ./semstream consume" + flags.where());
+        err.println("Search:           ./semstream search" + flags.where() + " \"How does attention work?\" --k 5");
         err.println("                  or open " + e.queryUrl() + " in a browser");
         if (pipeline.runsGenerator()) {
-            err.println("Generate:         ./semstream prompt \"Once upon a time\" --temperature 0.8 --max-tokens 40");
+            err.println("Generate:         ./semstream prompt" + flags.where()
+                    + " \"Once upon a time\" --temperature 0.8 --max-tokens 40");
         }
         err.println("Stop:             Ctrl-C");
     }
