@@ -199,7 +199,8 @@ final class RunCommand implements Callable<Integer> {
                 : "none configured (pass --generator-model DIR, a GPT-2 checkpoint directory)"));
         err.println();
         SuggestedFlags flags = new SuggestedFlags(cluster.dataDir, topicPrefix, inputFormat);
-        err.println("Produce texts:    ./semstream produce" + flags.forProduce() + " \"The model predicts the next word.\"");
+        err.println("Produce texts:    ./semstream produce" + flags.forProduce()
+                + " \"The model predicts the next word.\"");
         err.println("                  ./semstream produce" + flags.forProduce() + " --file texts.txt");
         err.println("Read embeddings:  ./semstream consume" + flags.where());
         err.println("Search:           ./semstream search" + flags.where() + " \"How does attention work?\" --k 5");
