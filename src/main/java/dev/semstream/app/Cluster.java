@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -39,12 +41,22 @@ final class Cluster implements AutoCloseable {
 
     /**
      * The cluster the settings name, starting the embedded broker and registry for what they leave out.
-     * If the registry does not start, the broker started for it is stopped again.
+     * If either does not start, the other, if started here, is stopped again.
      */
     static Cluster start(AppSettings settings, Consumer<String> progress) {
         // Read first: a missing --config file fails before anything has started.
         Properties passThrough = StreamsProperties.passThrough(settings.propertiesFile(), settings.environment());
+        // The registry keeps its schemas in H2, not in Kafka, so the two start side by side: a warm start
+        // waits for the slower of them instead of both in turn (the registry is a JVM of its own).
+        CompletableFuture<EmbeddedSchemaRegistry> registryStart = null;
+        if (settings.schemaRegistryUrl() == null) {
+            progress.accept("starting the Schema Registry (Apicurio, Confluent API)");
+            registryStart = CompletableFuture.supplyAsync(() -> EmbeddedSchemaRegistry.start(
+                    settings.dataDir().resolve("registry"), settings.registryPort(), REGISTRY_STARTUP, progress),
+                    Cluster::startOnItsOwnThread);
+        }
         EmbeddedKafka kafka = null;
+        EmbeddedSchemaRegistry registry = null;
         try {
             String bootstrap = settings.bootstrapServers();
             if (bootstrap == null) {
@@ -53,12 +65,11 @@ final class Cluster implements AutoCloseable {
                         EmbeddedKafka.DEFAULT_STARTUP_TIMEOUT);
                 bootstrap = kafka.bootstrapServers();
             }
-            EmbeddedSchemaRegistry registry = null;
             String registryUrl = settings.schemaRegistryUrl();
-            if (registryUrl == null) {
-                progress.accept("starting the Schema Registry (Apicurio, Confluent API)");
-                registry = EmbeddedSchemaRegistry.start(settings.dataDir().resolve("registry"),
-                        settings.registryPort(), REGISTRY_STARTUP, progress);
+            if (registryStart != null) {
+                CompletableFuture<EmbeddedSchemaRegistry> started = registryStart;
+                registryStart = null; // awaited here, whatever it throws: the failure path must not await it again
+                registry = await(started);
                 registryUrl = registry.url();
             }
             if (kafka != null || registry != null) {
@@ -66,7 +77,33 @@ final class Cluster implements AutoCloseable {
             }
             return new Cluster(kafka, registry, bootstrap, registryUrl, passThrough);
         } catch (RuntimeException e) {
-            Closing.afterFailure(e, kafka);
+            if (registryStart != null) {
+                // Kafka failed while the registry was starting: let it finish, then stop it too.
+                try {
+                    registry = await(registryStart);
+                } catch (RuntimeException registryFailed) {
+                    e.addSuppressed(registryFailed);
+                }
+            }
+            Closing.afterFailure(e, registry, kafka);
+            throw e;
+        }
+    }
+
+    private static void startOnItsOwnThread(Runnable start) {
+        Thread t = new Thread(start, "semstream-registry-start");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The started registry, or what stopped it from starting, as it was thrown. */
+    private static EmbeddedSchemaRegistry await(CompletableFuture<EmbeddedSchemaRegistry> start) {
+        try {
+            return start.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
             throw e;
         }
     }
