@@ -2,6 +2,7 @@ package dev.semstream.reliability;
 
 import dev.semstream.app.AppSettings;
 import dev.semstream.app.Pipeline;
+import dev.semstream.app.RunningPipeline;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,7 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
@@ -25,22 +26,12 @@ import java.util.stream.Collectors;
  * reliability tests drive it with.
  */
 final class EmbeddedDefault {
-    static final Duration STARTUP = Duration.ofMinutes(3);
-
     private EmbeddedDefault() {
     }
 
-    /** Started and RUNNING; commits every 100 ms so a test sees its outputs soon. */
+    /** Started and RUNNING, committing every 100 ms so a test sees its outputs soon. */
     static Pipeline start(Path dataDir) throws InterruptedException {
-        Pipeline app = Pipeline.start(AppSettings.embedded(dataDir).withExtraProperties(Map.of("commit.interval.ms", 100)),
-                EncoderModels.encoder(null, EncoderOptions.defaults()), line -> { });
-        try {
-            app.awaitRunning(STARTUP);
-        } catch (RuntimeException | InterruptedException e) {
-            app.close();
-            throw e;
-        }
-        return app;
+        return RunningPipeline.start(AppSettings.embedded(dataDir), EncoderModels.encoder(null, EncoderOptions.defaults()));
     }
 
     /** The registry's client settings, for a serializer. */
@@ -67,7 +58,7 @@ final class EmbeddedDefault {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
                     AppSettings.DEFAULT_APPLICATION_ID).partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get()
+            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic)).allTopicNames().get()
                     .get(topic).partitions().stream()
                     .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
             return admin.listOffsets(latest).all().get().entrySet().stream().allMatch(e -> {

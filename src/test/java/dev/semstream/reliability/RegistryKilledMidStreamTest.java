@@ -2,6 +2,7 @@ package dev.semstream.reliability;
 
 import dev.semstream.app.AppSettings;
 import dev.semstream.app.Pipeline;
+import dev.semstream.app.RunningPipeline;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.embedded.Eventually;
 import dev.semstream.reference.TextCorpus;
@@ -89,7 +90,7 @@ class RegistryKilledMidStreamTest {
             CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(app, texts, backlog, killed));
 
             // Mid-stream: the embedder has committed some of the backlog and has the rest still to do.
-            Eventually.await(EmbeddedDefault.STARTUP, "the first embeddings", () -> embeddings.poll().size() >= 20);
+            Eventually.await(RunningPipeline.STARTUP, "the first embeddings", () -> embeddings.poll().size() >= 20);
             long pid = registryPid();
             ProcessHandle registry = ProcessHandle.of(pid).orElseThrow();
             registry.destroyForcibly(); // SIGKILL on Linux: no shutdown of any kind
