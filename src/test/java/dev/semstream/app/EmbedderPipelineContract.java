@@ -77,15 +77,7 @@ abstract class EmbedderPipelineContract {
 
     /** A pipeline with {@code settings} (commit interval shortened for a test), once it is running. */
     static Pipeline started(AppSettings settings, Encoder encoder) throws Exception {
-        Pipeline started = Pipeline.start(settings.withExtraProperties(Map.of("commit.interval.ms", 100)), encoder,
-                line -> { });
-        try {
-            started.awaitRunning(DEADLINE);
-        } catch (RuntimeException | InterruptedException e) {
-            started.close();
-            throw e;
-        }
-        return started;
+        return RunningPipeline.start(settings, encoder);
     }
 
     @AfterAll
