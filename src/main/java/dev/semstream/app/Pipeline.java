@@ -107,7 +107,8 @@ public final class Pipeline implements AutoCloseable {
             }
             if (http != null) {
                 http.start(embedder.streams(), encoder, embedder.indexes(), embedder.inputTopic(),
-                        settings.embedder().inputFormat(), cluster.clientProperties(), metrics);
+                        settings.embedder().inputFormat(), settings.embedder().maxTextBytes(), cluster.clientProperties(),
+                        metrics);
                 progress.accept("HTTP API and web page on " + http.url());
             }
             pipeline.endpoints.write(settings.dataDir());

@@ -66,13 +66,14 @@ public final class QueryServer implements AutoCloseable {
      *
      * @param inputFormat      how this pipeline reads its input topic (run --input-format): posted texts are
      *                         written that way
+     * @param maxTextBytes     the embedder's limit on one text: a longer posted text is a 413
      * @param clientProperties bootstrap servers, registry URL and pass-through settings, for ingesting
      * @param metrics          what {@code GET /metrics} serves; the API's latencies are recorded there too
      */
     public void start(KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
-                      InputFormat inputFormat, Map<String, Object> clientProperties, Metrics metrics) {
+                      InputFormat inputFormat, int maxTextBytes, Map<String, Object> clientProperties, Metrics metrics) {
         this.metrics = metrics;
-        ingest = new Ingest(clientProperties, inputTopic, inputFormat);
+        ingest = new Ingest(clientProperties, inputTopic, inputFormat, maxTextBytes);
         service = new QueryService(self, streams, encoder, indexes, inputTopic, ingest, access.token(),
                 clientProperties, metrics.queries());
         server.start(this::handle);
