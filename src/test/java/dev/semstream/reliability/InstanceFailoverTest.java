@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -104,6 +105,11 @@ class InstanceFailoverTest {
                 }
                 if (r.status() == 200) {
                     partial++;
+                    // Row 5 of issue 11: health said ok while searches could not reach every partition.
+                    JsonNode health = HttpJson.get(urlB + "/health").json();
+                    assertNotEquals("running", health.path("status").asText(), "health while a search was partial"
+                            + " (degraded, or starting while the group rebalances): " + health);
+                    assertEquals(503, HttpJson.get(urlB + "/ready").status(), "ready while a search was partial");
                 }
                 Thread.sleep(100); // the pace of a client retrying, under the deadline above
             }
