@@ -172,11 +172,14 @@ public final class Pipeline implements AutoCloseable {
 
     /** Starts the console's {@link StatusLine} over the embedder: a line every {@code interval}, to {@code out}. */
     public StatusLine statusLine(Duration interval, Consumer<String> out) {
-        return StatusLine.start(embedder.streams(), embedder.indexes(), embedder.inputTopic(), cluster.clientProperties(),
-                topics.name("dlq"), interval, out);
+        return StatusLine.start(embedder.streams(), metrics.embedder(), embedder.indexes(), embedder.inputTopic(),
+                cluster.clientProperties(), topics.name("dlq"), interval, out);
     }
 
-    /** Blocks until a Streams application stops by itself (an error), the embedded registry is given up, or {@link #close} is called. */
+    /**
+     * Blocks until a Streams application stops by itself (an error), the embedded registry is given up, or
+     * {@link #close} is called.
+     */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
     }

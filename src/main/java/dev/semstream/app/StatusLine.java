@@ -1,5 +1,6 @@
 package dev.semstream.app;
 
+import dev.semstream.metrics.EmbedderMetrics;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.VectorIndex;
 import dev.semstream.topology.DeadLetters;
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
  * What {@code run} says while it runs, instead of silence: every interval a status line (texts per second
  * over the interval, the input topic's lag, dead letters since start, vectors held here), and at once a
  * line the first time each dead-letter reason shows up. It only reads what is already known: the embedder's
- * Kafka Streams metrics, its search indexes, and the dead-letter topic (read committed from where it ended at
+ * texts-embedded counter, its Kafka Streams metrics (lag), its search indexes, and the dead-letter topic (read committed from where it ended at
  * start, so the count is the topic's: every instance's).
  *
  * <p>One daemon thread; it stops when closed or when the embedder shuts down.
@@ -36,6 +37,7 @@ public final class StatusLine implements AutoCloseable {
     private static final int MAX_MESSAGE_CHARS = 200;
 
     private final KafkaStreams streams;
+    private final EmbedderMetrics metrics;
     private final QueryableIndexes indexes;
     private final String inputTopic;
     private final Map<String, Object> consumerProperties;
@@ -47,10 +49,11 @@ public final class StatusLine implements AutoCloseable {
     private volatile boolean closed;
     private long deadLetters;
 
-    private StatusLine(KafkaStreams streams, QueryableIndexes indexes, String inputTopic,
+    private StatusLine(KafkaStreams streams, EmbedderMetrics metrics, QueryableIndexes indexes, String inputTopic,
                        Map<String, Object> clientProperties, String deadLetterTopic, Duration interval,
                        Consumer<String> out) {
         this.streams = streams;
+        this.metrics = metrics;
         this.indexes = indexes;
         this.inputTopic = inputTopic;
         this.consumerProperties = new HashMap<>(clientProperties);
@@ -65,10 +68,11 @@ public final class StatusLine implements AutoCloseable {
     }
 
     /** Starts the line's thread; the first status line comes one interval from now. */
-    static StatusLine start(KafkaStreams streams, QueryableIndexes indexes, String inputTopic,
-                            Map<String, Object> clientProperties, String deadLetterTopic, Duration interval,
-                            Consumer<String> out) {
-        StatusLine line = new StatusLine(streams, indexes, inputTopic, clientProperties, deadLetterTopic, interval, out);
+    static StatusLine start(KafkaStreams streams, EmbedderMetrics metrics, QueryableIndexes indexes,
+                            String inputTopic, Map<String, Object> clientProperties, String deadLetterTopic,
+                            Duration interval, Consumer<String> out) {
+        StatusLine line = new StatusLine(streams, metrics, indexes, inputTopic, clientProperties, deadLetterTopic,
+                interval, out);
         line.thread.start();
         return line;
     }
@@ -81,7 +85,7 @@ public final class StatusLine implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position); // fixes "since start" now, not at the first poll
-            double processedBefore = processed();
+            double embeddedBefore = metrics.textsEmbedded();
             long next = System.nanoTime() + interval.toNanos();
             while (!closed && !streams.state().isShuttingDown() && streams.state() != KafkaStreams.State.ERROR) {
                 Duration wait = Duration.ofMillis(Math.min(500, interval.toMillis()));
@@ -93,9 +97,9 @@ public final class StatusLine implements AutoCloseable {
                     }
                 }
                 if (System.nanoTime() >= next) {
-                    double processed = processed();
-                    out.accept(status((processed - processedBefore) / (interval.toNanos() / 1e9)));
-                    processedBefore = processed;
+                    double embedded = metrics.textsEmbedded();
+                    out.accept(status((embedded - embeddedBefore) / (interval.toNanos() / 1e9)));
+                    embeddedBefore = embedded;
                     next += interval.toNanos();
                 }
             }
@@ -131,28 +135,19 @@ public final class StatusLine implements AutoCloseable {
                 textsPerSecond, lag(), deadLetters, vectors);
     }
 
-    /** Records taken from the input so far, by every stream thread of this instance. */
-    private double processed() {
-        return sum("stream-thread-metrics", "process-total", null);
-    }
-
     /** Records on the input topic not yet read by this instance's partitions (the main consumers' view). */
     private long lag() {
-        return (long) sum("consumer-fetch-manager-metrics", "records-lag", inputTopic);
-    }
-
-    private double sum(String group, String name, String topic) {
         double sum = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
             MetricName m = e.getKey();
-            if (m.group().equals(group) && m.name().equals(name)
-                    && (topic == null || topic.equals(m.tags().get("topic")))
+            if (m.group().equals("consumer-fetch-manager-metrics") && m.name().equals("records-lag")
+                    && inputTopic.equals(m.tags().get("topic"))
                     && !m.tags().getOrDefault("client-id", "").contains("restore-consumer")
                     && e.getValue().metricValue() instanceof Double d && Double.isFinite(d)) {
                 sum += d;
             }
         }
-        return sum;
+        return (long) sum;
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String key) {

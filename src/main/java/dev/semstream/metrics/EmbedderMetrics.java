@@ -69,6 +69,11 @@ public final class EmbedderMetrics {
         eventToEmbedding.record(Math.max(0, sinceEventMs), TimeUnit.MILLISECONDS);
     }
 
+    /** Texts embedded so far by this instance: the status line's texts/s is its rate. */
+    public double textsEmbedded() {
+        return textsEmbedded.count();
+    }
+
     public DeadLetterCounts deadLetters() {
         return deadLetters;
     }
