@@ -21,6 +21,7 @@ final class AccessGuard {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final ApiAccess access;
+    private final String advertisedHost;
     private final String ownHost;
     private final boolean tokenForEverything;
     private final byte[] token;
@@ -36,9 +37,15 @@ final class AccessGuard {
             access.requireTokenBeyondLoopback(bindHost);
         }
         this.access = access;
-        this.ownHost = AdvertisedHost.of(bindHost).toLowerCase(Locale.ROOT);
+        this.advertisedHost = AdvertisedHost.of(bindHost);
+        this.ownHost = advertisedHost.toLowerCase(Locale.ROOT);
         this.tokenForEverything = !loopback;
         this.token = access.token() == null ? null : access.token().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The name other instances reach this one by, which it answers to. */
+    String advertisedHost() {
+        return advertisedHost;
     }
 
     /** What a request carries that the checks read. Header values are null when absent. */

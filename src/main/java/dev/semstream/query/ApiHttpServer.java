@@ -98,6 +98,11 @@ final class ApiHttpServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** The host other instances reach this server by ({@link AdvertisedHost}), the one its Host check admits. */
+    String advertisedHost() {
+        return guard.advertisedHost();
+    }
+
     void start(Routes routes) {
         server.setHandler(new GuardedRoutes(guard, routes));
         try {

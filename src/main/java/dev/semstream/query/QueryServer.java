@@ -49,7 +49,7 @@ public final class QueryServer implements AutoCloseable {
      */
     public static QueryServer bind(String host, int port, ApiAccess access) {
         ApiHttpServer http = ApiHttpServer.bind(host, port, access);
-        return new QueryServer(http, new HostInfo(AdvertisedHost.of(host), http.port()), access);
+        return new QueryServer(http, new HostInfo(http.advertisedHost(), http.port()), access);
     }
 
     /** This instance's address, as {@code application.server} must give it. */
@@ -71,7 +71,8 @@ public final class QueryServer implements AutoCloseable {
      * @param metrics          what {@code GET /metrics} serves; the API's latencies are recorded there too
      */
     public void start(KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
-                      InputFormat inputFormat, int maxTextBytes, Map<String, Object> clientProperties, Metrics metrics) {
+                      InputFormat inputFormat, int maxTextBytes, Map<String, Object> clientProperties,
+                      Metrics metrics) {
         this.metrics = metrics;
         ingest = new Ingest(clientProperties, inputTopic, inputFormat, maxTextBytes);
         service = new QueryService(self, streams, encoder, indexes, inputTopic, ingest, access.token(),
