@@ -59,4 +59,20 @@ public final class HttpJson {
                 HttpResponse.BodyHandlers.ofByteArray());
         return new Response(r.statusCode(), r.body().length == 0 ? null : MAPPER.readTree(r.body()));
     }
+
+    /** GETs {@code url} until it answers 200 with JSON that meets {@code condition}, polling under {@code deadline}. */
+    public static JsonNode awaitJson(String url, Duration deadline, java.util.function.Predicate<JsonNode> condition)
+            throws Exception {
+        long end = System.nanoTime() + deadline.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < end) {
+            Response r = get(url);
+            last = r.json();
+            if (r.status() == 200 && condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(50); // a poll interval under the deadline, leaving the cores to the pipeline
+        }
+        throw new AssertionError(url + " did not reach the condition in " + deadline + "; last: " + last);
+    }
 }

@@ -402,17 +402,7 @@ abstract class QueryContract {
     }
 
     static JsonNode awaitJson(String url, Predicate<JsonNode> condition) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            HttpJson.Response r = HttpJson.get(url);
-            last = r.json();
-            if (r.status() == 200 && condition.test(last)) {
-                return last;
-            }
-            pollPause();
-        }
-        throw new AssertionError(url + " did not reach the condition in " + DEADLINE + "; last: " + last);
+        return HttpJson.awaitJson(url, DEADLINE, condition);
     }
 
     static void awaitStatus(String url, int status) throws Exception {

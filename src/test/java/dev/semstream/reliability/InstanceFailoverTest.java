@@ -73,7 +73,7 @@ class InstanceFailoverTest {
         try {
             String urlA = awaitUrl("a", a);
             String urlB = awaitUrl("b", b);
-            awaitJson(urlB + "/instances", json -> json.get("instances").size() == 2
+            HttpJson.awaitJson(urlB + "/instances", DEADLINE, json -> json.get("instances").size() == 2
                     && json.get("instances").get(0).get("active").size() > 0
                     && json.get("instances").get(1).get("active").size() > 0);
             List<Map<String, Object>> texts = new ArrayList<>();
@@ -82,7 +82,7 @@ class InstanceFailoverTest {
             }
             assertEquals(202, HttpJson.post(urlA + "/texts", Map.of("texts", texts)).status());
             Map<String, Object> search = Map.of("text", "softmax turns scores into weights", "k", 5, "exact", true);
-            awaitJson(urlB + "/health", json -> vectors(urlA) + json.path("vectors").asInt() == TEXTS);
+            HttpJson.awaitJson(urlB + "/health", DEADLINE, json -> vectors(urlA) + json.path("vectors").asInt() == TEXTS);
             JsonNode before = HttpJson.post(urlB + "/search", search).json();
             assertEquals(false, before.get("partial").asBoolean(), String.valueOf(before));
 
@@ -161,20 +161,6 @@ class InstanceFailoverTest {
             Thread.sleep(100); // polling for the file under a deadline
         }
         throw new AssertionError(name + " wrote no endpoints in " + DEADLINE + ": " + read(dir.resolve(name + ".log")));
-    }
-
-    static JsonNode awaitJson(String url, java.util.function.Predicate<JsonNode> condition) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            HttpJson.Response r = HttpJson.get(url);
-            last = r.json();
-            if (r.status() == 200 && condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(100); // polling under a deadline
-        }
-        throw new AssertionError(url + " did not reach the condition in " + DEADLINE + "; last: " + last);
     }
 
     static String read(Path f) {
