@@ -14,6 +14,8 @@ FROM eclipse-temurin:17-jre
 WORKDIR /app
 COPY --from=build /src/target/semstream.jar /app/semstream.jar
 COPY --from=build /src/target/lib /app/lib
+# The generator semstream ships; `run` looks for it at model/semstream-gpt under the working directory.
+COPY model/semstream-gpt /app/model/semstream-gpt
 # Each container its own Streams state: an anonymous volume per replica, never one shared by several.
 VOLUME ["/data"]
 EXPOSE 7070

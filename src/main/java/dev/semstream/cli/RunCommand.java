@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -106,9 +107,14 @@ final class RunCommand implements Callable<Integer> {
     String allowedHosts;
 
     @Option(names = "--generator-model", paramLabel = "DIR",
-            description = "A GPT-2 checkpoint directory (config.json, model.safetensors, vocab.json, merges.txt, "
-                    + "any size gpt2 to gpt2-xl): also run the generator sidecar, prompts in, completions out.")
+            description = "The generator sidecar's GPT-2 checkpoint directory (config.json, model.safetensors, "
+                    + "vocab.json, merges.txt, any size gpt2 to gpt2-xl; default: the one semstream ships, "
+                    + DefaultGenerator.DIRECTORY + ", or what `train` wrote).")
     Path generatorModel;
+
+    @Option(names = "--no-generator",
+            description = "Run no generator sidecar: the prompts topic is left unread.")
+    boolean noGenerator;
 
     @Option(names = "--status-every", paramLabel = "SECONDS", defaultValue = "10",
             description = "A status line (texts/s, lag, dead letters, vectors) this often while running "
@@ -127,6 +133,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (hnswMinVectors < 0) {
             throw new ParameterException(spec.commandLine(), "--hnsw-min-vectors must be 0 or more, got " + hnswMinVectors);
+        }
+        if (noGenerator && generatorModel != null) {
+            throw new ParameterException(spec.commandLine(), "--no-generator and --generator-model: choose one");
         }
         ApiAccess access = ApiAccess.of(apiToken, corsOrigins, allowedHosts, System.getenv());
         try {
@@ -152,13 +161,7 @@ final class RunCommand implements Callable<Integer> {
         if (cluster.bootstrapServers != null && cluster.schemaRegistryUrl == null) {
             err.println("semstream: no --schema-registry-url given with --bootstrap-servers; starting the embedded registry");
         }
-        TextGenerator generator = null;
-        if (generatorModel != null) {
-            LoadedGpt gpt = HfGpt2Checkpoint.load(generatorModel);
-            generator = gpt.generator();
-            err.println("semstream: generator " + generator.modelId() + " loaded (" + gpt.config().layers()
-                    + " layers, " + gpt.config().dim() + " wide, context " + gpt.config().contextLength() + ")");
-        }
+        TextGenerator generator = noGenerator ? null : loadGenerator(err);
         Pipeline pipeline = Pipeline.start(settings, encoder, generator, line -> err.println("semstream: " + line));
         // Ctrl-C (SIGINT) or SIGTERM: stop the pipeline's parts in reverse order, then let the JVM exit.
         CountDownLatch closed = new CountDownLatch(1);
@@ -184,6 +187,24 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The named checkpoint (which must load), else the shipped one if this checkout has it. */
+    private TextGenerator loadGenerator(PrintStream err) {
+        Path dir = generatorModel;
+        if (dir == null) {
+            dir = DefaultGenerator.location();
+            if (!Files.isRegularFile(dir.resolve(HfGpt2Checkpoint.CONFIG_FILE))) {
+                err.println("semstream: no generator: the default one, " + dir.toAbsolutePath()
+                        + ", is not there; pass --generator-model DIR");
+                return null;
+            }
+        }
+        LoadedGpt gpt = HfGpt2Checkpoint.load(dir);
+        TextGenerator generator = gpt.generator();
+        err.println("semstream: generator " + generator.modelId() + " loaded (" + gpt.config().layers()
+                + " layers, " + gpt.config().dim() + " wide, context " + gpt.config().contextLength() + ")");
+        return generator;
+    }
+
     private void printEndpoints(PrintStream err, Endpoints e, Pipeline pipeline) {
         var t = pipeline.topics();
         err.println();
@@ -196,7 +217,7 @@ final class RunCommand implements Callable<Integer> {
         err.println("  HTTP API and web page   : " + e.queryUrl());
         err.println("  generator sidecar       : " + (pipeline.runsGenerator()
                 ? t.name("prompts") + " -> " + t.name("completions")
-                : "none configured (pass --generator-model DIR, a GPT-2 checkpoint directory)"));
+                : "off (--no-generator, or no checkpoint: pass --generator-model DIR)"));
         err.println();
         SuggestedFlags flags = new SuggestedFlags(cluster.dataDir, topicPrefix, inputFormat);
         err.println("Produce texts:    ./semstream produce" + flags.forProduce()

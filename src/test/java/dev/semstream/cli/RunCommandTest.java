@@ -29,9 +29,13 @@ class RunCommandTest {
             "--batch-size|0|--batch-size must be at least 1, got 0",
             "--flush-ms|0|--flush-ms must be at least 1, got 0",
             "--hnsw-min-vectors|-1|--hnsw-min-vectors must be 0 or more, got -1",
-            "--http-host|0.0.0.0|beyond this machine, without a token: give --api-token TOKEN"})
+            "--http-host|0.0.0.0|beyond this machine, without a token: give --api-token TOKEN",
+            "--generator-model|model/semstream-gpt --no-generator|--no-generator and --generator-model: choose one"})
     void aBadFlagIsAUsageErrorThatNamesIt(String flag, String value, String message) {
-        Run run = run("run", flag, value, "--data-dir", "unused");
+        List<String> args = new ArrayList<>(List.of("run", flag));
+        args.addAll(List.of(value.split(" ")));
+        args.addAll(List.of("--data-dir", "unused"));
+        Run run = run(args.toArray(String[]::new));
         assertEquals(2, run.exit(), run.err());
         assertTrue(run.err().contains(message), run.err());
         assertEquals("", run.out());

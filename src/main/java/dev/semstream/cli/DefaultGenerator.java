@@ -1,0 +1,23 @@
+package dev.semstream.cli;
+
+import java.nio.file.Path;
+
+/**
+ * Where {@code run} finds the generator semstream ships, {@code model/semstream-gpt/}, when no
+ * {@code --generator-model} is given. The launcher names it with a system property, so {@code run} works from
+ * any directory; without the property (tests, an IDE, the container) it is looked up from the working directory.
+ */
+final class DefaultGenerator {
+    /** The launcher's {@code -D} naming the directory of the shipped checkpoint. */
+    static final String PROPERTY = "semstream.generator.default";
+    /** The shipped checkpoint, relative to the checkout (or to the container's working directory). */
+    static final String DIRECTORY = "model/semstream-gpt";
+
+    private DefaultGenerator() {
+    }
+
+    static Path location() {
+        String named = System.getProperty(PROPERTY);
+        return named == null || named.isBlank() ? Path.of(DIRECTORY) : Path.of(named);
+    }
+}
