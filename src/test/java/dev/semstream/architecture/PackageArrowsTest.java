@@ -19,7 +19,7 @@ class PackageArrowsTest {
             .importPackages("dev.semstream");
 
     private static final String[] ENGINE = {"dev.semstream.kernels..", "dev.semstream.tokenize..",
-            "dev.semstream.model..", "dev.semstream.store.."};
+            "dev.semstream.model..", "dev.semstream.train..", "dev.semstream.store.."};
 
     @Test
     void theEngineKnowsNothingOfKafkaOrAvro() {
@@ -37,6 +37,15 @@ class PackageArrowsTest {
                 .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
                 .because("the registry and its binders live in one place; the engine times nothing itself, and "
                         + "the topology and the API record through the typed meter groups of dev.semstream.metrics")
+                .check(MAIN);
+    }
+
+    @Test
+    void theModelsKnowNothingOfTraining() {
+        noClasses().that().resideInAnyPackage("dev.semstream.kernels..", "dev.semstream.tokenize..",
+                        "dev.semstream.model..")
+                .should().dependOnClassesThat().resideInAPackage("dev.semstream.train..")
+                .because("training builds on the model and its kernels; serving a model needs no trainer")
                 .check(MAIN);
     }
 
