@@ -105,7 +105,7 @@ class BpeTrainingAgainstReferencesTest {
      * GPT-2's byte-level pre-tokenizer (its regex, no prefix space), and no special tokens, since ours
      * encodes a literal {@code <|endoftext|>} as text.
      */
-    private static Path gpt2TokenizerJson(Path dir) throws Exception {
+    static Path gpt2TokenizerJson(Path dir) throws Exception {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
