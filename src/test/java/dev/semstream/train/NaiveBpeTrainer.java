@@ -36,46 +36,46 @@ final class NaiveBpeTrainer {
             spellings.add(latin1(tokens.get(id)));
             idOfByte[tokens.get(id)[0] & 0xFF] = id;
         }
-        List<List<Integer>> words = new ArrayList<>();
+        List<int[]> words = new ArrayList<>();
         List<Long> counts = new ArrayList<>();
         for (Map.Entry<String, Long> e : wordCounts.entrySet()) {
-            List<Integer> symbols = new ArrayList<>();
-            for (byte b : e.getKey().getBytes(StandardCharsets.UTF_8)) {
-                symbols.add(idOfByte[b & 0xFF]);
+            byte[] utf8 = e.getKey().getBytes(StandardCharsets.UTF_8);
+            int[] symbols = new int[utf8.length];
+            for (int i = 0; i < utf8.length; i++) {
+                symbols[i] = idOfByte[utf8[i] & 0xFF];
             }
             words.add(symbols);
             counts.add(e.getValue());
         }
         List<byte[]> lefts = new ArrayList<>();
         List<byte[]> rights = new ArrayList<>();
-        Set<List<Integer>> passedOver = new HashSet<>();
+        Set<Long> passedOver = new HashSet<>();
         while (tokens.size() < vocabSize - 1) {
-            Map<List<Integer>, Long> pairCounts = new HashMap<>();
+            Map<Long, Long> pairCounts = new HashMap<>();
             for (int w = 0; w < words.size(); w++) {
-                List<Integer> s = words.get(w);
-                for (int i = 0; i + 1 < s.size(); i++) {
-                    pairCounts.merge(List.of(s.get(i), s.get(i + 1)), counts.get(w), Long::sum);
+                int[] s = words.get(w);
+                for (int i = 0; i + 1 < s.length; i++) {
+                    pairCounts.merge(pair(s[i], s[i + 1]), counts.get(w), Long::sum);
                 }
             }
-            List<Integer> best = null;
+            // The pair key orders as (left, right), so the smallest key among the most frequent is the tie-break.
+            long best = -1;
             long bestCount = 0;
-            for (Map.Entry<List<Integer>, Long> e : pairCounts.entrySet()) {
-                List<Integer> p = e.getKey();
+            for (Map.Entry<Long, Long> e : pairCounts.entrySet()) {
+                long p = e.getKey();
                 long c = e.getValue();
-                if (passedOver.contains(p)) {
-                    continue;
-                }
-                if (best == null || c > bestCount || (c == bestCount && (p.get(0) < best.get(0)
-                        || (p.get(0).equals(best.get(0)) && p.get(1) < best.get(1))))) {
+                if (!passedOver.contains(p) && (best < 0 || c > bestCount || (c == bestCount && p < best))) {
                     best = p;
                     bestCount = c;
                 }
             }
-            if (best == null) {
+            if (best < 0) {
                 break;
             }
-            byte[] a = tokens.get(best.get(0));
-            byte[] b = tokens.get(best.get(1));
+            int left = (int) (best >>> 32);
+            int right = (int) best;
+            byte[] a = tokens.get(left);
+            byte[] b = tokens.get(right);
             byte[] merged = Arrays.copyOf(a, a.length + b.length);
             System.arraycopy(b, 0, merged, a.length, b.length);
             if (!spellings.add(latin1(merged))) {
@@ -86,16 +86,26 @@ final class NaiveBpeTrainer {
             tokens.add(merged);
             lefts.add(a);
             rights.add(b);
-            for (List<Integer> s : words) {
-                for (int i = 0; i + 1 < s.size(); i++) {
-                    if (s.get(i).equals(best.get(0)) && s.get(i + 1).equals(best.get(1))) {
-                        s.set(i, id);
-                        s.remove(i + 1);
+            for (int w = 0; w < words.size(); w++) {
+                int[] s = words.get(w);
+                int[] out = new int[s.length];
+                int n = 0;
+                for (int i = 0; i < s.length; i++) {
+                    if (i + 1 < s.length && s[i] == left && s[i + 1] == right) {
+                        out[n++] = id;
+                        i++;
+                    } else {
+                        out[n++] = s[i];
                     }
                 }
+                words.set(w, Arrays.copyOf(out, n));
             }
         }
         return ByteLevelBpeFiles.mergesTxt(lefts, rights);
+    }
+
+    private static long pair(int left, int right) {
+        return ((long) left << 32) | right;
     }
 
     private static String latin1(byte[] bytes) {
