@@ -66,12 +66,12 @@ public abstract class Kernels {
     }
 
     /**
-     * Packs W^T for W [rows][cols] (contiguous) into {@code data}: the [cols][rows] operand of an input gradient
-     * {@code dX = dY W^T}. On all cores.
+     * Packs W^T for W [rows][cols], row r at {@code off + r * stride}, into {@code data}: the [cols][rows] operand
+     * of an input gradient {@code dX = dY W^T}, or of attention's {@code Q K^T}. On all cores.
      */
-    public PackedMatrix packTransposedInto(float[] w, int rows, int cols, float[] data) {
+    public PackedMatrix packTransposedInto(float[] w, int off, int stride, int rows, int cols, float[] data) {
         int pw = panelWidth();
-        Parallel.forEach((cols + COPY_ROWS - 1) / COPY_ROWS, t -> PackedMatrix.packTransposedRows(w,
+        Parallel.forEach((cols + COPY_ROWS - 1) / COPY_ROWS, t -> PackedMatrix.packTransposedRows(w, off, stride,
                 t * COPY_ROWS, Math.min(cols, (t + 1) * COPY_ROWS), cols, rows, pw, data));
         return new PackedMatrix(data, cols, rows, pw);
     }
@@ -166,8 +166,11 @@ public abstract class Kernels {
     /** In-place layer norm of one row: {@code (x - mean) / sqrt(var + eps) * gamma + beta}. */
     public abstract void layerNorm(float[] x, int off, float[] gamma, float[] beta, float eps);
 
-    /** In-place softmax of one row, stable (the row maximum is subtracted first). */
-    public abstract void softmax(float[] x, int off, int n);
+    /**
+     * In-place softmax of one row, stable (the row maximum is subtracted first). Returns the row's log-sum-exp,
+     * {@code log sum_i exp(x[i])}, so a cross-entropy loss {@code lse - x[target]} needs no second pass.
+     */
+    public abstract float softmax(float[] x, int off, int n);
 
     /** In-place GELU, exact (erf) form: {@code 0.5 x (1 + erf(x / sqrt 2))}. */
     public abstract void gelu(float[] x, int off, int n);
@@ -177,6 +180,16 @@ public abstract class Kernels {
      * x^3)))}. Computed as the equal {@code x / (1 + exp(-2u))}, which needs only an exponential.
      */
     public abstract void geluTanh(float[] x, int off, int n);
+
+    /**
+     * The backward pass of {@link #geluTanh}: {@code grad[i] *= gelu_tanh'(pre[i])}, turning the gradient of the
+     * activation into that of its input {@code pre}.
+     */
+    public void geluTanhBackward(float[] pre, int preOff, float[] grad, int gradOff, int n) {
+        for (int i = 0; i < n; i++) {
+            grad[gradOff + i] *= GeluTanh.derivative(pre[preOff + i]);
+        }
+    }
 
     /**
      * Attention scores of one query against keys stored transposed: {@code scores[j] = sum_d q[d] *

@@ -48,10 +48,11 @@ public record PackedMatrix(float[] data, int k, int n, int panelWidth) {
     }
 
     /**
-     * Packs rows [row0, row1) of W^T, the transpose of W [n][k], into {@code data} laid out for W^T [k][n]:
+     * Packs rows [row0, row1) of W^T, the transpose of W [n][k] (row i at {@code off + i * stride}), into {@code data} laid out for W^T [k][n]:
      * row r of W^T is column r of W. The backward pass needs {@code dX = dY W^T}.
      */
-    static void packTransposedRows(float[] w, int row0, int row1, int k, int n, int panelWidth, float[] data) {
+    static void packTransposedRows(float[] w, int off, int stride, int row0, int row1, int k, int n, int panelWidth,
+                                   float[] data) {
         int panels = (n + panelWidth - 1) / panelWidth;
         for (int p = 0; p < panels; p++) {
             int col0 = p * panelWidth;
@@ -61,7 +62,7 @@ public record PackedMatrix(float[] data, int k, int n, int panelWidth) {
                 int to = base + row * panelWidth;
                 // W^T[row][col0 + c] = W[col0 + c][row]: a strided read down one column of W.
                 for (int c = 0; c < width; c++) {
-                    data[to + c] = w[(col0 + c) * k + row];
+                    data[to + c] = w[off + (col0 + c) * stride + row];
                 }
                 for (int c = width; c < panelWidth; c++) {
                     data[to + c] = 0f;

@@ -27,7 +27,7 @@ class TransposedGemmTest {
         float[] w = KernelReference.random(rnd, in * out);
         float[] dy = KernelReference.random(rnd, rows * out);
         float[] data = dirty(k.packBuffer(in + 3, out + 40));
-        PackedMatrix wt = k.packTransposedInto(w, in, out, data);
+        PackedMatrix wt = k.packTransposedInto(w, 0, out, in, out, data);
         float[] dx = new float[rows * in];
         k.gemm(dy, 0, rows, wt, null, dx, 0, Epilogue.STORE);
         float[] expected = new float[rows * in];
