@@ -185,11 +185,7 @@ public abstract class Kernels {
      * The backward pass of {@link #geluTanh}: {@code grad[i] *= gelu_tanh'(pre[i])}, turning the gradient of the
      * activation into that of its input {@code pre}.
      */
-    public void geluTanhBackward(float[] pre, int preOff, float[] grad, int gradOff, int n) {
-        for (int i = 0; i < n; i++) {
-            grad[gradOff + i] *= GeluTanh.derivative(pre[preOff + i]);
-        }
-    }
+    public abstract void geluTanhBackward(float[] pre, int preOff, float[] grad, int gradOff, int n);
 
     /**
      * Attention scores of one query against keys stored transposed: {@code scores[j] = sum_d q[d] *

@@ -133,6 +133,13 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
+    public void geluTanhBackward(float[] pre, int preOff, float[] grad, int gradOff, int n) {
+        for (int i = 0; i < n; i++) {
+            grad[gradOff + i] *= GeluTanh.derivative(pre[preOff + i]);
+        }
+    }
+
+    @Override
     public void scoreKeys(float[] q, int qOff, int headSize, float[] kt, int ktStride, float[] scores, int n) {
         java.util.Arrays.fill(scores, 0, n, 0f);
         for (int d = 0; d < headSize; d++) {

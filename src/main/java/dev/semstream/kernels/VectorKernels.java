@@ -543,6 +543,27 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    public void geluTanhBackward(float[] pre, int preOff, float[] grad, int gradOff, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, pre, preOff + i);
+            FloatVector.fromArray(S, grad, gradOff + i).mul(geluTanhDerivative(x)).intoArray(grad, gradOff + i);
+        }
+        for (; i < n; i++) {
+            grad[gradOff + i] *= GeluTanh.derivative(pre[preOff + i]);
+        }
+    }
+
+    /** {@link GeluTanh#derivative}'s formula, with fused multiply-adds: {@code s + x s (1 - s) 2 C0 (1 + 3 C1 x^2)}. */
+    private static FloatVector geluTanhDerivative(FloatVector x) {
+        FloatVector x2 = x.mul(x);
+        FloatVector u = x2.fma(GeluTanh.C1, 1f).mul(x).mul(GeluTanh.MINUS_TWO_C0);
+        FloatVector s = ONE.div(u.lanewise(VectorOperators.EXP).add(ONE));
+        FloatVector slope = x2.fma(3f * GeluTanh.C1, 1f).mul(-GeluTanh.MINUS_TWO_C0);
+        return x.mul(s).mul(ONE.sub(s)).fma(slope, s);
+    }
+
+    @Override
     public void scoreKeys(float[] q, int qOff, int headSize, float[] kt, int ktStride, float[] scores, int n) {
         int j = 0;
         // Two key blocks at a time share each broadcast of q[d].
