@@ -28,7 +28,12 @@ final class CheckpointDirectory {
     private CheckpointDirectory() {
     }
 
+    /**
+     * Writes a checkpoint in place of the one in {@code dir}. A directory that holds anything else is refused
+     * (see {@link #checkReplaceable}), since replacing it deletes what it held.
+     */
     static void replace(Path dir, String marker, Contents contents) {
+        checkReplaceable(dir, marker);
         Path target = dir.toAbsolutePath().normalize();
         Path tmp = sibling(target, ".tmp");
         Path old = sibling(target, ".old");
@@ -70,6 +75,26 @@ final class CheckpointDirectory {
             }
         }
         throw new TrainingException("no training checkpoint in " + dir + " (it has no " + marker + ")");
+    }
+
+    /**
+     * Refuses a {@code dir} that exists and is neither empty nor a checkpoint: a checkpoint replaces its whole
+     * directory, and an output directory with other files in it must not be swept away with the old checkpoint.
+     */
+    static void checkReplaceable(Path dir, String marker) {
+        if (!Files.exists(dir) || Files.isRegularFile(dir.resolve(marker))) {
+            return;
+        }
+        boolean empty;
+        try (Stream<Path> entries = Files.list(dir)) {
+            empty = entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new TrainingException("cannot use " + dir + " for checkpoints: " + e.getMessage(), e);
+        }
+        if (!empty) {
+            throw new TrainingException("cannot use " + dir + " for checkpoints: it holds other files, which each"
+                    + " checkpoint would replace; give a new or empty directory (e.g. a 'checkpoint' directory inside it)");
+        }
     }
 
     /** True when {@code dir} or a copy beside it holds a complete checkpoint. */

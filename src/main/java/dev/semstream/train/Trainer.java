@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * there is, because the windows of step n are a function of (seed, n) and the model's arithmetic does not
  * depend on thread timing.
  *
- * <p>Buffers are made once; a step allocates only its history entry. One thread drives a trainer.
+ * <p>Buffers are made once; a step allocates only its history entry and its report. One thread drives a trainer.
  */
 public final class Trainer {
     private final TrainableGpt model;
@@ -79,13 +79,15 @@ public final class Trainer {
 
     /**
      * A fresh run of {@code model} (initialised, or loaded for fine-tuning) on the corpus, checkpointing into
-     * {@code checkpointDir}, which must not hold a checkpoint already. Nothing is written until a checkpoint is due.
+     * {@code checkpointDir}, which must be new or empty (each checkpoint replaces the whole directory). Nothing is
+     * written until a checkpoint is due.
      */
     public static Trainer start(TrainableGpt model, TokenCorpus corpus, TrainingOptions options, Path checkpointDir) {
         if (TrainingCheckpoint.exists(checkpointDir)) {
             throw new TrainingException(checkpointDir + " already holds a training checkpoint (step "
                     + TrainingState.read(checkpointDir).step() + "): resume it, or give another directory");
         }
+        TrainingCheckpoint.checkReplaceable(checkpointDir);
         return new Trainer(model, corpus, options, checkpointDir, null);
     }
 

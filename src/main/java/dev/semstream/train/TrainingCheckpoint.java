@@ -47,6 +47,11 @@ final class TrainingCheckpoint {
         return CheckpointDirectory.exists(dir, STATE_FILE);
     }
 
+    /** Refuses a directory a checkpoint must not replace: one that holds files of something else. */
+    static void checkReplaceable(Path dir) {
+        CheckpointDirectory.checkReplaceable(dir, STATE_FILE);
+    }
+
     /** The state of the checkpoint named {@code dir}, and where its complete copy is. */
     static Contents read(Path dir) {
         Path found = CheckpointDirectory.locate(dir, STATE_FILE);

@@ -70,6 +70,20 @@ class CheckpointDirectoryTest {
     }
 
     @Test
+    void aDirectoryHoldingOtherFilesIsNeverReplaced(@TempDir Path dir) throws IOException {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(out.resolve("loss.csv"), "step,loss");
+        TrainingException e = assertThrows(TrainingException.class,
+                () -> CheckpointDirectory.replace(out, "state.json", files("1")));
+        assertEquals("cannot use " + out + " for checkpoints: it holds other files, which each checkpoint would"
+                + " replace; give a new or empty directory (e.g. a 'checkpoint' directory inside it)", e.getMessage());
+        assertEquals(List.of("loss.csv"), names(out));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        CheckpointDirectory.replace(empty, "state.json", files("1"));
+        assertEquals(List.of("state.json", "weights"), names(empty));
+    }
+
+    @Test
     void noCheckpointIsAClearError(@TempDir Path dir) {
         TrainingException e = assertThrows(TrainingException.class,
                 () -> CheckpointDirectory.locate(dir.resolve("none"), "state.json"));

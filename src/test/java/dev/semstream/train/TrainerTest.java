@@ -231,6 +231,9 @@ class TrainerTest {
                 () -> Trainer.start(TrainableGpt.initialised(CONFIG, 3), corpus, OPTIONS, ckpt));
         assertEquals(ckpt + " already holds a training checkpoint (step 2): resume it, or give another directory",
                 occupied.getMessage());
+        TrainingException notOurs = assertThrows(TrainingException.class,
+                () -> Trainer.start(TrainableGpt.initialised(CONFIG, 3), corpus, OPTIONS, dir.resolve("tokenizer")));
+        assertTrue(notOurs.getMessage().contains("it holds other files"), "refused before any training");
         TrainingException none = assertThrows(TrainingException.class, () -> Trainer.resume(dir.resolve("nothing"), corpus));
         assertTrue(none.getMessage().startsWith("no training checkpoint in "), none.getMessage());
     }
