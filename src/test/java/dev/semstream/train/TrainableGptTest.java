@@ -129,6 +129,23 @@ class TrainableGptTest {
     }
 
     @Test
+    void oneThreadGivesTheSameBitsAsAllCores() {
+        // A loop started from inside a Parallel task runs inline, so a step run as the one task of a loop runs
+        // every op on one thread, in task order: the bits must be those of the step spread over all cores.
+        GptConfig config = new GptConfig(97, 64, 48, 2, 4, 1e-5f);
+        float[][] parallel = run(config);
+        float[][][] single = new float[1][][];
+        dev.semstream.kernels.Parallel.forEach(2, i -> {
+            if (i == 0) {
+                single[0] = run(config);
+            }
+        });
+        for (int i = 0; i < parallel.length; i++) {
+            assertArrayEquals(parallel[i], single[0][i], "tensor " + i);
+        }
+    }
+
+    @Test
     void badInputsAreRefusedBeforeAnyWork() {
         TrainableGpt model = TrainableGpt.initialised(new GptConfig(37, 8, 16, 1, 2, 1e-5f), 1);
         int[] ok = new int[16];
