@@ -247,6 +247,18 @@ public final class Trainer {
         HfGpt2Checkpoint.write(dir, config, model.weights(), dtype, "", tokenizerDir);
     }
 
+    /**
+     * The model's mean loss over every validation window, not only the evaluation's sample: the figure to set
+     * against {@link NgramBaselines#measure} of {@link #split()}, which scores the same windows. NaN when nothing
+     * is held out. Forward passes over the whole held-out split: seconds to minutes.
+     */
+    public float fullValidationLoss() {
+        if (split.validationWindows() == 0) {
+            return Float.NaN;
+        }
+        return meanLoss(split.evaluationValidationStarts(split.validationWindows()));
+    }
+
     /** The model being trained, live. */
     public TrainableGpt model() {
         return model;
