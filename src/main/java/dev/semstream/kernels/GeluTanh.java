@@ -3,7 +3,7 @@ package dev.semstream.kernels;
 /**
  * GELU in its tanh form, GPT-2's activation: {@code 0.5 x (1 + tanh(u))}, {@code u = sqrt(2/pi) (x + 0.044715 x^3)}.
  * Since {@code 0.5 (1 + tanh(u)) = 1 / (1 + exp(-2u))}, it is computed as {@code x / (1 + exp(-2u))}: one
- * exponential, which the vector API has fast, and no tanh. At large |x| the exponential goes to 0 or
+ * exponential ({@link Exp}, the same bits in scalar and vector code), and no tanh. At large |x| the exponential goes to 0 or
  * infinity and the result to x or -0, as it should. The constants are shared with the vector kernel.
  */
 final class GeluTanh {
@@ -17,7 +17,7 @@ final class GeluTanh {
 
     static float of(float x) {
         float u = (x * x * C1 + 1f) * x * MINUS_TWO_C0;
-        return x / ((float) Math.exp(u) + 1f);
+        return x / (Exp.of(u) + 1f);
     }
 
     /**
@@ -27,7 +27,7 @@ final class GeluTanh {
     static float derivative(float x) {
         float x2 = x * x;
         float u = (x2 * C1 + 1f) * x * MINUS_TWO_C0;
-        float s = 1f / ((float) Math.exp(u) + 1f);
+        float s = 1f / (Exp.of(u) + 1f);
         float slope = (x2 * (3f * C1) + 1f) * -MINUS_TWO_C0;
         return x * s * (1f - s) * slope + s;
     }

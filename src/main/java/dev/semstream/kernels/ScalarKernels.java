@@ -107,7 +107,7 @@ final class ScalarKernels extends Kernels {
         }
         float sum = 0f;
         for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
+            float e = Exp.of(x[off + i] - max);
             x[off + i] = e;
             sum += e;
         }

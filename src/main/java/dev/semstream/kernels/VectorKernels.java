@@ -408,7 +408,7 @@ final class VectorKernels extends Kernels {
     /** Vector GELU, tanh form, as {@code x / (1 + exp(-2u))} step for step like {@link GeluTanh#of}. */
     static FloatVector geluTanh(FloatVector x) {
         FloatVector u = x.mul(x).fma(GeluTanh.C1, 1f).mul(x).mul(GeluTanh.MINUS_TWO_C0);
-        return x.div(u.lanewise(VectorOperators.EXP).add(ONE));
+        return x.div(Exp.of(u).add(ONE));
     }
 
     @Override
@@ -500,13 +500,13 @@ final class VectorKernels extends Kernels {
         }
         FloatVector sumV = FloatVector.zero(S);
         for (i = 0; i < upper; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = Exp.of(FloatVector.fromArray(S, x, off + i).sub(max));
             e.intoArray(x, off + i);
             sumV = sumV.add(e);
         }
         float sum = LaneSum.of(sumV);
         for (; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
+            float e = Exp.of(x[off + i] - max);
             x[off + i] = e;
             sum += e;
         }
@@ -552,7 +552,7 @@ final class VectorKernels extends Kernels {
     private static FloatVector geluTanhDerivative(FloatVector x) {
         FloatVector x2 = x.mul(x);
         FloatVector u = x2.fma(GeluTanh.C1, 1f).mul(x).mul(GeluTanh.MINUS_TWO_C0);
-        FloatVector s = ONE.div(u.lanewise(VectorOperators.EXP).add(ONE));
+        FloatVector s = ONE.div(Exp.of(u).add(ONE));
         FloatVector slope = x2.fma(3f * GeluTanh.C1, 1f).mul(-GeluTanh.MINUS_TWO_C0);
         return x.mul(s).mul(ONE.sub(s)).fma(slope, s);
     }
