@@ -40,10 +40,11 @@ public record TrainingOptions(int batch, int accumulation, float learningRate, f
         check(problems, batch > 0, "batch must be at least 1, got " + batch);
         check(problems, accumulation > 0, "accumulation must be at least 1, got " + accumulation);
         check(problems, positive(learningRate), "learningRate must be a positive number, got " + learningRate);
-        check(problems, Float.isFinite(minLearningRate) && minLearningRate >= 0 && minLearningRate <= learningRate,
+        check(problems, !positive(learningRate) || Float.isFinite(minLearningRate) && minLearningRate >= 0
+                        && minLearningRate <= learningRate,
                 "minLearningRate must be between 0 and learningRate " + learningRate + ", got " + minLearningRate);
         check(problems, steps > 0, "steps must be at least 1, got " + steps);
-        check(problems, warmupSteps >= 0 && warmupSteps < steps,
+        check(problems, steps <= 0 || warmupSteps >= 0 && warmupSteps < steps,
                 "warmupSteps must be at least 0 and fewer than steps " + steps + ", got " + warmupSteps);
         check(problems, Float.isFinite(weightDecay) && weightDecay >= 0,
                 "weightDecay must be 0 or more, got " + weightDecay);
@@ -93,13 +94,12 @@ public record TrainingOptions(int batch, int accumulation, float learningRate, f
                 beta2, epsilon, gradClip, seed, evalEvery, evalBatches, checkpointEvery, validationFraction);
     }
 
-    public TrainingOptions withWarmupSteps(long v) {
-        return new TrainingOptions(batch, accumulation, learningRate, minLearningRate, v, steps, weightDecay, beta1,
-                beta2, epsilon, gradClip, seed, evalEvery, evalBatches, checkpointEvery, validationFraction);
-    }
-
-    public TrainingOptions withSteps(long v) {
-        return new TrainingOptions(batch, accumulation, learningRate, minLearningRate, warmupSteps, v, weightDecay, beta1,
+    /**
+     * Sets the run's length and its warm-up together, since the warm-up must be shorter than the run (nanoGPT
+     * warms up over about a twentieth of it).
+     */
+    public TrainingOptions withSteps(long total, long warmup) {
+        return new TrainingOptions(batch, accumulation, learningRate, minLearningRate, warmup, total, weightDecay, beta1,
                 beta2, epsilon, gradClip, seed, evalEvery, evalBatches, checkpointEvery, validationFraction);
     }
 
