@@ -2,6 +2,7 @@ package dev.semstream.tokenize;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
  * last space stays with the word), and any remaining whitespace. Java's regex with Unicode character
  * classes gives \s, \p{L} and \p{N} the Unicode meanings that GPT-2's own regex has.
  */
-final class Gpt2PreTokenizer {
+public final class Gpt2PreTokenizer {
     static final String REGEX = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
     private static final Pattern PATTERN = Pattern.compile(REGEX, Pattern.UNICODE_CHARACTER_CLASS);
 
@@ -20,12 +21,17 @@ final class Gpt2PreTokenizer {
     }
 
     /** The pieces of {@code text}, in order; their concatenation is the text. */
-    static List<String> split(String text) {
+    public static List<String> split(CharSequence text) {
         List<String> pieces = new ArrayList<>();
+        forEachPiece(text, pieces::add);
+        return pieces;
+    }
+
+    /** Gives each piece of {@code text} to {@code piece}, in order, without collecting them. */
+    public static void forEachPiece(CharSequence text, Consumer<String> piece) {
         Matcher m = PATTERN.matcher(text);
         while (m.find()) {
-            pieces.add(m.group());
+            piece.accept(m.group());
         }
-        return pieces;
     }
 }

@@ -41,6 +41,15 @@ class ByteLevelBpeParityTest {
     }
 
     @Test
+    void baseTokensAreGpt2sFirst256Ids() {
+        byte[][] ranks = Gpt2TokenizerFiles.ranks();
+        byte[][] base = ByteLevelBpeFiles.baseTokens();
+        for (int id = 0; id < 256; id++) {
+            assertArrayEquals(ranks[id], base[id], "id " + id);
+        }
+    }
+
+    @Test
     void sameIdsAsJtokkitAndExactBytesBack() {
         List<String> corpus = GptParityCorpus.strings();
         assertTrue(corpus.size() >= 2000, "corpus has " + corpus.size() + " strings");

@@ -1,9 +1,5 @@
 package dev.semstream.tokenize;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -69,38 +64,33 @@ public final class Gpt2TokenizerFiles {
         return tokens.toArray(new byte[0][]);
     }
 
-    /** {@code {"token": id}} in id order, tokens in the byte-level alphabet, non-ASCII escaped as HF writes it. */
+    /** {@code {"token": id}} in id order, {@code <|endoftext|>} last, as {@link ByteLevelBpeFiles} writes it. */
     static byte[] vocabJson() {
         byte[][] ranks = ranks();
-        Map<String, Integer> vocab = new LinkedHashMap<>();
-        for (int id = 0; id < ranks.length; id++) {
-            vocab.put(ByteLevelAlphabet.encode(ranks[id]), id);
+        if (ranks.length != END_OF_TEXT_ID) {
+            throw new IllegalStateException("r50k_base has " + ranks.length + " ranks, expected " + END_OF_TEXT_ID);
         }
-        vocab.put(ByteLevelBpeTokenizer.END_OF_TEXT, END_OF_TEXT_ID);
-        ObjectMapper json = new ObjectMapper(JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build());
-        try {
-            return json.writeValueAsBytes(vocab);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ByteLevelBpeFiles.vocabJson(List.of(ranks));
     }
 
-    /** {@code #version: 0.2}, then one {@code left right} line per merge in rank order. */
+    /** One merge per token above the 256 bytes, in rank order, as {@link ByteLevelBpeFiles} writes them. */
     static byte[] mergesTxt() {
         byte[][] ranks = ranks();
         Map<String, Integer> rankOf = new HashMap<>();
         for (int id = 0; id < ranks.length; id++) {
             rankOf.put(latin1(ranks[id]), id);
         }
-        StringBuilder out = new StringBuilder("#version: 0.2\n");
+        List<byte[]> lefts = new ArrayList<>();
+        List<byte[]> rights = new ArrayList<>();
         for (int r = 256; r < ranks.length; r++) {
             List<String> parts = splitBelow(ranks[r], r, rankOf);
             if (parts.size() != 2) {
                 throw new IllegalStateException("token " + r + " does not split into two lower-ranked tokens: " + parts);
             }
-            out.append(alphabet(parts.get(0))).append(' ').append(alphabet(parts.get(1))).append('\n');
+            lefts.add(parts.get(0).getBytes(StandardCharsets.ISO_8859_1));
+            rights.add(parts.get(1).getBytes(StandardCharsets.ISO_8859_1));
         }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return ByteLevelBpeFiles.mergesTxt(lefts, rights);
     }
 
     /** BPE of the bytes using only tokens ranked below {@code limit}: lowest-ranked merge first. */
@@ -129,9 +119,5 @@ public final class Gpt2TokenizerFiles {
     /** Bytes as a String of chars 0..255, a lossless map key. */
     private static String latin1(byte[] bytes) {
         return new String(bytes, StandardCharsets.ISO_8859_1);
-    }
-
-    private static String alphabet(String latin1) {
-        return ByteLevelAlphabet.encode(latin1.getBytes(StandardCharsets.ISO_8859_1));
     }
 }

@@ -10,7 +10,7 @@ import java.util.Random;
  * specially: contractions in every case, whitespace runs before words and at the ends, indented code,
  * digit runs, unpaired surrogates and the literal special token.
  */
-final class GptParityCorpus {
+public final class GptParityCorpus {
     private static final String[] PIECES = {
         "I'm", "you're", "we've", "they'll", "she'd", "it's", "can't", "don't", "I'M", "YOU'RE", "It'S", "'s", "'t",
         "'re", "'ve", "'m", "'ll", "'d", "'x", "''", "' s", "rock'n'roll", "o'clock", "’s", "Hello", "world", "the",
@@ -32,7 +32,7 @@ final class GptParityCorpus {
     private GptParityCorpus() {
     }
 
-    static List<String> strings() {
+    public static List<String> strings() {
         List<String> out = new ArrayList<>(ParityCorpus.strings(1500, 11));
         out.addAll(List.of(CODE));
         out.addAll(List.of(PIECES));
