@@ -19,4 +19,14 @@ final class GeluTanh {
         float u = (x * x * C1 + 1f) * x * MINUS_TWO_C0;
         return x / ((float) Math.exp(u) + 1f);
     }
+
+    /**
+     * {@code d/dx gelu_tanh(x)}. With {@code s = 1 / (1 + exp(-2 C0 (x + C1 x^3)))}, a logistic sigmoid, gelu is
+     * {@code x s}, and {@code s' = s (1 - s) 2 C0 (1 + 3 C1 x^2)}, so the derivative is {@code s + x s'}.
+     */
+    static float derivative(float x) {
+        float u = (x * x * C1 + 1f) * x * MINUS_TWO_C0;
+        float s = 1f / ((float) Math.exp(u) + 1f);
+        return s + x * s * (1f - s) * (-MINUS_TWO_C0) * (1f + 3f * C1 * x * x);
+    }
 }

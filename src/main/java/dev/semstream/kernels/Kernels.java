@@ -45,6 +45,71 @@ public abstract class Kernels {
         return PackedMatrix.pack(w, k, n, panelWidth());
     }
 
+    /** Rows one packing or transposing task takes: enough to amortise a task's hand-off. */
+    private static final int COPY_ROWS = 64;
+
+    /** A buffer that {@link #packInto} can pack any [k][n] matrix with {@code k * n <= capacity} into. */
+    public float[] packBuffer(int k, int n) {
+        return new float[PackedMatrix.size(k, n, panelWidth())];
+    }
+
+    /**
+     * Packs W [k][n], row r at {@code off + r * stride}, into {@code data} (a {@link #packBuffer} of at least that
+     * shape), on all cores: what {@link #pack} does, without allocating, for weights that change every training
+     * step and for activations a backward GEMM reads as its right-hand operand.
+     */
+    public PackedMatrix packInto(float[] w, int off, int stride, int k, int n, float[] data) {
+        int pw = panelWidth();
+        Parallel.forEach((k + COPY_ROWS - 1) / COPY_ROWS, t -> PackedMatrix.packRows(w, off, stride, t * COPY_ROWS,
+                Math.min(k, (t + 1) * COPY_ROWS), n, pw, data, k));
+        return new PackedMatrix(data, k, n, pw);
+    }
+
+    /**
+     * Packs W^T for W [rows][cols], row r at {@code off + r * stride}, into {@code data}: the [cols][rows] operand
+     * of an input gradient {@code dX = dY W^T}, or of attention's {@code Q K^T}. On all cores.
+     */
+    public PackedMatrix packTransposedInto(float[] w, int off, int stride, int rows, int cols, float[] data) {
+        int pw = panelWidth();
+        Parallel.forEach((cols + COPY_ROWS - 1) / COPY_ROWS, t -> PackedMatrix.packTransposedRows(w, off, stride,
+                t * COPY_ROWS, Math.min(cols, (t + 1) * COPY_ROWS), cols, rows, pw, data));
+        return new PackedMatrix(data, cols, rows, pw);
+    }
+
+    /** {@code dst[c][r] = src[off + r * cols + c]}: [rows][cols] to [cols][rows], on all cores. */
+    public void transpose(float[] src, int off, int rows, int cols, float[] dst) {
+        Parallel.forEach((cols + COPY_ROWS - 1) / COPY_ROWS, t -> {
+            int c1 = Math.min(cols, (t + 1) * COPY_ROWS);
+            // Eight source rows at a time, so each destination row is written in runs of eight.
+            for (int r0 = 0; r0 < rows; r0 += 8) {
+                int r1 = Math.min(rows, r0 + 8);
+                for (int c = t * COPY_ROWS; c < c1; c++) {
+                    int to = c * rows;
+                    for (int r = r0; r < r1; r++) {
+                        dst[to + r] = src[off + r * cols + c];
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code dW += X^T dY} for X [rows][k] at xOff and dY [rows][n] at dyOff (both contiguous), dW [k][n]: the
+     * weight gradient of a dense layer {@code Y = X W}. It is an ordinary {@link #gemm} on X^T [k][rows] (into
+     * {@code xt}, k * rows floats) and dY packed as the right operand (into {@code packed}, a {@link #packBuffer}
+     * for [rows][n]). Every element of dW is one task's sum over the rows in order, so the result is the same
+     * whatever the thread count or which thread ran which task.
+     */
+    public void gemmTransposedA(float[] x, int xOff, float[] dy, int dyOff, int rows, int k, int n, float[] dw,
+                                float[] xt, float[] packed) {
+        if (rows == 0) {
+            return;
+        }
+        transpose(x, xOff, rows, k, xt);
+        PackedMatrix dyPacked = packInto(dy, dyOff, n, rows, n, packed);
+        gemm(xt, 0, k, dyPacked, null, dw, 0, Epilogue.ACCUMULATE);
+    }
+
     /**
      * {@code out[r] (op)= x[r] W + bias} for {@code rows} rows: x is [rows][w.k] at xOff, out is
      * [rows][w.n] at outOff. Runs on all cores. {@code bias} may be null.
@@ -101,8 +166,11 @@ public abstract class Kernels {
     /** In-place layer norm of one row: {@code (x - mean) / sqrt(var + eps) * gamma + beta}. */
     public abstract void layerNorm(float[] x, int off, float[] gamma, float[] beta, float eps);
 
-    /** In-place softmax of one row, stable (the row maximum is subtracted first). */
-    public abstract void softmax(float[] x, int off, int n);
+    /**
+     * In-place softmax of one row, stable (the row maximum is subtracted first). Returns the row's log-sum-exp,
+     * {@code log sum_i exp(x[i])}, so a cross-entropy loss {@code lse - x[target]} needs no second pass.
+     */
+    public abstract float softmax(float[] x, int off, int n);
 
     /** In-place GELU, exact (erf) form: {@code 0.5 x (1 + erf(x / sqrt 2))}. */
     public abstract void gelu(float[] x, int off, int n);
@@ -112,6 +180,16 @@ public abstract class Kernels {
      * x^3)))}. Computed as the equal {@code x / (1 + exp(-2u))}, which needs only an exponential.
      */
     public abstract void geluTanh(float[] x, int off, int n);
+
+    /**
+     * The backward pass of {@link #geluTanh}: {@code grad[i] *= gelu_tanh'(pre[i])}, turning the gradient of the
+     * activation into that of its input {@code pre}.
+     */
+    public void geluTanhBackward(float[] pre, int preOff, float[] grad, int gradOff, int n) {
+        for (int i = 0; i < n; i++) {
+            grad[gradOff + i] *= GeluTanh.derivative(pre[preOff + i]);
+        }
+    }
 
     /**
      * Attention scores of one query against keys stored transposed: {@code scores[j] = sum_d q[d] *

@@ -100,7 +100,7 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    public void softmax(float[] x, int off, int n) {
+    public float softmax(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             max = Math.max(max, x[off + i]);
@@ -115,6 +115,7 @@ final class ScalarKernels extends Kernels {
         for (int i = 0; i < n; i++) {
             x[off + i] *= inv;
         }
+        return max + (float) Math.log(sum);
     }
 
     @Override

@@ -493,7 +493,7 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    public void softmax(float[] x, int off, int n) {
+    public float softmax(float[] x, int off, int n) {
         int upper = S.loopBound(n);
         FloatVector maxV = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int i = 0;
@@ -517,6 +517,7 @@ final class VectorKernels extends Kernels {
             sum += e;
         }
         scale(x, off, n, 1f / sum);
+        return max + (float) Math.log(sum);
     }
 
     @Override

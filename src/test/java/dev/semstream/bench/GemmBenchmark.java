@@ -25,33 +25,42 @@ public final class GemmBenchmark {
             int m = s[0];
             int k = s[1];
             int n = s[2];
-            Random rnd = new Random(1);
-            float[] x = new float[m * k];
-            float[] w = new float[k * n];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = rnd.nextFloat();
-            }
-            for (int i = 0; i < w.length; i++) {
-                w[i] = rnd.nextFloat();
-            }
-            float[] out = new float[m * n];
-            float[] bias = new float[n];
-            PackedMatrix packed = kernels.pack(w, k, n);
+            double seconds = secondsPerGemm(kernels, m, k, n);
             double flops = 2.0 * m * k * n;
-            int iterations = Math.max(5, (int) (3e10 / flops));
-            for (int i = 0; i < iterations / 2 + 5; i++) {
-                kernels.gemm(x, 0, m, packed, bias, out, 0, Epilogue.STORE);
-            }
-            long t0 = System.nanoTime();
-            for (int i = 0; i < iterations; i++) {
-                kernels.gemm(x, 0, m, packed, bias, out, 0, Epilogue.STORE);
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9 / iterations;
             System.out.printf(Locale.ROOT, "M=%5d K=%4d N=%4d: %8.3f ms  %6.1f GFLOP/s%n", m, k, n, seconds * 1e3,
                     flops / seconds / 1e9);
             report.addRow().put("m", m).put("k", k).put("n", n).put("ms", BenchReport.round(seconds * 1e3, 3))
                     .put("gflops", BenchReport.round(flops / seconds / 1e9, 1));
         }
         report.write();
+    }
+
+    /**
+     * Seconds per {@code gemm} of M x K by K x N on random operands, after a warm-up, over ~30 GFLOP of work (at
+     * least 5 runs): the measurement every benchmark that quotes the GEMM peak shares.
+     */
+    static double secondsPerGemm(Kernels kernels, int m, int k, int n) {
+        Random rnd = new Random(1);
+        float[] x = new float[m * k];
+        float[] w = new float[k * n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextFloat();
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] = rnd.nextFloat();
+        }
+        float[] out = new float[m * n];
+        float[] bias = new float[n];
+        PackedMatrix packed = kernels.pack(w, k, n);
+        double flops = 2.0 * m * k * n;
+        int iterations = Math.max(5, (int) (3e10 / flops));
+        for (int i = 0; i < iterations / 2 + 5; i++) {
+            kernels.gemm(x, 0, m, packed, bias, out, 0, Epilogue.STORE);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < iterations; i++) {
+            kernels.gemm(x, 0, m, packed, bias, out, 0, Epilogue.STORE);
+        }
+        return (System.nanoTime() - t0) / 1e9 / iterations;
     }
 }

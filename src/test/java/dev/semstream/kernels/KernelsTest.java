@@ -206,7 +206,7 @@ class KernelsTest {
             float[] x = KernelReference.random(rnd, n);
             x[0] = 1000f; // would overflow exp without the max subtraction
             float[] y = x.clone();
-            k.softmax(y, 0, n);
+            float logSumExp = k.softmax(y, 0, n);
             double max = Double.NEGATIVE_INFINITY;
             for (float v : x) {
                 max = Math.max(max, v);
@@ -215,12 +215,32 @@ class KernelsTest {
             for (float v : x) {
                 sum += Math.exp(v - max);
             }
+            assertEquals(max + Math.log(sum), logSumExp, 1e-4, "log-sum-exp, n=" + n);
             double total = 0;
             for (int i = 0; i < n; i++) {
                 assertEquals(Math.exp(x[i] - max) / sum, y[i], 1e-6);
                 total += y[i];
             }
             assertEquals(1.0, total, 1e-5);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void geluTanhBackwardMultipliesByTheDerivative(Kernels k) {
+        // Against a central difference of the double-precision definition, over the range activations take.
+        float[] pre = new float[401];
+        for (int i = 0; i < pre.length; i++) {
+            pre[i] = (i - 200) / 25f;
+        }
+        float[] grad = KernelReference.random(new Random(8), pre.length + 3);
+        float[] expected = grad.clone();
+        k.geluTanhBackward(pre, 0, grad, 3, pre.length);
+        double h = 1e-5;
+        for (int i = 0; i < pre.length; i++) {
+            double slope = (KernelReference.geluTanh(pre[i] + h) - KernelReference.geluTanh(pre[i] - h)) / (2 * h);
+            assertEquals(expected[3 + i] * slope, grad[3 + i], 2e-6 * Math.max(1, Math.abs(expected[3 + i])),
+                    "gelu_tanh'(" + pre[i] + ")");
         }
     }
 
