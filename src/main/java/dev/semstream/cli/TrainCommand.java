@@ -475,7 +475,7 @@ final class TrainCommand implements Callable<Integer> {
                 "--input-format")) {
             if (parsed.hasMatchedOption(flag)) {
                 changed.add(flag + " was given (the run keeps what it started with: " + settings.length()
-                        + (settings.corpus().isTopic() ? ", topic " + settings.corpus().topic() : ", its --text files")
+                        + (settings.corpus().readsTopic() ? ", topic " + settings.corpus().topic() : ", its --text files")
                         + ")");
             }
         }
@@ -491,7 +491,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The corpus of the flags, or of an earlier run's snapshot. */
     private TrainCorpus readCorpus(TrainCorpus.Source stored) {
         try {
-            if (stored != null && !stored.isTopic()) {
+            if (stored != null && !stored.readsTopic()) {
                 return TrainCorpus.ofFiles(stored.files().stream().map(Path::of).toList());
             }
             if (stored == null && textFiles != null) {

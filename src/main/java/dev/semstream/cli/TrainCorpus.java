@@ -45,7 +45,7 @@ final class TrainCorpus {
                     null);
         }
 
-        boolean isTopic() {
+        boolean readsTopic() {
             return topic != null;
         }
     }

@@ -1,6 +1,11 @@
 package dev.semstream.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semstream.avro.TextEvent;
+import dev.semstream.model.load.HfGpt2Checkpoint;
+import dev.semstream.train.StepReport;
+import dev.semstream.train.TrainingListener;
 import dev.semstream.embedded.EmbeddedKafka;
 import dev.semstream.embedded.EmbeddedSchemaRegistry;
 import dev.semstream.registry.AvroDeserializer;
@@ -18,6 +23,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +51,7 @@ class TrainCorpusFromTopicTest {
     static Path dir;
     static EmbeddedKafka kafka;
     static EmbeddedSchemaRegistry registry;
+    static final String TRAIN_PREFIX = "train-from-topic";
 
     @BeforeAll
     static void start() {
@@ -54,6 +61,7 @@ class TrainCorpusFromTopicTest {
             for (InputFormat f : InputFormat.values()) {
                 TopicDefinitions.load(prefix(f)).ensureTopics(admin);
             }
+            TopicDefinitions.load(TRAIN_PREFIX).ensureTopics(admin);
         }
     }
 
@@ -145,6 +153,57 @@ class TrainCorpusFromTopicTest {
             TrainCorpus now = TrainCorpus.ofTopic(clientProps(), topic, format, deserializer(format), null);
             assertEquals(4, now.documents().size(), now.description());
         }
+    }
+
+    @Test
+    void trainReadsThePipelinesInputTopicAndItsResumeReadsTheSameSnapshot() throws Exception {
+        String topic = TopicDefinitions.load(TRAIN_PREFIX).name("texts");
+        AvroSerializer<TextEvent> avro = new AvroSerializer<>();
+        avro.configure(clientProps(), false);
+        KafkaProducer<String, byte[]> producer = transactional("train-from-topic");
+        try (TextEventWriter writer = TextEventWriters.over(producer, topic, InputFormat.AVRO, avro)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            String[] sentences = TrainCommandTest.TEXT.split("(?<=\\.) ");
+            for (int i = 0; i < sentences.length; i++) {
+                writer.send(event("verse-" + i, sentences[i]));
+            }
+            producer.commitTransaction();
+            Path out = dir.resolve("from-topic");
+            String[] where = {"--from-topic", "--topic-prefix", TRAIN_PREFIX, "--bootstrap-servers",
+                    kafka.bootstrapServers(), "--schema-registry-url", registry.url(), "--out", out.toString()};
+            TrainCommandTest.Run stopped = TrainCommandTest.train(stop -> new TrainingListener() {
+                @Override
+                public void step(StepReport r) {
+                    stop.request();
+                }
+            }, TrainCommandTest.with(TrainCommandTest.with(TrainCommandTest.TINY, where), "--steps", "3"));
+            assertEquals(TrainCommand.STOPPED, stopped.exit(), stopped.err());
+            assertTrue(stopped.err().contains("topic " + topic + " (AVRO, read committed up to offsets"), stopped.err());
+            JsonNode corpus = new ObjectMapper().readTree(out.resolve("train.json").toFile()).get("corpus");
+            assertEquals(topic, corpus.get("topic").asText());
+            assertTrue(stopped.err().contains(": " + sentences.length + " records, " + sentences.length + " live texts"),
+                    stopped.err());
+            assertTrue(sum(corpus.get("endOffsets")) > sentences.length, "the texts and the commit markers: " + corpus);
+
+            // More texts arrive; the resumed run still trains on the snapshot it started with.
+            producer.beginTransaction();
+            writer.send(event("later", "Written after the run started, so not in its corpus."));
+            producer.commitTransaction();
+            TrainCommandTest.Run resumed = TrainCommandTest.train("--resume", "--out", out.toString(),
+                    "--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url", registry.url());
+            assertEquals(0, resumed.exit(), resumed.err());
+            assertTrue(resumed.err().contains(": " + sentences.length + " records, "), resumed.err());
+            assertEquals(1, HfGpt2Checkpoint.load(out).config().layers());
+        }
+    }
+
+    private static long sum(JsonNode offsets) {
+        long n = 0;
+        for (JsonNode v : offsets) {
+            n += v.asLong();
+        }
+        return n;
     }
 
     private static Deserializer<TextEvent> deserializer(InputFormat format) {
