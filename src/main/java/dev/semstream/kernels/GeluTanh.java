@@ -25,8 +25,10 @@ final class GeluTanh {
      * {@code x s}, and {@code s' = s (1 - s) 2 C0 (1 + 3 C1 x^2)}, so the derivative is {@code s + x s'}.
      */
     static float derivative(float x) {
-        float u = (x * x * C1 + 1f) * x * MINUS_TWO_C0;
+        float x2 = x * x;
+        float u = (x2 * C1 + 1f) * x * MINUS_TWO_C0;
         float s = 1f / ((float) Math.exp(u) + 1f);
-        return s + x * s * (1f - s) * (-MINUS_TWO_C0) * (1f + 3f * C1 * x * x);
+        float slope = (x2 * (3f * C1) + 1f) * -MINUS_TWO_C0;
+        return x * s * (1f - s) * slope + s;
     }
 }

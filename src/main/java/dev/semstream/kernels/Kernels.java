@@ -54,7 +54,7 @@ public abstract class Kernels {
     }
 
     /**
-     * Packs W [k][n], row r at {@code off + r * stride}, into {@code data} (a {@link #packBuffer} of at least that
+     * Packs W [k][n], row r at {@code off + r * stride} (a negative stride packs the rows last to first), into {@code data} (a {@link #packBuffer} of at least that
      * shape), on all cores: what {@link #pack} does, without allocating, for weights that change every training
      * step and for activations a backward GEMM reads as its right-hand operand.
      */
@@ -76,8 +76,11 @@ public abstract class Kernels {
         return new PackedMatrix(data, cols, rows, pw);
     }
 
-    /** {@code dst[c][r] = src[off + r * cols + c]}: [rows][cols] to [cols][rows], on all cores. */
-    public void transpose(float[] src, int off, int rows, int cols, float[] dst) {
+    /**
+     * {@code dst[c][r] = src[off + r * stride + c]}: [rows][cols] to [cols][rows], on all cores. A negative stride
+     * reads the rows last to first.
+     */
+    public void transpose(float[] src, int off, int stride, int rows, int cols, float[] dst) {
         Parallel.forEach((cols + COPY_ROWS - 1) / COPY_ROWS, t -> {
             int c1 = Math.min(cols, (t + 1) * COPY_ROWS);
             // Eight source rows at a time, so each destination row is written in runs of eight.
@@ -86,7 +89,7 @@ public abstract class Kernels {
                 for (int c = t * COPY_ROWS; c < c1; c++) {
                     int to = c * rows;
                     for (int r = r0; r < r1; r++) {
-                        dst[to + r] = src[off + r * cols + c];
+                        dst[to + r] = src[off + r * stride + c];
                     }
                 }
             }
@@ -105,7 +108,7 @@ public abstract class Kernels {
         if (rows == 0) {
             return;
         }
-        transpose(x, xOff, rows, k, xt);
+        transpose(x, xOff, k, rows, k, xt);
         PackedMatrix dyPacked = packInto(dy, dyOff, n, rows, n, packed);
         gemm(xt, 0, k, dyPacked, null, dw, 0, Epilogue.ACCUMULATE);
     }
@@ -148,8 +151,17 @@ public abstract class Kernels {
      * {@code xOff + r * xStride}, row r of out at {@code outOff + r * outStride}, so either can be a block of
      * columns in a wider matrix (attention reads one head's queries out of the fused QKV rows in place).
      */
-    public abstract void gemmTile(float[] x, int xOff, int xStride, int r0, int r1, PackedMatrix w, int p0, int p1,
-                                  float[] bias, float[] out, int outOff, int outStride, Epilogue epilogue);
+    public void gemmTile(float[] x, int xOff, int xStride, int r0, int r1, PackedMatrix w, int p0, int p1,
+                         float[] bias, float[] out, int outOff, int outStride, Epilogue epilogue) {
+        gemmTile(x, xOff, xStride, r0, r1, w, w.k(), p0, p1, bias, out, outOff, outStride, epilogue);
+    }
+
+    /**
+     * {@link #gemmTile} over only the first {@code depth} of W's k rows, as if x's later columns were zero: a causal
+     * product (attention probabilities times values) whose rows [r0, r1) are zero past column r1 skips that part.
+     */
+    public abstract void gemmTile(float[] x, int xOff, int xStride, int r0, int r1, PackedMatrix w, int depth, int p0,
+                                  int p1, float[] bias, float[] out, int outOff, int outStride, Epilogue epilogue);
 
     /** {@code sum a[i] * b[i]}. */
     public abstract float dot(float[] a, int aOff, float[] b, int bOff, int n);
@@ -185,11 +197,7 @@ public abstract class Kernels {
      * The backward pass of {@link #geluTanh}: {@code grad[i] *= gelu_tanh'(pre[i])}, turning the gradient of the
      * activation into that of its input {@code pre}.
      */
-    public void geluTanhBackward(float[] pre, int preOff, float[] grad, int gradOff, int n) {
-        for (int i = 0; i < n; i++) {
-            grad[gradOff + i] *= GeluTanh.derivative(pre[preOff + i]);
-        }
-    }
+    public abstract void geluTanhBackward(float[] pre, int preOff, float[] grad, int gradOff, int n);
 
     /**
      * Attention scores of one query against keys stored transposed: {@code scores[j] = sum_d q[d] *

@@ -19,9 +19,9 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    public void gemmTile(float[] x, int xOff, int xStride, int r0, int r1, PackedMatrix w, int p0, int p1,
+    public void gemmTile(float[] x, int xOff, int xStride, int r0, int r1, PackedMatrix w, int depth, int p0, int p1,
                          float[] bias, float[] out, int outOff, int outStride, Epilogue epilogue) {
-        int k = w.k();
+        int k = depth;
         int n = w.n();
         float[] packed = w.data();
         float[] acc = new float[PANEL];
@@ -129,6 +129,13 @@ final class ScalarKernels extends Kernels {
     public void geluTanh(float[] x, int off, int n) {
         for (int i = 0; i < n; i++) {
             x[off + i] = GeluTanh.of(x[off + i]);
+        }
+    }
+
+    @Override
+    public void geluTanhBackward(float[] pre, int preOff, float[] grad, int gradOff, int n) {
+        for (int i = 0; i < n; i++) {
+            grad[gradOff + i] *= GeluTanh.derivative(pre[preOff + i]);
         }
     }
 

@@ -42,7 +42,7 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    public void gemmTile(float[] x, int xOff, int xStride, int r0, int r1, PackedMatrix w, int p0, int p1,
+    public void gemmTile(float[] x, int xOff, int xStride, int r0, int r1, PackedMatrix w, int depth, int p0, int p1,
                          float[] bias, float[] out, int outOff, int outStride, Epilogue epilogue) {
         int n = w.n();
         boolean accumulate = epilogue == Epilogue.ACCUMULATE;
@@ -52,7 +52,7 @@ final class VectorKernels extends Kernels {
             if (width < PANEL) {
                 // The last, partial panel of a matrix whose width is not a multiple of the panel.
                 for (int r = r0; r < r1; r++) {
-                    kernelPartial(x, xOff + r * xStride, w, p, bias, out, outOff + r * outStride + col0, width,
+                    kernelPartial(x, xOff + r * xStride, w, depth, p, bias, out, outOff + r * outStride + col0, width,
                             accumulate);
                 }
             } else {
@@ -63,21 +63,21 @@ final class VectorKernels extends Kernels {
                 int r = r0;
                 if (ROWS == 6) {
                     for (; r + 6 <= r1; r += 6) {
-                        kernel6x2(x, xOff + r * xStride, w, p, b, bOff, out, outOff + r * outStride + col0,
+                        kernel6x2(x, xOff + r * xStride, w, depth, p, b, bOff, out, outOff + r * outStride + col0,
                                 xStride, outStride, accumulate);
                     }
                 }
                 for (; r + 4 <= r1; r += 4) {
-                    kernel4x2(x, xOff + r * xStride, w, p, b, bOff, out, outOff + r * outStride + col0,
+                    kernel4x2(x, xOff + r * xStride, w, depth, p, b, bOff, out, outOff + r * outStride + col0,
                             xStride, outStride, accumulate);
                 }
                 // The row block's tail in one pass over the panel, not one pass per row.
                 switch (r1 - r) {
-                    case 3 -> kernel3x2(x, xOff + r * xStride, w, p, b, bOff, out, outOff + r * outStride + col0,
+                    case 3 -> kernel3x2(x, xOff + r * xStride, w, depth, p, b, bOff, out, outOff + r * outStride + col0,
                             xStride, outStride, accumulate);
-                    case 2 -> kernel2x2(x, xOff + r * xStride, w, p, b, bOff, out, outOff + r * outStride + col0,
+                    case 2 -> kernel2x2(x, xOff + r * xStride, w, depth, p, b, bOff, out, outOff + r * outStride + col0,
                             xStride, outStride, accumulate);
-                    case 1 -> kernel1x2(x, xOff + r * xStride, w, p, b, bOff, out, outOff + r * outStride + col0,
+                    case 1 -> kernel1x2(x, xOff + r * xStride, w, depth, p, b, bOff, out, outOff + r * outStride + col0,
                             accumulate);
                     default -> { }
                 }
@@ -112,12 +112,11 @@ final class VectorKernels extends Kernels {
      * Four output rows by one full panel: the hot loop. The accumulators stay in registers for the whole
      * k loop; nothing in this method may stop C2 from inlining every vector operation, or it boxes them.
      */
-    private static void kernel4x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
+    private static void kernel4x2(float[] x, int a0, PackedMatrix w, int k, int p, float[] bias, int biasOff,
                                   float[] out, int o0, int xStride, int outStride,
                                   boolean accumulate) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
-        int k = w.k();
         float[] packed = w.data();
         int a1 = a0 + xStride;
         int a2 = a1 + xStride;
@@ -175,12 +174,11 @@ final class VectorKernels extends Kernels {
      * Six rows by one panel: 12 accumulators, so AVX2's 16 registers hold them with both weight vectors and a
      * broadcast, and enough independent FMA chains to hide the FMA latency on two 256-bit pipes.
      */
-    private static void kernel6x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
+    private static void kernel6x2(float[] x, int a0, PackedMatrix w, int k, int p, float[] bias, int biasOff,
                                   float[] out, int o0, int xStride, int outStride,
                                   boolean accumulate) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
-        int k = w.k();
         float[] packed = w.data();
         int a1 = a0 + xStride;
         int a2 = a1 + xStride;
@@ -260,12 +258,11 @@ final class VectorKernels extends Kernels {
      * Three rows by one panel: the tail of a row block, so a 15-token text reads each panel four times instead
      * of six.
      */
-    private static void kernel3x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
+    private static void kernel3x2(float[] x, int a0, PackedMatrix w, int k, int p, float[] bias, int biasOff,
                                   float[] out, int o0, int xStride, int outStride,
                                   boolean accumulate) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
-        int k = w.k();
         float[] packed = w.data();
         int a1 = a0 + xStride;
         int a2 = a1 + xStride;
@@ -309,12 +306,11 @@ final class VectorKernels extends Kernels {
     }
 
     /** Two rows by one panel: the tail of a row block. */
-    private static void kernel2x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
+    private static void kernel2x2(float[] x, int a0, PackedMatrix w, int k, int p, float[] bias, int biasOff,
                                   float[] out, int o0, int xStride, int outStride,
                                   boolean accumulate) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
-        int k = w.k();
         float[] packed = w.data();
         int a1 = a0 + xStride;
         FloatVector c00 = bias0;
@@ -346,9 +342,8 @@ final class VectorKernels extends Kernels {
         c11.intoArray(out, o1 + L);
     }
 
-    private static void kernel1x2(float[] x, int a0, PackedMatrix w, int p, float[] bias, int biasOff,
+    private static void kernel1x2(float[] x, int a0, PackedMatrix w, int k, int p, float[] bias, int biasOff,
                                   float[] out, int o0, boolean accumulate) {
-        int k = w.k();
         float[] packed = w.data();
         FloatVector c0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector c1 = FloatVector.fromArray(S, bias, biasOff + L);
@@ -368,7 +363,7 @@ final class VectorKernels extends Kernels {
     }
 
     /** One row of a partial panel, with masked loads and stores; runs once per row per matrix. */
-    private static void kernelPartial(float[] x, int a0, PackedMatrix w, int p, float[] bias, float[] out, int o0,
+    private static void kernelPartial(float[] x, int a0, PackedMatrix w, int k, int p, float[] bias, float[] out, int o0,
                                       int width, boolean accumulate) {
         VectorMask<Float> m0 = S.indexInRange(0, width);
         VectorMask<Float> m1 = S.indexInRange(L, width);
@@ -376,7 +371,6 @@ final class VectorKernels extends Kernels {
         FloatVector c0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, col0, m0);
         FloatVector c1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, col0 + L, m1);
         float[] packed = w.data();
-        int k = w.k();
         int base = w.panelOffset(p);
         for (int kk = 0; kk < k; kk++) {
             int b = base + kk * PANEL;
@@ -540,6 +534,27 @@ final class VectorKernels extends Kernels {
         for (; i < n; i++) {
             x[off + i] = GeluTanh.of(x[off + i]);
         }
+    }
+
+    @Override
+    public void geluTanhBackward(float[] pre, int preOff, float[] grad, int gradOff, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            FloatVector x = FloatVector.fromArray(S, pre, preOff + i);
+            FloatVector.fromArray(S, grad, gradOff + i).mul(geluTanhDerivative(x)).intoArray(grad, gradOff + i);
+        }
+        for (; i < n; i++) {
+            grad[gradOff + i] *= GeluTanh.derivative(pre[preOff + i]);
+        }
+    }
+
+    /** {@link GeluTanh#derivative}'s formula, with fused multiply-adds: {@code s + x s (1 - s) 2 C0 (1 + 3 C1 x^2)}. */
+    private static FloatVector geluTanhDerivative(FloatVector x) {
+        FloatVector x2 = x.mul(x);
+        FloatVector u = x2.fma(GeluTanh.C1, 1f).mul(x).mul(GeluTanh.MINUS_TWO_C0);
+        FloatVector s = ONE.div(u.lanewise(VectorOperators.EXP).add(ONE));
+        FloatVector slope = x2.fma(3f * GeluTanh.C1, 1f).mul(-GeluTanh.MINUS_TWO_C0);
+        return x.mul(s).mul(ONE.sub(s)).fma(slope, s);
     }
 
     @Override

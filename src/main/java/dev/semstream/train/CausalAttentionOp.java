@@ -76,10 +76,15 @@ final class CausalAttentionOp {
                 kernels.softmax(probs, p + i * t, i + 1);
                 java.util.Arrays.fill(probs, p + i * t + i + 1, p + (i + 1) * t, 0f);
             }
-            // y = att v, straight into this head's columns of the output.
+            // y = att v, straight into this head's columns of the output; query rows [r0, r1) have zero
+            // probabilities past key r1, so the product stops there.
             PackedMatrix v = kernels.packInto(qkv, row0 * stride + 2 * dim + col, stride, t, headSize,
                     s.packed(t, headSize));
-            kernels.gemmTile(probs, p, t, 0, t, v, 0, v.panels(), null, out, row0 * dim + col, dim, Epilogue.STORE);
+            for (int r0 = 0; r0 < t; r0 += pw) {
+                int r1 = Math.min(t, r0 + pw);
+                kernels.gemmTile(probs, p, t, r0, r1, v, r1, 0, v.panels(), null, out, row0 * dim + col, dim,
+                        Epilogue.STORE);
+            }
         });
     }
 
@@ -126,19 +131,38 @@ final class CausalAttentionOp {
                 }
                 java.util.Arrays.fill(dp, row + i + 1, row + t, 0f);
             }
-            // dQ = dS K, into this head's query columns.
+            // dQ = dS K, into this head's query columns; like y = att v, rows [r0, r1) stop at key r1.
             PackedMatrix k = kernels.packInto(qkv, kOff, stride, t, headSize, s.packed(t, headSize));
-            kernels.gemmTile(dp, 0, t, 0, t, k, 0, k.panels(), null, dQkv, qOff, stride, Epilogue.STORE);
-            // dK = dS^T Q, into the key columns.
+            for (int r0 = 0; r0 < t; r0 += pw) {
+                int r1 = Math.min(t, r0 + pw);
+                kernels.gemmTile(dp, 0, t, r0, r1, k, r1, 0, k.panels(), null, dQkv, qOff, stride, Epilogue.STORE);
+            }
+            // dK = dS^T Q, into the key columns. Key j gets gradient from queries i >= j only, the far end of
+            // the row, so both operands are laid out in reverse time (query i at t - 1 - i): key rows [r0, r1)
+            // then need only the first t - r0 of them.
             float[] transposed = s.b(t * t);
-            kernels.transpose(dp, 0, t, t, transposed);
-            PackedMatrix q = kernels.packInto(qkv, qOff, stride, t, headSize, s.packed(t, headSize));
-            kernels.gemmTile(transposed, 0, t, 0, t, q, 0, q.panels(), null, dQkv, kOff, stride, Epilogue.STORE);
-            // dV = P^T dY, into the value columns.
-            kernels.transpose(probs, p, t, t, transposed);
-            PackedMatrix dy = kernels.packInto(dOut, dyOff, dim, t, headSize, s.packed(t, headSize));
-            kernels.gemmTile(transposed, 0, t, 0, t, dy, 0, dy.panels(), null, dQkv, vOff, stride, Epilogue.STORE);
+            kernels.transpose(dp, (t - 1) * t, -t, t, t, transposed);
+            PackedMatrix q = kernels.packInto(qkv, qOff + (t - 1) * stride, -stride, t, headSize,
+                    s.packed(t, headSize));
+            reversedCausalProduct(transposed, t, q, dQkv, kOff, stride);
+            // dV = P^T dY, into the value columns, the same way.
+            kernels.transpose(probs, p + (t - 1) * t, -t, t, t, transposed);
+            PackedMatrix dy = kernels.packInto(dOut, dyOff + (t - 1) * dim, -dim, t, headSize,
+                    s.packed(t, headSize));
+            reversedCausalProduct(transposed, t, dy, dQkv, vOff, stride);
         });
+    }
+
+    /**
+     * {@code out = x w} for x [t][t] whose row j is zero from column t - j on (a transposed causal matrix in
+     * reverse time), by row blocks that each stop where their rows' last non-zero column is.
+     */
+    private void reversedCausalProduct(float[] x, int t, PackedMatrix w, float[] out, int outOff, int outStride) {
+        int pw = kernels.panelWidth();
+        for (int r0 = 0; r0 < t; r0 += pw) {
+            int r1 = Math.min(t, r0 + pw);
+            kernels.gemmTile(x, 0, t, r0, r1, w, t - r0, 0, w.panels(), null, out, outOff, outStride, Epilogue.STORE);
+        }
     }
 
     /** Grow-only buffers of one thread. */

@@ -3,6 +3,7 @@ package dev.semstream.train;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Every knob of a training run, in one place, as nanoGPT's {@code train.py} keeps them: start from
@@ -79,19 +80,19 @@ public record TrainingOptions(int batch, int accumulation, float learningRate, f
     }
 
     public TrainingOptions withBatch(int v) {
-        return new TrainingOptions(v, accumulation, learningRate, minLearningRate, warmupSteps, steps, weightDecay, beta1,
-                beta2, epsilon, gradClip, seed, evalEvery, evalBatches, checkpointEvery, validationFraction);
+        return edit(d -> d.batch = v);
     }
 
     public TrainingOptions withAccumulation(int v) {
-        return new TrainingOptions(batch, v, learningRate, minLearningRate, warmupSteps, steps, weightDecay, beta1,
-                beta2, epsilon, gradClip, seed, evalEvery, evalBatches, checkpointEvery, validationFraction);
+        return edit(d -> d.accumulation = v);
     }
 
     /** Sets both ends of the schedule: the peak and where the cosine ends. */
     public TrainingOptions withLearningRates(float peak, float min) {
-        return new TrainingOptions(batch, accumulation, peak, min, warmupSteps, steps, weightDecay, beta1,
-                beta2, epsilon, gradClip, seed, evalEvery, evalBatches, checkpointEvery, validationFraction);
+        return edit(d -> {
+            d.learningRate = peak;
+            d.minLearningRate = min;
+        });
     }
 
     /**
@@ -99,45 +100,99 @@ public record TrainingOptions(int batch, int accumulation, float learningRate, f
      * warms up over about a twentieth of it).
      */
     public TrainingOptions withSteps(long total, long warmup) {
-        return new TrainingOptions(batch, accumulation, learningRate, minLearningRate, warmup, total, weightDecay, beta1,
-                beta2, epsilon, gradClip, seed, evalEvery, evalBatches, checkpointEvery, validationFraction);
+        return edit(d -> {
+            d.steps = total;
+            d.warmupSteps = warmup;
+        });
     }
 
     public TrainingOptions withWeightDecay(float v) {
-        return new TrainingOptions(batch, accumulation, learningRate, minLearningRate, warmupSteps, steps, v, beta1,
-                beta2, epsilon, gradClip, seed, evalEvery, evalBatches, checkpointEvery, validationFraction);
+        return edit(d -> d.weightDecay = v);
     }
 
     /** Sets AdamW's moment decays and epsilon together. */
     public TrainingOptions withAdam(float b1, float b2, float eps) {
-        return new TrainingOptions(batch, accumulation, learningRate, minLearningRate, warmupSteps, steps, weightDecay,
-                b1, b2, eps, gradClip, seed, evalEvery, evalBatches, checkpointEvery, validationFraction);
+        return edit(d -> {
+            d.beta1 = b1;
+            d.beta2 = b2;
+            d.epsilon = eps;
+        });
     }
 
     public TrainingOptions withGradClip(float v) {
-        return new TrainingOptions(batch, accumulation, learningRate, minLearningRate, warmupSteps, steps, weightDecay,
-                beta1, beta2, epsilon, v, seed, evalEvery, evalBatches, checkpointEvery, validationFraction);
+        return edit(d -> d.gradClip = v);
     }
 
     public TrainingOptions withSeed(long v) {
-        return new TrainingOptions(batch, accumulation, learningRate, minLearningRate, warmupSteps, steps, weightDecay,
-                beta1, beta2, epsilon, gradClip, v, evalEvery, evalBatches, checkpointEvery, validationFraction);
+        return edit(d -> d.seed = v);
     }
 
     /** Sets how often evaluation runs and how many batches of each split it averages. */
     public TrainingOptions withEvaluation(long every, int batches) {
-        return new TrainingOptions(batch, accumulation, learningRate, minLearningRate, warmupSteps, steps, weightDecay,
-                beta1, beta2, epsilon, gradClip, seed, every, batches, checkpointEvery, validationFraction);
+        return edit(d -> {
+            d.evalEvery = every;
+            d.evalBatches = batches;
+        });
     }
 
     public TrainingOptions withCheckpointEvery(Duration v) {
-        return new TrainingOptions(batch, accumulation, learningRate, minLearningRate, warmupSteps, steps, weightDecay,
-                beta1, beta2, epsilon, gradClip, seed, evalEvery, evalBatches, v, validationFraction);
+        return edit(d -> d.checkpointEvery = v);
     }
 
     public TrainingOptions withValidationFraction(double v) {
-        return new TrainingOptions(batch, accumulation, learningRate, minLearningRate, warmupSteps, steps, weightDecay,
-                beta1, beta2, epsilon, gradClip, seed, evalEvery, evalBatches, checkpointEvery, v);
+        return edit(d -> d.validationFraction = v);
+    }
+
+    /** A copy with the changes {@code change} makes to a mutable draft, validated as a whole. */
+    private TrainingOptions edit(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return d.build();
+    }
+
+    /** The fields, mutable, so each wither names only what it changes. */
+    private static final class Draft {
+        int batch;
+        int accumulation;
+        float learningRate;
+        float minLearningRate;
+        long warmupSteps;
+        long steps;
+        float weightDecay;
+        float beta1;
+        float beta2;
+        float epsilon;
+        float gradClip;
+        long seed;
+        long evalEvery;
+        int evalBatches;
+        Duration checkpointEvery;
+        double validationFraction;
+
+        Draft(TrainingOptions o) {
+            batch = o.batch;
+            accumulation = o.accumulation;
+            learningRate = o.learningRate;
+            minLearningRate = o.minLearningRate;
+            warmupSteps = o.warmupSteps;
+            steps = o.steps;
+            weightDecay = o.weightDecay;
+            beta1 = o.beta1;
+            beta2 = o.beta2;
+            epsilon = o.epsilon;
+            gradClip = o.gradClip;
+            seed = o.seed;
+            evalEvery = o.evalEvery;
+            evalBatches = o.evalBatches;
+            checkpointEvery = o.checkpointEvery;
+            validationFraction = o.validationFraction;
+        }
+
+        TrainingOptions build() {
+            return new TrainingOptions(batch, accumulation, learningRate, minLearningRate, warmupSteps, steps,
+                    weightDecay, beta1, beta2, epsilon, gradClip, seed, evalEvery, evalBatches, checkpointEvery,
+                    validationFraction);
+        }
     }
 
     private static boolean positive(float v) {

@@ -79,6 +79,48 @@ class TransposedGemmTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1}x{2}x{3}")
+    @MethodSource("shapes")
+    void aTileOverPartOfTheDepthIgnoresTheRest(Kernels k, int rows, int in, int out) {
+        // The causal products: x's columns past depth are garbage the tile must not read.
+        int depth = Math.max(1, in / 2);
+        Random rnd = new Random(rows + 5L * in + 11L * out);
+        float[] x = KernelReference.random(rnd, rows * in);
+        float[] w = KernelReference.random(rnd, in * out);
+        for (int r = 0; r < rows; r++) {
+            java.util.Arrays.fill(x, r * in + depth, (r + 1) * in, Float.NaN);
+        }
+        float[] y = new float[rows * out];
+        k.gemmTile(x, 0, in, 0, rows, k.pack(w, in, out), depth, 0, (out + k.panelWidth() - 1) / k.panelWidth(),
+                null, y, 0, out, Epilogue.STORE);
+        float[] expected = new float[rows * out];
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < out; o++) {
+                double sum = 0;
+                for (int i = 0; i < depth; i++) {
+                    sum += (double) x[r * in + i] * w[i * out + o];
+                }
+                expected[r * out + o] = (float) sum;
+            }
+        }
+        KernelReference.assertClose(expected, y, 1e-4f, "depth " + depth);
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}x{3}")
+    @MethodSource("shapes")
+    void aNegativeStrideTransposesTheRowsLastToFirst(Kernels k, int rows, int in, int out) {
+        float[] src = KernelReference.random(new Random(rows * 3L + in), rows * in);
+        float[] dst = new float[rows * in];
+        k.transpose(src, (rows - 1) * in, -in, rows, in, dst);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < in; c++) {
+                if (dst[c * rows + r] != src[(rows - 1 - r) * in + c]) {
+                    throw new AssertionError("dst[" + c + "][" + r + "]");
+                }
+            }
+        }
+    }
+
     private static float[] stridedCopy(float[] w, int rows, int cols, int stride) {
         float[] out = new float[rows * cols];
         for (int r = 0; r < rows; r++) {
