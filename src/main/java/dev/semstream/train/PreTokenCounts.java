@@ -1,15 +1,13 @@
 package dev.semstream.train;
 
+import dev.semstream.kernels.Parallel;
 import dev.semstream.tokenize.Gpt2PreTokenizer;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,7 +25,7 @@ final class PreTokenCounts {
     }
 
     static Map<String, Long> count(List<String> documents) {
-        return count(documents, CHUNK_CHARS, Runtime.getRuntime().availableProcessors());
+        return count(documents, CHUNK_CHARS, Parallel.threads());
     }
 
     static Map<String, Long> count(List<String> documents, int chunkChars, int threads) {
@@ -37,32 +35,9 @@ final class PreTokenCounts {
         }
         int workers = Math.max(1, Math.min(threads, chunks.size()));
         AtomicInteger next = new AtomicInteger();
-        List<Map<String, long[]>> partials = new ArrayList<>();
-        if (workers == 1) {
-            partials.add(countChunks(chunks, next));
-        } else {
-            ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-                Thread t = new Thread(r, "bpe-count");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                List<Future<Map<String, long[]>>> futures = new ArrayList<>();
-                for (int w = 0; w < workers; w++) {
-                    futures.add(pool.submit(() -> countChunks(chunks, next)));
-                }
-                for (Future<Map<String, long[]>> f : futures) {
-                    partials.add(f.get());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while counting pre-tokens", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("counting pre-tokens failed: " + e.getCause(), e.getCause());
-            } finally {
-                pool.shutdownNow();
-            }
-        }
+        List<Map<String, long[]>> partials = new ArrayList<>(Collections.nCopies(workers, null));
+        // Each worker claims chunks until none is left, into a map of its own.
+        Parallel.forEach(workers, w -> partials.set(w, countChunks(chunks, next)));
         // Sums, so the result is the same whichever worker counted which chunk.
         Map<String, Long> total = new HashMap<>();
         for (Map<String, long[]> partial : partials) {
