@@ -46,8 +46,8 @@ public final class ReferenceGpt {
         return logits;
     }
 
-    /** qkv [n][3d] -> context [n][d]; position i attends to positions 0..i. */
-    private static double[][] causalAttention(GptConfig c, double[][] qkv) {
+    /** qkv [n][3d] -> context [n][d]; position i attends to positions 0..i. The trainer's gradient checks use it too. */
+    public static double[][] causalAttention(GptConfig c, double[][] qkv) {
         int n = qkv.length;
         int d = c.dim();
         int hs = c.headSize();

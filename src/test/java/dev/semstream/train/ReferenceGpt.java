@@ -53,36 +53,22 @@ final class ReferenceGpt {
         return y;
     }
 
-    /** Causal attention over fused QKV rows [batch * t][3 dim]; returns [batch * t][dim]. */
+    /**
+     * Causal attention over fused QKV rows [batch * t][3 dim]; returns [batch * t][dim]: the decoder tests' reference,
+     * one sequence at a time.
+     */
     static double[] causalAttention(double[] qkv, int batch, int t, int heads, int headSize) {
         int dim = heads * headSize;
+        GptConfig shape = new GptConfig(1, t, dim, 1, heads, 1e-5f);
         double[] out = new double[batch * t * dim];
         for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                for (int i = 0; i < t; i++) {
-                    double[] score = new double[i + 1];
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j <= i; j++) {
-                        double s = 0;
-                        for (int c = 0; c < headSize; c++) {
-                            s += qkv[(b * t + i) * 3 * dim + h * headSize + c]
-                                    * qkv[(b * t + j) * 3 * dim + dim + h * headSize + c];
-                        }
-                        score[j] = s / Math.sqrt(headSize);
-                        max = Math.max(max, score[j]);
-                    }
-                    double sum = 0;
-                    for (int j = 0; j <= i; j++) {
-                        score[j] = Math.exp(score[j] - max);
-                        sum += score[j];
-                    }
-                    for (int j = 0; j <= i; j++) {
-                        for (int c = 0; c < headSize; c++) {
-                            out[(b * t + i) * dim + h * headSize + c] += score[j] / sum
-                                    * qkv[(b * t + j) * 3 * dim + 2 * dim + h * headSize + c];
-                        }
-                    }
-                }
+            double[][] rows = new double[t][];
+            for (int i = 0; i < t; i++) {
+                rows[i] = java.util.Arrays.copyOfRange(qkv, (b * t + i) * 3 * dim, (b * t + i + 1) * 3 * dim);
+            }
+            double[][] context = dev.semstream.model.ReferenceGpt.causalAttention(shape, rows);
+            for (int i = 0; i < t; i++) {
+                System.arraycopy(context[i], 0, out, (b * t + i) * dim, dim);
             }
         }
         return out;
