@@ -64,12 +64,18 @@ final class LossChart {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
+        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
         try {
-            Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
             ChartUtils.saveChartAsPNG(tmp.toFile(), chart, WIDTH, HEIGHT);
             Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + png, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // Only a leftover of a failed write.
+            }
         }
     }
 }

@@ -72,7 +72,7 @@ final class LossCsv {
 
     static String line(LossRow r) {
         return r.step() + "," + value("%.6f", r.trainLoss()) + "," + value("%.6f", r.validationLoss()) + ","
-                + value("%.6g", r.learningRate()) + "," + value("%.1f", r.tokensPerSecond());
+                + value("%.4e", r.learningRate()) + "," + value("%.1f", r.tokensPerSecond());
     }
 
     private static String value(String format, double v) {

@@ -4,6 +4,7 @@ import dev.semstream.train.EvaluationReport;
 import dev.semstream.train.StepReport;
 import dev.semstream.train.TrainingListener;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,23 +21,28 @@ final class LossLog implements TrainingListener {
     private final String title;
     private final List<LossRow> written;
     private final TreeMap<Long, LossRow> pending = new TreeMap<>();
+    private final PrintStream err;
 
-    private LossLog(Path csv, Path png, String title, List<LossRow> written) {
+    private LossLog(Path csv, Path png, String title, List<LossRow> written, PrintStream err) {
         this.csv = csv;
         this.png = png;
         this.title = title;
         this.written = written;
+        this.err = err;
         LossCsv.write(csv, written);
+        // Drawn once now: Java2D and its fonts start up on the first drawing, registering shutdown hooks,
+        // which the JVM refuses once Ctrl-C has begun its shutdown, and that is when a checkpoint is drawn.
+        draw();
     }
 
     /** A fresh run: an empty loss.csv. */
-    static LossLog start(Path csv, Path png, String title) {
-        return new LossLog(csv, png, title, new ArrayList<>());
+    static LossLog start(Path csv, Path png, String title, PrintStream err) {
+        return new LossLog(csv, png, title, new ArrayList<>(), err);
     }
 
     /** A resumed run at {@code step}: the earlier rows up to it are kept, later ones (trained again) dropped. */
-    static LossLog resume(Path csv, Path png, String title, long step) {
-        return new LossLog(csv, png, title, LossCsv.read(csv, step));
+    static LossLog resume(Path csv, Path png, String title, long step, PrintStream err) {
+        return new LossLog(csv, png, title, LossCsv.read(csv, step), err);
     }
 
     @Override
@@ -54,13 +60,22 @@ final class LossLog implements TrainingListener {
 
     @Override
     public void checkpointed(Path dir, long step) {
-        LossChart.write(png, rows(), title);
+        draw();
     }
 
     /** Writes what is pending and draws the final plot. */
     void finish() {
         flushBefore(Long.MAX_VALUE);
-        LossChart.write(png, rows(), title);
+        draw();
+    }
+
+    /** The plot is for people, the run is what matters: a plot that cannot be drawn is said, not fatal. */
+    private void draw() {
+        try {
+            LossChart.write(png, rows(), title);
+        } catch (RuntimeException e) {
+            err.println("semstream: cannot draw " + png + ": " + Main.describe(e));
+        }
     }
 
     List<LossRow> rows() {

@@ -19,15 +19,17 @@ final class ProgressPrinter implements TrainingListener {
     private final PrintStream err;
     private final boolean terminal;
     private final long everySteps;
-    private float validationLoss = Float.NaN;
+    private float validationLoss;
     private StepReport last;
     private int drawnLength;
     private long lastDraw;
 
-    ProgressPrinter(PrintStream err, boolean terminal, long everySteps) {
+    /** @param validationLoss the last one measured (a resumed run's), or NaN */
+    ProgressPrinter(PrintStream err, boolean terminal, long everySteps, float validationLoss) {
         this.err = err;
         this.terminal = terminal;
         this.everySteps = everySteps;
+        this.validationLoss = validationLoss;
     }
 
     @Override

@@ -328,7 +328,8 @@ final class TrainCommand implements Callable<Integer> {
                 initial != null ? " from " + init : "", config.parameterCount(), lengthNote,
                 options.tokensPerStep(config.contextLength()));
         Trainer trainer = Trainer.start(model, tokens, options, checkpointDir);
-        return train(trainer, LossLog.start(out.resolve(LOSS_CSV), out.resolve(LOSS_PNG), title(config)), config);
+        return train(trainer, LossLog.start(out.resolve(LOSS_CSV), out.resolve(LOSS_PNG), title(config), err), config,
+                Float.NaN);
     }
 
     private int resumeRun() throws IOException {
@@ -363,17 +364,19 @@ final class TrainCommand implements Callable<Integer> {
         }
         err.printf(Locale.ROOT, "semstream: resuming %s at step %d of %d (%s)%n", describe(config), state.step(),
                 state.options().steps(), settings.length());
-        return train(trainer, LossLog.resume(out.resolve(LOSS_CSV), out.resolve(LOSS_PNG), title(config), state.step()),
-                config);
+        return train(trainer, LossLog.resume(out.resolve(LOSS_CSV), out.resolve(LOSS_PNG), title(config), state.step(), err),
+                config, state.evaluations().isEmpty() ? Float.NaN
+                        : state.evaluations().get(state.evaluations().size() - 1).validationLoss());
     }
 
     /** Runs the loop to its end or to Ctrl-C, then writes the model or says how to go on. */
-    private int train(Trainer trainer, LossLog log, GptConfig config) {
+    private int train(Trainer trainer, LossLog log, GptConfig config, float lastValidationLoss) {
         PrintStream err = main.stderr();
         TrainingStop stop = new TrainingStop();
         stop.installShutdownHook();
         try {
-            ProgressPrinter progress = new ProgressPrinter(err, Boolean.getBoolean("semstream.stderr.terminal"), logEvery);
+            ProgressPrinter progress = new ProgressPrinter(err, Boolean.getBoolean("semstream.stderr.terminal"), logEvery,
+                    lastValidationLoss);
             TrainingListener observer = main.trainingObserver.apply(stop);
             TrainingListener listeners = new TrainingListener() {
                 @Override

@@ -36,37 +36,37 @@ class LossLogTest {
 
     @Test
     void aRowPerStepWithTheValidationLossWhereTheStepWasEvaluated() throws Exception {
-        LossLog log = LossLog.start(dir.resolve("loss.csv"), dir.resolve("loss.png"), "test");
+        LossLog log = LossLog.start(dir.resolve("loss.csv"), dir.resolve("loss.png"), "test", System.err);
         log.evaluated(new EvaluationReport(0, 5.5f, 5.6f));
         train(log, 1, 4);
         log.finish();
         assertEquals(List.of(LossCsv.HEADER,
                 "0,,5.600000,,",
-                "1,4.500000,,0.00100000,1001.0",
-                "2,4.000000,4.400000,0.00200000,1002.0",
-                "3,3.500000,,0.00300000,1003.0",
-                "4,3.000000,3.600000,0.00400000,1004.0"), Files.readAllLines(dir.resolve("loss.csv")));
+                "1,4.500000,,1.0000e-03,1001.0",
+                "2,4.000000,4.400000,2.0000e-03,1002.0",
+                "3,3.500000,,3.0000e-03,1003.0",
+                "4,3.000000,3.600000,4.0000e-03,1004.0"), Files.readAllLines(dir.resolve("loss.csv")));
     }
 
     @Test
     void aResumedRunDropsTheRowsAfterItsCheckpointAndGoesOnFromThem() throws Exception {
-        LossLog first = LossLog.start(dir.resolve("loss.csv"), dir.resolve("loss.png"), "test");
+        LossLog first = LossLog.start(dir.resolve("loss.csv"), dir.resolve("loss.png"), "test", System.err);
         train(first, 1, 5); // killed after step 5; the checkpoint holds step 4
         first.finish();
-        LossLog resumed = LossLog.resume(dir.resolve("loss.csv"), dir.resolve("loss.png"), "test", 4);
+        LossLog resumed = LossLog.resume(dir.resolve("loss.csv"), dir.resolve("loss.png"), "test", 4, System.err);
         train(resumed, 5, 6);
         resumed.finish();
         List<String> lines = Files.readAllLines(dir.resolve("loss.csv"));
         assertEquals(7, lines.size(), String.join("\n", lines));
-        assertEquals("5,2.500000,,0.00500000,1005.0", lines.get(5));
-        assertEquals("6,2.000000,2.800000,0.00600000,1006.0", lines.get(6));
+        assertEquals("5,2.500000,,5.0000e-03,1005.0", lines.get(5));
+        assertEquals("6,2.000000,2.800000,6.0000e-03,1006.0", lines.get(6));
         // What the plot is drawn from is what the file holds: the first session's rows, then the resumed ones.
         assertEquals(lines.subList(1, 7), resumed.rows().stream().map(LossCsv::line).toList());
     }
 
     @Test
     void thePlotHasBothCurvesInTheirColours() throws Exception {
-        LossLog log = LossLog.start(dir.resolve("loss.csv"), dir.resolve("loss.png"), "test");
+        LossLog log = LossLog.start(dir.resolve("loss.csv"), dir.resolve("loss.png"), "test", System.err);
         log.evaluated(new EvaluationReport(0, 5.5f, 5.6f));
         train(log, 1, 6);
         log.finish();

@@ -27,7 +27,7 @@ class ProgressPrinterTest {
 
     @Test
     void notATerminalOneLineEveryNStepsAndAtTheLast() {
-        ProgressPrinter p = new ProgressPrinter(err, false, 10);
+        ProgressPrinter p = new ProgressPrinter(err, false, 10, Float.NaN);
         for (long s = 1; s <= 25; s++) {
             p.step(step(s));
             if (s == 10) {
@@ -46,7 +46,7 @@ class ProgressPrinterTest {
 
     @Test
     void onATerminalTheLineIsRedrawnInPlaceWithEvaluationsAboveIt() {
-        ProgressPrinter p = new ProgressPrinter(err, true, 10);
+        ProgressPrinter p = new ProgressPrinter(err, true, 10, Float.NaN);
         p.step(step(1));
         p.evaluated(new EvaluationReport(1, 3.9f, 4.1f));
         p.step(step(25));
