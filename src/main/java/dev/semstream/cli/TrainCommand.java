@@ -6,7 +6,7 @@ import dev.semstream.model.ModelException;
 import dev.semstream.model.load.HfGpt2Checkpoint;
 import dev.semstream.model.load.LoadedGpt;
 import dev.semstream.model.load.SafetensorsDtype;
-import dev.semstream.registry.AvroDeserializer;
+import dev.semstream.registry.AvroSerde;
 import dev.semstream.tokenize.ByteLevelBpeTokenizer;
 import dev.semstream.topology.InputFormat;
 import dev.semstream.topology.TopicDefinitions;
@@ -504,20 +504,17 @@ final class TrainCommand implements Callable<Integer> {
                     : fromTopic.isEmpty() ? TopicDefinitions.load(topicPrefix).name("texts") : fromTopic;
             InputFormat format = stored != null ? stored.format() : inputFormat;
             Map<String, Object> props = cluster.clientProperties(cluster.resolve());
-            try (AvroDeserializer<TextEvent> avro = format == InputFormat.AVRO ? avro(props) : null) {
-                return TrainCorpus.ofTopic(props, topic, format, avro, stored == null ? null : stored.endOffsets());
+            // The serde the pipeline reads TextEvents with, configured the same way from the cluster's properties.
+            try (AvroSerde<TextEvent> avro = format == InputFormat.AVRO ? new AvroSerde<>(TextEvent.class) : null) {
+                if (avro != null) {
+                    avro.configure(props, false);
+                }
+                return TrainCorpus.ofTopic(props, topic, format, avro == null ? null : avro.deserializer(),
+                        stored == null ? null : stored.endOffsets());
             }
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-    }
-
-    private static AvroDeserializer<TextEvent> avro(Map<String, Object> props) {
-        Map<String, Object> config = new java.util.HashMap<>(props);
-        config.put("specific.avro.value.type", TextEvent.class);
-        AvroDeserializer<TextEvent> d = new AvroDeserializer<>();
-        d.configure(config, false);
-        return d;
     }
 
     /** Before the tokenizer is trained: even one token per byte could not fill the windows the split needs. */

@@ -8,7 +8,7 @@ import dev.semstream.train.StepReport;
 import dev.semstream.train.TrainingListener;
 import dev.semstream.embedded.EmbeddedKafka;
 import dev.semstream.embedded.EmbeddedSchemaRegistry;
-import dev.semstream.registry.AvroDeserializer;
+import dev.semstream.registry.AvroSerde;
 import dev.semstream.registry.AvroSerializer;
 import dev.semstream.topology.InputFormat;
 import dev.semstream.topology.TextEventWriter;
@@ -210,10 +210,8 @@ class TrainCorpusFromTopicTest {
         if (format != InputFormat.AVRO) {
             return null;
         }
-        Map<String, Object> config = clientProps();
-        config.put("specific.avro.value.type", TextEvent.class);
-        AvroDeserializer<TextEvent> d = new AvroDeserializer<>();
-        d.configure(config, false);
-        return d;
+        AvroSerde<TextEvent> serde = new AvroSerde<>(TextEvent.class);
+        serde.configure(clientProps(), false);
+        return serde.deserializer();
     }
 }
