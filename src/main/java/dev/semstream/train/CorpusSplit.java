@@ -24,6 +24,7 @@ public final class CorpusSplit {
     private final int sequenceLength;
     /** Start offsets and lengths of the runs of training tokens. */
     private final int[] runStart;
+    private final int[] runLength;
     /** Training windows starting in runs [0, r): prefix sums of each run's count of window starts. */
     private final long[] startsBefore;
     private final int[] validationStarts;
@@ -55,6 +56,7 @@ public final class CorpusSplit {
         }
         addRun(runs, runFrom, tokens.length, window);
         runStart = runs.stream().mapToInt(r -> r[0]).toArray();
+        runLength = runs.stream().mapToInt(r -> r[1]).toArray();
         startsBefore = new long[runs.size() + 1];
         long trained = 0;
         for (int r = 0; r < runs.size(); r++) {
@@ -116,6 +118,24 @@ public final class CorpusSplit {
     /** Where validation window {@code index} starts in the corpus (for baselines computed on the same split). */
     public int validationWindowStart(int index) {
         return validationStarts[index];
+    }
+
+    /** Runs of consecutive training tokens, for statistics of the training side (see {@link NgramBaselines}). */
+    int trainingRuns() {
+        return runStart.length;
+    }
+
+    int trainingRunStart(int run) {
+        return runStart[run];
+    }
+
+    int trainingRunLength(int run) {
+        return runLength[run];
+    }
+
+    /** The token at a corpus position. */
+    int token(int position) {
+        return tokens[position];
     }
 
     /** Fills {@code into} with the start offsets of step {@code step}'s training windows, a function of (seed, step). */

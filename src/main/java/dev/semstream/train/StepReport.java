@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param gradNorm        the global L2 norm of the gradient before clipping
  * @param tokensPerSecond training throughput of this session so far (evaluations and checkpoints not counted)
  * @param elapsed         training wall time of the whole run, earlier sessions of a resumed run included
- * @param eta             the time the remaining steps should take at this session's rate
+ * @param eta             the time the remaining steps should take at this session's rate, evaluations and
+ *                        checkpoints included
  */
 public record StepReport(long step, long totalSteps, float trainLoss, float learningRate, float gradNorm,
                          double tokensPerSecond, Duration elapsed, Duration eta) {

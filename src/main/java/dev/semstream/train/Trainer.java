@@ -151,6 +151,9 @@ public final class Trainer {
         if (step == 0 && evaluations.isEmpty()) {
             evaluate(listener);
         }
+        // The ETA's clock starts after the first evaluation, which would otherwise weigh on the early estimates
+        // as if every step took part of it; the later evaluations and checkpoints are counted in.
+        long etaStart = System.nanoTime();
         while (step < options.steps()) {
             if (stopRequested.getAsBoolean()) {
                 checkpoint(listener);
@@ -162,7 +165,7 @@ public final class Trainer {
             stepNanos += now - t0;
             sessionSteps++;
             history.add(loss);
-            double secondsPerStep = (now - runStart) / 1e9 / sessionSteps;
+            double secondsPerStep = (now - etaStart) / 1e9 / sessionSteps;
             listener.step(new StepReport(step, options.steps(), loss.trainLoss(), loss.learningRate(), loss.gradNorm(),
                     sessionSteps * (double) options.tokensPerStep(sequenceLength) / (stepNanos / 1e9), elapsed(),
                     Duration.ofMillis((long) (secondsPerStep * (options.steps() - step) * 1000))));
@@ -245,6 +248,18 @@ public final class Trainer {
             }
         }
         HfGpt2Checkpoint.write(dir, config, model.weights(), dtype, "", tokenizerDir);
+    }
+
+    /**
+     * The model's mean loss over every validation window, not only the evaluation's sample: the figure to set
+     * against {@link NgramBaselines#measure} of {@link #split()}, which scores the same windows. NaN when nothing
+     * is held out. Forward passes over the whole held-out split: seconds to minutes.
+     */
+    public float fullValidationLoss() {
+        if (split.validationWindows() == 0) {
+            return Float.NaN;
+        }
+        return meanLoss(split.evaluationValidationStarts(split.validationWindows()));
     }
 
     /** The model being trained, live. */

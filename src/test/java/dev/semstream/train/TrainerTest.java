@@ -155,6 +155,9 @@ class TrainerTest {
             assertTrue(Float.isFinite(e.validationLoss()) && Float.isFinite(e.trainLoss()), e.toString());
         }
         assertTrue(Files.isRegularFile(dir.resolve("ckpt").resolve("state.json")));
+        NgramBaselines baselines = NgramBaselines.measure(trainer.split(), CONFIG.vocabSize());
+        float validation = trainer.fullValidationLoss();
+        assertTrue(validation < baselines.unigram(), validation + " against " + baselines);
         assertEquals(25, TrainingState.read(dir.resolve("ckpt")).step());
     }
 
