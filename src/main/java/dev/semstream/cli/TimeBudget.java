@@ -66,9 +66,9 @@ final class TimeBudget {
         double step = options.accumulation() * pass + evaluationShare;
         double left = budget.toNanos() / 1e9 - spent.toNanos() / 1e9 - (now - probeStart) / 1e9;
         long steps = Math.max(1, (long) Math.floor(left / step));
-        return new Plan(steps, String.format(Locale.ROOT, "--minutes %s: %d steps of %.3f s (%d x %.3f s forward-backward"
-                        + " the median of the later half of %d passes, evaluations included) in the %.0f s left", minutes(budget), steps, step,
-                options.accumulation(), pass, passes.size(), left));
+        return new Plan(steps, String.format(Locale.ROOT, "--minutes %s: %d steps of %.3f s (%d x %.3f s forward-backward:"
+                        + " the median of the later half of %d passes; evaluations included) in the %.0f s left",
+                minutes(budget), steps, step, options.accumulation(), pass, passes.size(), left));
     }
 
     private static String minutes(Duration d) {
