@@ -3,6 +3,7 @@ package dev.semstream.cli;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
+import dev.semstream.train.TrainingListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Entry point of the {@code semstream} command; each subcommand is a class of its own. One instance is one
@@ -22,7 +24,7 @@ import java.util.function.BiFunction;
 @Command(name = "semstream", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Streaming embeddings and similarity search on Kafka Streams, with an in-process transformer.",
         subcommands = {EmbedCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                SearchCommand.class, SimilarityCommand.class, PromptCommand.class,
+                SearchCommand.class, SimilarityCommand.class, PromptCommand.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     final InputStream stdin;
@@ -31,13 +33,22 @@ public final class Main {
     private final PrintStream stderr;
     /** Checkpoint directory (null for the bundled default) and options to an encoder; tests reuse one. */
     final BiFunction<Path, EncoderOptions, Encoder> encoderLoader;
+    /** Also hears a `train` run's steps, with its Ctrl-C flag in hand: tests stop a run through it. */
+    final Function<TrainingStop, TrainingListener> trainingObserver;
 
     Main(InputStream stdin, PrintStream stdout, PrintStream stderr,
          BiFunction<Path, EncoderOptions, Encoder> encoderLoader) {
+        this(stdin, stdout, stderr, encoderLoader, stop -> TrainingListener.NONE);
+    }
+
+    Main(InputStream stdin, PrintStream stdout, PrintStream stderr,
+         BiFunction<Path, EncoderOptions, Encoder> encoderLoader,
+         Function<TrainingStop, TrainingListener> trainingObserver) {
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
         this.encoderLoader = encoderLoader;
+        this.trainingObserver = trainingObserver;
     }
 
     PrintStream stderr() {

@@ -29,7 +29,8 @@ record SuggestedFlags(Path dataDir, String topicPrefix, InputFormat inputFormat)
         return where() + (inputFormat == InputFormat.AVRO ? "" : " --format " + inputFormat);
     }
 
-    private static String quoted(String s) {
+    /** The string as a shell word, quoted only when it needs to be. */
+    static String quoted(String s) {
         return s.matches("[A-Za-z0-9_./:=@+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 }
