@@ -28,6 +28,12 @@ final class Exp {
     private static final float LN2_LO = -2.12194440e-4f;
     /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer, ties to even. */
     private static final float ROUNDER = 12582912f;
+    /**
+     * The bits of ROUNDER. {@code ROUNDER + n} for a small integer n has them plus n, so n comes out of the rounded
+     * sum's bits with an integer subtraction: JDK 17's vector API converts float to int lane by lane, boxed (4 ns
+     * an element, most of a training step's GELU).
+     */
+    private static final int ROUNDER_BITS = 0x4B400000;
     private static final float P0 = 1.9875691500e-4f;
     private static final float P1 = 1.3981999507e-3f;
     private static final float P2 = 8.3334519073e-3f;
@@ -43,28 +49,26 @@ final class Exp {
             return 0f;
         }
         float c = Math.min(x, OVERFLOW);
-        float n = Math.fma(c, LOG2E, ROUNDER) - ROUNDER;
+        float t = Math.fma(c, LOG2E, ROUNDER);
+        float n = t - ROUNDER;
         float r = Math.fma(n, -LN2_HI, c);
         r = Math.fma(n, -LN2_LO, r);
         float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(P0, r, P1), r, P2), r, P3), r, P4), r, P5);
         float y = Math.fma(p * r, r, r) + 1f;
-        return y * Float.intBitsToFloat(((int) n + 127) << 23);
+        return y * Float.intBitsToFloat((Float.floatToRawIntBits(t) - ROUNDER_BITS + 127) << 23);
     }
 
     /** {@link #of} in every lane, step for step. */
     static FloatVector of(FloatVector x) {
         VectorMask<Float> under = x.compare(VectorOperators.LT, UNDERFLOW);
         FloatVector c = x.min(OVERFLOW);
-        FloatVector n = c.fma(LOG2E, ROUNDER).sub(ROUNDER);
-        FloatVector r = n.fma(bc(n, -LN2_HI), c);
-        r = n.fma(bc(n, -LN2_LO), r);
-        FloatVector p = r.fma(P0, P1).fma(r, bc(r, P2)).fma(r, bc(r, P3)).fma(r, bc(r, P4)).fma(r, bc(r, P5));
+        FloatVector t = c.fma(LOG2E, ROUNDER);
+        FloatVector n = t.sub(ROUNDER);
+        FloatVector r = n.fma(n.broadcast(-LN2_HI), c);
+        r = n.fma(n.broadcast(-LN2_LO), r);
+        FloatVector p = r.fma(P0, P1).fma(r, r.broadcast(P2)).fma(r, r.broadcast(P3)).fma(r, r.broadcast(P4)).fma(r, r.broadcast(P5));
         FloatVector y = p.mul(r).fma(r, r).add(1f);
-        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        IntVector bits = t.reinterpretAsInts().sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23);
         return y.mul(bits.reinterpretAsFloats()).blend(0f, under);
-    }
-
-    private static FloatVector bc(FloatVector like, float v) {
-        return FloatVector.broadcast(like.species(), v);
     }
 }
