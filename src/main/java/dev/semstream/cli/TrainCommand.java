@@ -417,6 +417,9 @@ final class TrainCommand implements Callable<Integer> {
                             last.validationLoss()));
             err.println("semstream: model written to " + out + " (" + describe(config) + "); loss curves in "
                     + out.resolve(LOSS_CSV) + " and " + out.resolve(LOSS_PNG));
+            HeldOutEvaluation heldOut = HeldOutEvaluation.of(trainer, out);
+            heldOut.write(out);
+            err.println("semstream: " + heldOut.summary() + " (" + out.resolve(HeldOutEvaluation.FILE) + ")");
             err.println("Serve it:  ./semstream run --generator-model " + SuggestedFlags.quoted(out.toString()));
             return 0;
         } finally {

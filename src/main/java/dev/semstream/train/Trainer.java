@@ -215,6 +215,10 @@ public final class Trainer {
 
     /** Mean loss over the windows, in batches of {@code batch}, weighted by window so a short last batch counts fairly. */
     private float meanLoss(int[] starts) {
+        return meanLoss(model, starts);
+    }
+
+    private float meanLoss(TrainableGpt model, int[] starts) {
         double sum = 0;
         for (int from = 0; from < starts.length; from += options.batch()) {
             int count = Math.min(options.batch(), starts.length - from);
@@ -256,10 +260,21 @@ public final class Trainer {
      * is held out. Forward passes over the whole held-out split: seconds to minutes.
      */
     public float fullValidationLoss() {
+        return fullValidationLoss(model);
+    }
+
+    /**
+     * {@link #fullValidationLoss()} of another model of this run's shape: the exported one, whose weights were
+     * rounded to bf16 or f16, is the one a user is served.
+     */
+    public float fullValidationLoss(TrainableGpt other) {
+        if (!other.config().equals(config)) {
+            throw new TrainingException("a model of another shape (" + other.config() + ") than this run's (" + config + ")");
+        }
         if (split.validationWindows() == 0) {
             return Float.NaN;
         }
-        return meanLoss(split.evaluationValidationStarts(split.validationWindows()));
+        return meanLoss(other, split.evaluationValidationStarts(split.validationWindows()));
     }
 
     /** The model being trained, live. */

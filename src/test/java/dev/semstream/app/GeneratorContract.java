@@ -39,7 +39,12 @@ abstract class GeneratorContract {
     /** Starts the embedder with the generator sidecar (a tiny GPT-2 the test writes) and the HTTP API. */
     static void startWithGenerator(AppSettings settings) throws Exception {
         TinyGptCheckpoint.write(checkpoint, 11L);
-        generator = HfGpt2Checkpoint.load(checkpoint).generator();
+        startWithGenerator(settings, checkpoint);
+    }
+
+    /** Starts the embedder with the generator sidecar serving the checkpoint in {@code generatorDir}. */
+    static void startWithGenerator(AppSettings settings, Path generatorDir) throws Exception {
+        generator = HfGpt2Checkpoint.load(generatorDir).generator();
         Encoder encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
         app = Pipeline.start(settings.withHttp("localhost", 0)
                 .withExtraProperties(Map.of("commit.interval.ms", 100)), encoder, generator, line -> { });

@@ -7,8 +7,11 @@ import dev.semstream.model.GptWeights;
 import dev.semstream.model.KvCache;
 import dev.semstream.model.Linear;
 import dev.semstream.model.Norm;
+import dev.semstream.model.load.HfGpt2Checkpoint;
+import dev.semstream.model.load.LoadedGpt;
 import dev.semstream.model.sampling.GreedySampler;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +28,8 @@ import java.util.SplittableRandom;
  * do. Prefill multiplies a whole prompt by each matrix, so it reuses every weight it reads and is bound by
  * arithmetic instead.
  *
- * <p>Usage: {@code bench/decoder [--prompt 128] [--generate 128] [--rounds 5]}; results also in
+ * <p>Usage: {@code bench/decoder [--prompt 128] [--generate 128] [--rounds 5] [--model DIR]} (a Hugging Face
+ * GPT-2 checkpoint instead of random GPT-2 small weights, e.g. {@code model/semstream-gpt}); results also in
  * {@code target/bench/decoder.json}.
  */
 public final class DecoderBenchmark {
@@ -42,11 +46,20 @@ public final class DecoderBenchmark {
         // neighbours' load, and the roofline should be the best the memory system delivered in this run.
         MemoryBandwidth memory = new MemoryBandwidth();
         double[] before = bandwidth(memory, "before", report);
-        GptConfig config = GptConfig.gpt2Small();
-        GptModel model = new GptModel(config, randomWeights(config, 1), kernels);
+        String modelDir = null;
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--model")) {
+                modelDir = args[i + 1];
+            }
+        }
+        LoadedGpt loaded = modelDir == null ? null : HfGpt2Checkpoint.load(Path.of(modelDir));
+        GptConfig config = loaded == null ? GptConfig.gpt2Small() : loaded.config();
+        GptModel model = new GptModel(config, loaded == null ? randomWeights(config, 1) : loaded.weights(), kernels);
+        report.root().put("model", loaded == null ? "gpt2-small-shape, random weights" : loaded.modelId());
         double weightBytes = weightBytesPerToken(config);
-        System.out.printf(Locale.ROOT, "model: GPT-2 small shape, %.1fM parameters; %.0f MB of weights read per"
-                + " generated token (output head included)%n", config.parameterCount() / 1e6, weightBytes / 1e6);
+        System.out.printf(Locale.ROOT, "model: %s, %.1fM parameters; %.0f MB of weights read per"
+                        + " generated token (output head included)%n", loaded == null ? "GPT-2 small shape" : loaded.modelId(),
+                config.parameterCount() / 1e6, weightBytes / 1e6);
 
         int[] prompt = new SplittableRandom(2).ints(promptLength, 0, config.vocabSize()).toArray();
         GreedySampler greedy = new GreedySampler();

@@ -89,7 +89,7 @@ class TrainCommandTest {
     void writesACheckpointTheDecoderLoadsAndGeneratesFrom() throws Exception {
         assertEquals(0, first.exit(), first.err());
         for (String f : List.of("config.json", "model.safetensors", "vocab.json", "merges.txt", "train.json",
-                "loss.csv", "loss.png", "checkpoint")) {
+                "loss.csv", "loss.png", "checkpoint", "evaluation.json")) {
             assertTrue(Files.exists(trained.resolve(f)), f + " missing; " + first.err());
         }
         LoadedGpt gpt = HfGpt2Checkpoint.load(trained);
@@ -107,6 +107,13 @@ class TrainCommandTest {
         assertFalse(csv.get(4).split(",", -1)[2].isEmpty(), csv.get(4));
         assertFalse(csv.get(7).split(",", -1)[2].isEmpty(), csv.get(7));
         assertTrue(first.err().contains("semstream: step 6/6 (100%)"), first.err());
+        var evaluation = new com.fasterxml.jackson.databind.ObjectMapper().readTree(trained.resolve("evaluation.json").toFile());
+        assertTrue(evaluation.get("validationTokens").asLong() > 0, evaluation.toString());
+        for (String loss : List.of("validationLoss", "unigramLoss", "bigramLoss")) {
+            double v = evaluation.get(loss).asDouble();
+            assertTrue(v > 0 && v < Math.log(300) + 1, loss + " " + v);
+        }
+        assertTrue(first.err().contains("held-out tokens: validation loss"), first.err());
         assertTrue(first.err().contains("./semstream run --generator-model " + trained), first.err());
     }
 

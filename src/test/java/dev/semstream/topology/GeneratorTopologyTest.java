@@ -1,6 +1,7 @@
 package dev.semstream.topology;
 
 import dev.semstream.avro.Completion;
+import dev.semstream.cli.DefaultGenerator;
 import dev.semstream.avro.FinishReason;
 import dev.semstream.avro.Prompt;
 import dev.semstream.metrics.Metrics;
@@ -54,6 +55,10 @@ class GeneratorTopologyTest {
     }
 
     void start(ContextRetriever retriever) {
+        start(retriever, generator);
+    }
+
+    void start(ContextRetriever retriever, TextGenerator generator) {
         GeneratorConfig config = GeneratorConfig.defaults();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "generator-test");
@@ -106,6 +111,22 @@ class GeneratorTopologyTest {
         assertEquals(expected.completionTokens(), scrape.value("semstream_generator_tokens_total").orElseThrow(),
                 "the tokens counter, whose rate is tokens/s");
         assertEquals(1.0, scrape.value("semstream_generator_generation_seconds_count").orElseThrow());
+    }
+
+    /** The generator semstream ships, model/semstream-gpt, behind the topology as `run` serves it by default. */
+    @Test
+    void theShippedGeneratorContinuesAPromptInEnglish() {
+        TextGenerator shipped = HfGpt2Checkpoint.load(DefaultGenerator.location()).generator();
+        start(null, shipped);
+        send(prompt("kjv", "And God said").setTemperature(0f).setMaxTokens(16).build());
+        Completion c = completions.readRecord().value();
+        assertNull(c.getError());
+        assertEquals(shipped.generate("And God said", GenerationParams.defaults().withMaxTokens(16)
+                .withTemperature(0f)).text(), c.getText());
+        assertEquals(shipped.modelId(), c.getModelId());
+        // Trained on the King James Bible and the State of the Union addresses: words, not byte soup.
+        long words = java.util.Arrays.stream(c.getText().split("[^A-Za-z]+")).filter(w -> w.length() >= 2).count();
+        assertTrue(words >= 4, "a completion of English words: \"" + c.getText() + "\"");
     }
 
     @Test
