@@ -3,6 +3,7 @@ package dev.semstream.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.semstream.cli.DefaultGenerator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,6 +125,22 @@ class DeploymentFilesTest {
         int copied = indexOf(l -> l.startsWith("COPY --from=build") && l.contains("target/lib"));
         assertTrue(removed >= 0 && removed < runtime && runtime < copied,
                 "the build stage removes the zip before the runtime stage copies target/lib");
+    }
+
+    /** `run` in the container serves the shipped generator: the image puts it where `run` looks, and it exists. */
+    @Test
+    void theImageCarriesTheShippedGeneratorWhereRunLooksForIt() throws IOException {
+        String workdir = dockerfile.stream().filter(l -> l.startsWith("WORKDIR ")).reduce((a, b) -> b).orElseThrow()
+                .substring("WORKDIR ".length()).strip();
+        String copy = "COPY " + DefaultGenerator.DIRECTORY + " " + workdir + "/" + DefaultGenerator.DIRECTORY;
+        int runtime = indexOf(l -> l.startsWith("FROM ") && !l.contains(" AS build"));
+        int copied = indexOf(l -> l.equals(copy));
+        assertTrue(runtime >= 0 && copied > runtime, "the runtime stage has \"" + copy + "\"");
+        assertTrue(Files.isRegularFile(Path.of(DefaultGenerator.DIRECTORY, "model.safetensors")),
+                "the checkout holds the shipped generator");
+        String launcher = Files.readString(Path.of("semstream"));
+        assertTrue(launcher.contains("-D" + DefaultGenerator.PROPERTY + "=$here/" + DefaultGenerator.DIRECTORY),
+                "the launcher names it for a run from any directory");
     }
 
     @Test
