@@ -169,8 +169,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out, exactly where it stopped.")
     boolean resume;
 
-    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "F32",
-            description = "Weights of the final model.safetensors: F32, or F16/BF16 for half the size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", paramLabel = "TYPE",
+            description = "Weights of the final model.safetensors: F32, or F16/BF16 for half the size (default: F32; "
+                    + "with --resume, the run's own).")
     String dtype;
 
     @Option(names = "--log-every", paramLabel = "STEPS", defaultValue = "10",
@@ -222,9 +223,9 @@ final class TrainCommand implements Callable<Integer> {
         if (length.minutes != null && !(length.minutes > 0)) {
             problems.add("--minutes must be above 0, got " + length.minutes);
         }
-        if (SafetensorsDtype.parse(dtype).filter(d -> d == SafetensorsDtype.F32 || d == SafetensorsDtype.F16
+        if (SafetensorsDtype.parse(dtype()).filter(d -> d == SafetensorsDtype.F32 || d == SafetensorsDtype.F16
                 || d == SafetensorsDtype.BF16).isEmpty()) {
-            problems.add("--dtype must be F32, F16 or BF16, got " + dtype);
+            problems.add("--dtype must be F32, F16 or BF16, got " + dtype());
         }
         if (!resume && init == null) {
             problems.addAll(shapeProblems(layers, heads, width, context, vocab));
@@ -322,8 +323,8 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             copyTokenizer(init, out);
         }
-        new TrainSettings(corpus.source(), init == null ? null : init.toAbsolutePath().normalize().toString(), lengthNote)
-                .write(out);
+        new TrainSettings(corpus.source(), init == null ? null : init.toAbsolutePath().normalize().toString(), lengthNote,
+                dtype()).write(out);
         err.printf(Locale.ROOT, "semstream: model: %s%s, %,d parameters; %s; %,d tokens per step%n", describe(config),
                 initial != null ? " from " + init : "", config.parameterCount(), lengthNote,
                 options.tokensPerStep(config.contextLength()));
@@ -345,6 +346,10 @@ final class TrainCommand implements Callable<Integer> {
             throw usage("cannot resume from " + checkpointDir + ": " + Main.describe(e));
         }
         TrainSettings settings = TrainSettings.read(out);
+        if (dtype == null) {
+            // A run started with --dtype BF16 and resumed after Ctrl-C is written in BF16 too.
+            dtype = settings.dtype();
+        }
         List<String> changed = changedFlags(state, settings);
         if (!changed.isEmpty()) {
             throw usage("--resume continues the run exactly as it started, but " + String.join("; ", changed)
@@ -409,7 +414,7 @@ final class TrainCommand implements Callable<Integer> {
                 err.println("  ./semstream train --resume --out " + SuggestedFlags.quoted(out.toString()));
                 return STOPPED;
             }
-            trainer.exportHuggingFace(out, SafetensorsDtype.parse(dtype).orElseThrow(), out);
+            trainer.exportHuggingFace(out, SafetensorsDtype.parse(dtype()).orElseThrow(), out);
             EvaluationReport last = result.lastEvaluation();
             err.printf(Locale.ROOT, "semstream: trained %d steps, %,d tokens in %s%s%n", result.step(),
                     result.tokensSeen(), ProgressLine.duration(result.elapsed()), last == null ? ""
@@ -425,6 +430,11 @@ final class TrainCommand implements Callable<Integer> {
         } finally {
             stop.finished();
         }
+    }
+
+    /** --dtype, F32 when neither the command line nor (on --resume) the run said. */
+    private String dtype() {
+        return dtype == null ? "F32" : dtype;
     }
 
     private LoadedGpt loadInit() {

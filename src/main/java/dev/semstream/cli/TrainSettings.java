@@ -15,8 +15,9 @@ import java.nio.file.Path;
  * @param corpus where the text came from, so a resume reads the same corpus (its token fingerprint is checked)
  * @param init   the checkpoint fine-tuned from (absolute), or null for a model trained from scratch
  * @param length how the number of steps was fixed (--steps, --tokens, or --minutes and the speed measured)
+ * @param dtype  --dtype, the final weights' type, which a resume keeps unless told otherwise (null: F32)
  */
-record TrainSettings(TrainCorpus.Source corpus, String init, String length) {
+record TrainSettings(TrainCorpus.Source corpus, String init, String length, String dtype) {
     static final String FILE = "train.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -96,6 +96,9 @@ class TrainCommandTest {
         assertEquals(300, gpt.config().vocabSize());
         assertEquals(16, gpt.config().contextLength());
         assertEquals(300, gpt.tokenizer().vocabSize());
+        var hfConfig = new com.fasterxml.jackson.databind.ObjectMapper().readTree(trained.resolve("config.json").toFile());
+        assertEquals(299, hfConfig.get("eos_token_id").asInt(), "the trained tokenizer's <|endoftext|>, not GPT-2's 50256");
+        assertEquals(299, gpt.tokenizer().endOfTextId());
         GenerationResult result = gpt.generator().generate("And God said",
                 GenerationParams.defaults().withMaxTokens(5).withTemperature(0));
         assertTrue(result.promptTokens() > 0 && result.text() != null, result.toString());
@@ -145,6 +148,26 @@ class TrainCommandTest {
                 Files.readAllBytes(stopped.resolve("model.safetensors")));
         assertEquals(Files.readAllLines(trained.resolve("loss.csv")).stream().map(TrainCommandTest::losses).toList(),
                 Files.readAllLines(stopped.resolve("loss.csv")).stream().map(TrainCommandTest::losses).toList());
+    }
+
+    /** The resume a Ctrl-C prints has no --dtype: the run's own is kept (the default generator's BF16 came out F32). */
+    @Test
+    void aResumedRunWritesItsWeightsInTheTypeItStartedWith() throws Exception {
+        Path stopped = dir.resolve("stopped-bf16");
+        Run interrupted = train(stop -> new TrainingListener() {
+            @Override
+            public void step(StepReport r) {
+                if (r.step() == 1) {
+                    stop.request();
+                }
+            }
+        }, with(TINY, "--text", text.toString(), "--out", stopped.toString(), "--steps", "3", "--dtype", "BF16"));
+        assertEquals(TrainCommand.STOPPED, interrupted.exit(), interrupted.err());
+        Run resumed = train("--resume", "--out", stopped.toString());
+        assertEquals(0, resumed.exit(), resumed.err());
+        try (SafetensorsReader weights = SafetensorsReader.open(stopped.resolve("model.safetensors"))) {
+            assertEquals("BF16", weights.tensors().get("wte.weight").dtype());
+        }
     }
 
     /** The tensors of two model directories that are not the same bit for bit, with their largest difference. */

@@ -30,9 +30,10 @@ public final class HfGpt2Checkpoint {
     public static final String MERGES_FILE = "merges.txt";
     private static final String MODEL_PREFIX = "transformer.";
     private static final Pattern MASK_BUFFER = Pattern.compile("h\\.\\d+\\.attn\\.(bias|masked_bias)");
-    private static final HfCheckpointLayout<GptConfig, GptWeights> LAYOUT = new HfCheckpointLayout<>("GPT-2",
-            "decoder", HfGpt2ConfigJson::read, HfGpt2ConfigJson::write, GptParameters::of,
-            HfGpt2Checkpoint::parameterName, GptParameters::assemble, HfGpt2Checkpoint::describe);
+    /** For loading; a write names the tokenizer's end-of-text id in config.json, so it makes its own (see write). */
+    private static final HfCheckpointLayout<GptConfig, GptWeights> LAYOUT = layout((file, c) -> {
+        throw new UnsupportedOperationException("GPT-2 checkpoints are written by HfGpt2Checkpoint.write");
+    });
 
     private HfGpt2Checkpoint() {
     }
@@ -88,13 +89,28 @@ public final class HfGpt2Checkpoint {
     public static void write(Path dir, GptConfig config, GptWeights weights, SafetensorsDtype dtype, String prefix,
                              Path tokenizerDir) {
         weights.validate(config);
-        LAYOUT.write(dir, config, weights, dtype, prefix, into -> {
+        // config.json's bos/eos ids are the tokenizer's <|endoftext|>: 50256 for GPT-2's, the last id of one
+        // `train` made (Hugging Face's generate stops on it).
+        int endOfText;
+        try {
+            endOfText = ByteLevelBpeTokenizer.read(tokenizerDir.resolve(VOCAB_FILE), tokenizerDir.resolve(MERGES_FILE))
+                    .endOfTextId();
+        } catch (TokenizerException e) {
+            throw new ModelException("tokenizer of " + tokenizerDir + ": " + e.getMessage(), e);
+        }
+        layout((file, c) -> HfGpt2ConfigJson.write(file, c, endOfText)).write(dir, config, weights, dtype, prefix, into -> {
             if (!tokenizerDir.toAbsolutePath().equals(into.toAbsolutePath())) {
                 for (String f : List.of(VOCAB_FILE, MERGES_FILE)) {
                     Files.copy(tokenizerDir.resolve(f), into.resolve(f), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         });
+    }
+
+    private static HfCheckpointLayout<GptConfig, GptWeights> layout(
+            java.util.function.BiConsumer<Path, GptConfig> writeConfig) {
+        return new HfCheckpointLayout<>("GPT-2", "decoder", HfGpt2ConfigJson::read, writeConfig, GptParameters::of,
+                HfGpt2Checkpoint::parameterName, GptParameters::assemble, HfGpt2Checkpoint::describe);
     }
 
     static String describe(GptConfig c) {

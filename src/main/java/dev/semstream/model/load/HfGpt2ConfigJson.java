@@ -54,8 +54,11 @@ public final class HfGpt2ConfigJson {
         return ConfigJsonFile.validated(file, () -> new GptConfig(vocab, positions, dim, layers, heads, eps));
     }
 
-    /** Writes a minimal config.json that {@link #read} and Hugging Face transformers both accept. */
-    public static void write(Path file, GptConfig c) {
+    /**
+     * Writes a minimal config.json that {@link #read} and Hugging Face transformers both accept; {@code endOfText}
+     * is the tokenizer's {@code <|endoftext|>} id, GPT-2's bos and eos.
+     */
+    public static void write(Path file, GptConfig c, int endOfText) {
         ObjectNode root = ConfigJsonFile.newConfig("GPT2LMHeadModel", "gpt2");
         root.put("vocab_size", c.vocabSize());
         root.put("n_positions", c.contextLength());
@@ -66,8 +69,8 @@ public final class HfGpt2ConfigJson {
         root.putNull("n_inner");
         root.put("activation_function", "gelu_new");
         ConfigJsonFile.putFloat(root, "layer_norm_epsilon", c.layerNormEps());
-        root.put("bos_token_id", 50256);
-        root.put("eos_token_id", 50256);
+        root.put("bos_token_id", endOfText);
+        root.put("eos_token_id", endOfText);
         ConfigJsonFile.write(file, root);
     }
 }
