@@ -6,6 +6,7 @@ import dev.semstream.metrics.Metrics;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.query.QueryServer;
+import dev.semstream.query.ServerParts;
 import dev.semstream.topology.TopicDefinitions;
 import dev.semstream.topology.TopicSyncReport;
 import org.apache.kafka.clients.admin.Admin;
@@ -106,9 +107,9 @@ public final class Pipeline implements AutoCloseable {
                 sidecar.start(pipeline.stopped::countDown);
             }
             if (http != null) {
-                http.start(embedder.streams(), encoder, embedder.indexes(), embedder.inputTopic(),
+                http.start(new ServerParts(embedder.streams(), encoder, generator, embedder.indexes(), topics,
                         settings.embedder().inputFormat(), settings.embedder().maxTextBytes(), cluster.clientProperties(),
-                        metrics);
+                        metrics));
                 progress.accept("HTTP API and web page on " + http.url());
             }
             pipeline.endpoints.write(settings.dataDir());

@@ -1,12 +1,8 @@
 package dev.semstream.query;
 
 import dev.semstream.metrics.Metrics;
-import dev.semstream.model.Encoder;
 import dev.semstream.store.ModelMismatchException;
-import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.VectorStoreException;
-import dev.semstream.topology.InputFormat;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.io.IOException;
@@ -61,22 +57,12 @@ public final class QueryServer implements AutoCloseable {
         return "http://" + self.host() + ":" + self.port();
     }
 
-    /**
-     * Starts answering.
-     *
-     * @param inputFormat      how this pipeline reads its input topic (run --input-format): posted texts are
-     *                         written that way
-     * @param maxTextBytes     the embedder's limit on one text: a longer posted text is a 413
-     * @param clientProperties bootstrap servers, registry URL and pass-through settings, for ingesting
-     * @param metrics          what {@code GET /metrics} serves; the API's latencies are recorded there too
-     */
-    public void start(KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
-                      InputFormat inputFormat, int maxTextBytes, Map<String, Object> clientProperties,
-                      Metrics metrics) {
-        this.metrics = metrics;
-        ingest = new Ingest(clientProperties, inputTopic, inputFormat, maxTextBytes);
-        service = new QueryService(self, streams, encoder, indexes, inputTopic, ingest, access.token(),
-                clientProperties, metrics.queries());
+    /** Starts answering, from {@code parts}. */
+    public void start(ServerParts parts) {
+        this.metrics = parts.metrics();
+        ingest = new Ingest(parts.clientProperties(), parts.inputTopic(), parts.inputFormat(), parts.maxTextBytes());
+        service = new QueryService(self, parts.streams(), parts.encoder(), parts.indexes(), parts.inputTopic(), ingest,
+                access.token(), parts.clientProperties(), parts.metrics().queries());
         server.start(this::handle);
     }
 
