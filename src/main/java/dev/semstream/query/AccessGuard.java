@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * go by. The CORS headers go only to allowed origins.
  */
 final class AccessGuard {
-    /** Paths a probe or a browser needs without a token: liveness, readiness and the (static) page. */
-    private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/", "/index.html");
+    /** Paths a probe needs without a token: liveness and readiness; the console's static files are open too. */
+    private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final ApiAccess access;
@@ -138,7 +138,7 @@ final class AccessGuard {
     }
 
     private boolean needsToken(Call call) {
-        if (token == null || OPEN_PATHS.contains(call.path())) {
+        if (token == null || OPEN_PATHS.contains(call.path()) || ConsoleFiles.isFile(call.path())) {
             return false;
         }
         return tokenForEverything || isWrite(call);

@@ -6,7 +6,6 @@ import dev.semstream.store.VectorStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -19,7 +18,7 @@ public final class QueryServer implements AutoCloseable {
     private final ApiHttpServer server;
     private final HostInfo self;
     private final ApiAccess access;
-    private final byte[] page;
+    private final ConsoleFiles console;
     private QueryService service;
     private Ingest ingest;
     private Metrics metrics;
@@ -28,7 +27,7 @@ public final class QueryServer implements AutoCloseable {
         this.server = server;
         this.self = self;
         this.access = access;
-        this.page = readPage();
+        this.console = ConsoleFiles.load();
     }
 
     /** {@link #bind(String, int, ApiAccess)} with the loopback default: no token, no cross-origin callers. */
@@ -78,7 +77,7 @@ public final class QueryServer implements AutoCloseable {
 
     /**
      * <pre>
-     * GET  /                      the web page
+     * GET  /                      the web console (its files: GET /console/{file}, GET /webjars/echarts/{file})
      * GET  /health                liveness: the status (starting, restoring, running, degraded, failed) and
      *                             why; 503 only when failed
      * GET  /ready                 readiness: the same body; 200 only when running
@@ -99,10 +98,6 @@ public final class QueryServer implements AutoCloseable {
         String path = request.rawPath();
         String method = request.method();
         switch (path) {
-            case "/", "/index.html" -> {
-                request.requireMethod("GET");
-                return new ApiReply(200, "text/html; charset=utf-8", page, Map.of());
-            }
             case "/health" -> {
                 request.requireMethod("GET");
                 Health.Verdict verdict = service.verdict();
@@ -148,6 +143,8 @@ public final class QueryServer implements AutoCloseable {
                     request.requireMethod("GET");
                     return ApiReply.json(200, service.localEmbedding(idAfter(path, "/internal/embeddings/"),
                             stale(request)));
+                } else if (ConsoleFiles.claims(path)) {
+                    return console.reply(request);
                 }
                 throw ApiException.notFound("no such endpoint: " + method + " " + path
                         + "; see GET / for the web page and the README for the API");
@@ -165,17 +162,6 @@ public final class QueryServer implements AutoCloseable {
             throw ApiException.badRequest("the id is missing: " + prefix + "{id}");
         }
         return id;
-    }
-
-    private static byte[] readPage() {
-        try (InputStream in = QueryServer.class.getResourceAsStream("index.html")) {
-            if (in == null) {
-                throw new IllegalStateException("the web page dev/semstream/query/index.html is missing from the jar");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
