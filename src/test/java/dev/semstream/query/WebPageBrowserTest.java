@@ -19,8 +19,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.Select;
@@ -44,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The web page as a user uses it, in a real browser: Debian's Chromium, headless, driven by Selenium
+ * The console's Search view as a user uses it, in a real browser: Debian's Chromium, headless, driven by Selenium
  * through Debian's chromedriver. One instance with the HTTP API on the embedded broker and registry;
  * what the page shows is checked against what the API answers for the same request.
  *
@@ -53,8 +51,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebPageBrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /** For the pipeline: embedding and indexing what the test ingests. */
     static final Duration INDEX_DEADLINE = Duration.ofMinutes(3);
     /** For the browser: a page load, a click and the API call behind it. */
@@ -71,13 +67,9 @@ class WebPageBrowserTest {
     static WebDriver driver;
     static final Map<String, String> groupById = new LinkedHashMap<>();
 
-    static boolean browserInstalled() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    }
-
     @BeforeAll
     static void startAnInstanceAndABrowser() throws Exception {
-        if (!browserInstalled()) {
+        if (!Chromium.installed()) {
             return; // every test skips, with the reason: see requireTheBrowser
         }
         app = Pipeline.start(AppSettings.embedded(dataDir).withHttp("localhost", 0)
@@ -98,33 +90,13 @@ class WebPageBrowserTest {
         assertEquals(202, ingest.status(), String.valueOf(ingest.json()));
         awaitVectors(TEXTS);
 
-        driver = startChromium();
-    }
-
-    /** Debian's chromedriver and Chromium, set explicitly, so Selenium Manager has nothing to download. */
-    static WebDriver startChromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // The machine's network is closed: without the background-networking flags Chromium stalls on
-        // refused connections to its update, sync and field-trial services.
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1100",
-                "--user-data-dir=" + browserProfile.toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        ChromeDriver chrome = new ChromeDriver(service, options);
-        chrome.manage().timeouts().pageLoadTimeout(PAGE_DEADLINE).scriptTimeout(PAGE_DEADLINE);
-        return chrome;
+        driver = Chromium.start(browserProfile, 1280, 1100, PAGE_DEADLINE);
     }
 
     /** Per test rather than in {@code @BeforeAll}, so the report counts each test as skipped, with this message. */
     @BeforeEach
     void requireTheBrowser() {
-        assumeTrue(browserInstalled(), "the browser test needs Debian's Chromium and its driver at " + CHROMIUM
-                + " and " + CHROMEDRIVER + ": apt-get install chromium chromium-driver");
+        assumeTrue(Chromium.installed(), Chromium.MISSING);
     }
 
     @AfterAll

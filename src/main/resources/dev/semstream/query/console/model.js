@@ -132,6 +132,7 @@ function drawNext(n) {
     ],
   }, { notMerge: true });
   // The logits behind the bars, for a reader (tooltip) and for a check that the bars follow from them.
+  $("next-chart").dataset.ids = JSON.stringify(c.map((x) => x.id));
   $("next-chart").dataset.logits = JSON.stringify(c.map((x) => x.logit));
   $("next-chart").dataset.kept = JSON.stringify(c.map((x) => x.kept));
   $("next-chart").dataset.temperature = String(n.temperature);
