@@ -48,13 +48,37 @@ public final class Attention {
     public static void selfAttention(Kernels kernels, Sequence[] sequences, float[] qkv, int qkvStride,
                                      int qCol, int kCol, int vCol, float[] out, int outStride,
                                      int numHeads, int headSize) {
+        selfAttention(kernels, sequences, qkv, qkvStride, qCol, kCol, vCol, out, outStride, numHeads, headSize,
+                null, 0);
+    }
+
+    /**
+     * {@link #selfAttention} that also hands every probability row to {@code observer} (null: none), as
+     * layer {@code layer}'s. The weights and the output are the same with or without it.
+     */
+    public static void selfAttention(Kernels kernels, Sequence[] sequences, float[] qkv, int qkvStride,
+                                     int qCol, int kCol, int vCol, float[] out, int outStride,
+                                     int numHeads, int headSize, AttentionObserver observer, int layer) {
         Parallel.forEach(sequences.length * numHeads, task -> {
             Sequence s = sequences[task / numHeads];
-            int col = (task % numHeads) * headSize;
+            int head = task % numHeads;
+            int col = head * headSize;
             int row0 = s.start() * qkvStride;
             attendAll(kernels, headSize, s.length(), qkv, row0 + qCol + col, row0 + kCol + col, row0 + vCol + col,
                     qkvStride, out, s.start() * outStride + col, outStride);
+            if (observer != null) {
+                // The probabilities are still in this thread's scratch: the value GEMM reads, never writes them.
+                float[] scores = SCRATCH.get().scores;
+                int paddedKeys = paddedKeys(s.length(), kernels.panelWidth());
+                for (int i = 0; i < s.length(); i++) {
+                    observer.weights(layer, task / numHeads, head, i, scores, i * paddedKeys, s.length());
+                }
+            }
         });
+    }
+
+    private static int paddedKeys(int keys, int panelWidth) {
+        return (keys + panelWidth - 1) / panelWidth * panelWidth;
     }
 
     /**
@@ -72,8 +96,8 @@ public final class Attention {
         float scale = (float) (1.0 / Math.sqrt(headSize));
         // K^T [headSize][paddedKeys], scaled by 1/sqrt(d) once, written straight into the packed-panel layout.
         // The padding columns keep whatever they held: their scores are overwritten with zeros below.
-        int keyPanels = (n + pw - 1) / pw;
-        int paddedKeys = keyPanels * pw;
+        int paddedKeys = paddedKeys(n, pw);
+        int keyPanels = paddedKeys / pw;
         float[] kt = s.keys(keyPanels * headSize * pw);
         for (int j = 0; j < n; j++) {
             int base = (j / pw) * headSize * pw + j % pw;
@@ -145,9 +169,20 @@ public final class Attention {
     public static void causalSelfAttention(Kernels kernels, int numHeads, int headSize, int queries, int cached,
                                            float[] q, int qStride, float[] keys, float[] values,
                                            float[] out, int outStride) {
+        causalSelfAttention(kernels, numHeads, headSize, queries, cached, q, qStride, keys, values, out, outStride,
+                null, 0);
+    }
+
+    /**
+     * {@link #causalSelfAttention} that also hands every probability row to {@code observer} (null: none), as
+     * layer {@code layer}'s; query i is reported at its absolute position {@code cached + i}.
+     */
+    public static void causalSelfAttention(Kernels kernels, int numHeads, int headSize, int queries, int cached,
+                                           float[] q, int qStride, float[] keys, float[] values,
+                                           float[] out, int outStride, AttentionObserver observer, int layer) {
         int dim = numHeads * headSize;
         Parallel.forEach(numHeads, head -> attendHead(kernels, head, headSize, queries, cached + queries, true,
-                q, 0, qStride, keys, 0, dim, values, 0, dim, out, 0, outStride));
+                q, 0, qStride, keys, 0, dim, values, 0, dim, out, 0, outStride, observer, layer));
     }
 
     /**
@@ -161,6 +196,16 @@ public final class Attention {
                                   float[] k, int kOff, int kStride,
                                   float[] v, int vOff, int vStride,
                                   float[] out, int outOff, int outStride) {
+        attendHead(kernels, head, headSize, queries, keys, causal, q, qOff, qStride, k, kOff, kStride, v, vOff, vStride,
+                out, outOff, outStride, null, 0);
+    }
+
+    /** {@link #attendHead} that also hands every probability row to {@code observer} (null: none). */
+    public static void attendHead(Kernels kernels, int head, int headSize, int queries, int keys, boolean causal,
+                                  float[] q, int qOff, int qStride,
+                                  float[] k, int kOff, int kStride,
+                                  float[] v, int vOff, int vStride,
+                                  float[] out, int outOff, int outStride, AttentionObserver observer, int layer) {
         if (queries < 0 || keys < queries) {
             throw new IllegalArgumentException(queries + " queries cannot attend over " + keys + " keys");
         }
@@ -177,6 +222,9 @@ public final class Attention {
             }
             kernels.softmax(scores, 0, keys);
             kernels.mixValues(scores, keys, v, vOff + col, vStride, out, outOff + col, headSize);
+            if (observer != null) {
+                observer.weights(layer, 0, head, keys - 1, scores, 0, keys);
+            }
             return;
         }
         float[] kt = scratch.keys(headSize * keys);
@@ -193,6 +241,9 @@ public final class Attention {
             kernels.scoreKeys(q, qOff + i * qStride + col, headSize, kt, keys, scores, visible);
             kernels.softmax(scores, 0, visible);
             kernels.mixValues(scores, visible, v, vOff + col, vStride, out, outOff + i * outStride + col, headSize);
+            if (observer != null) {
+                observer.weights(layer, 0, head, firstQueryPosition + i, scores, 0, visible);
+            }
         }
     }
 

@@ -73,7 +73,7 @@ public final class BertEncoderModel {
     public float[] forward(int[][] ids) {
         Workspace ws = acquire(ids);
         try {
-            run(ids, ws);
+            run(ids, ws, null);
             int tokens = ws.sequences.length == 0 ? 0 : totalTokens(ids);
             float[] result = new float[tokens * config.hiddenSize()];
             System.arraycopy(ws.x, 0, result, 0, result.length);
@@ -88,9 +88,17 @@ public final class BertEncoderModel {
      * so poolers can read it without a copy.
      */
     public <T> T forward(int[][] ids, HiddenStateReader<T> reader) {
+        return forward(ids, null, reader);
+    }
+
+    /**
+     * {@link #forward(int[][], HiddenStateReader)}, handing every attention probability row of every layer to
+     * {@code observer} (null: none) as it is computed. The hidden state is the same with or without one.
+     */
+    public <T> T forward(int[][] ids, AttentionObserver observer, HiddenStateReader<T> reader) {
         Workspace ws = acquire(ids);
         try {
-            run(ids, ws);
+            run(ids, ws, observer);
             return reader.read(ws.x, ws.sequences, config.hiddenSize());
         } finally {
             workspaces.offer(ws);
@@ -103,16 +111,17 @@ public final class BertEncoderModel {
         T read(float[] hidden, Attention.Sequence[] sequences, int hiddenSize);
     }
 
-    private void run(int[][] ids, Workspace ws) {
+    private void run(int[][] ids, Workspace ws, AttentionObserver observer) {
         int h = config.hiddenSize();
         int tokens = totalTokens(ids);
         embed(ids, ws);
-        for (Block b : blocks) {
+        for (int layer = 0; layer < blocks.size(); layer++) {
+            Block b = blocks.get(layer);
             // Q, K and V of every token in one GEMM.
             kernels.gemm(ws.x, 0, tokens, b.qkv(), b.qkvBias(), ws.qkv, 0, Epilogue.STORE);
             // Each token gathers from the tokens of its own text.
             Attention.selfAttention(kernels, ws.sequences, ws.qkv, 3 * h, 0, h, 2 * h, ws.context, h,
-                    config.numHeads(), config.headSize());
+                    config.numHeads(), config.headSize(), observer, layer);
             // Output projection added onto the residual stream, then normalised.
             kernels.gemm(ws.context, 0, tokens, b.attentionOutput(), b.attentionOutputBias(), ws.x, 0,
                     Epilogue.ACCUMULATE);

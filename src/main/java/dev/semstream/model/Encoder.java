@@ -112,6 +112,22 @@ public final class Encoder {
     }
 
     /**
+     * The attention weights of every layer and head over one text, tokenized as {@link #embed} does but cut to
+     * at most {@code maxTokens} tokens (special tokens included; never more than {@link EncoderOptions#maxTokens}):
+     * what the model's heads look at, for inspection.
+     *
+     * @throws IllegalArgumentException if maxTokens cannot hold the special tokens
+     */
+    public AttentionMap attention(String text, int maxTokens) {
+        Objects.requireNonNull(text, "text must not be null");
+        Encoding e = tokenizer.encode(text, Math.min(maxTokens, options.maxTokens()));
+        BertConfig c = model.config();
+        AttentionCollector collector = new AttentionCollector(c.numLayers(), c.numHeads(), e.tokenCount());
+        model.forward(new int[][]{e.ids()}, collector, (hidden, seqs, h) -> null);
+        return collector.map(e.ids(), e.truncated(), false);
+    }
+
+    /**
      * Cuts a sequence framed by one leading and one trailing special token ({@code [CLS] ... [SEP]})
      * into windows of at most {@code max} tokens, each framed the same way.
      */

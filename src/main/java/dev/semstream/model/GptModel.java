@@ -81,8 +81,17 @@ public final class GptModel {
      *                                  has no room for them
      */
     public float[] append(KvCache cache, int[] tokens) {
+        return append(cache, tokens, null);
+    }
+
+    /**
+     * {@link #append(KvCache, int[])}, handing every attention probability row of every layer to
+     * {@code observer} (null: none) as it is computed; the new tokens' rows, each over the positions up to its
+     * own. The logits and the cache are the same with or without one.
+     */
+    public float[] append(KvCache cache, int[] tokens, AttentionObserver observer) {
         float[] logits = new float[config.vocabSize()];
-        run(cache, tokens, false, logits);
+        run(cache, tokens, false, logits, observer);
         return logits;
     }
 
@@ -92,11 +101,11 @@ public final class GptModel {
      */
     public float[] appendAllLogits(KvCache cache, int[] tokens) {
         float[] logits = new float[tokens.length * config.vocabSize()];
-        run(cache, tokens, true, logits);
+        run(cache, tokens, true, logits, null);
         return logits;
     }
 
-    private void run(KvCache cache, int[] tokens, boolean everyPosition, float[] logits) {
+    private void run(KvCache cache, int[] tokens, boolean everyPosition, float[] logits, AttentionObserver observer) {
         int n = tokens.length;
         if (n == 0) {
             throw new IllegalArgumentException("no tokens to read");
@@ -124,7 +133,7 @@ public final class GptModel {
                 kernels.gemm(ws.normed, 0, n, b.qkv(), b.qkvBias(), ws.qkv, 0, Epilogue.STORE);
                 cache.store(layer, ws.qkv, d, 2 * d, 3 * d, n);
                 Attention.causalSelfAttention(kernels, config.heads(), config.headSize(), n, start, ws.qkv, 3 * d,
-                        cache.keys(layer), cache.values(layer), ws.context, d);
+                        cache.keys(layer), cache.values(layer), ws.context, d, observer, layer);
                 // The heads' output, projected, joins the residual stream.
                 kernels.gemm(ws.context, 0, n, b.projection(), b.projectionBias(), ws.x, 0, Epilogue.ACCUMULATE);
                 // MLP: normalise a copy, widen with GELU fused in, project back onto the residual stream.

@@ -5,6 +5,7 @@ import dev.semstream.tokenize.ByteLevelBpeTokenizer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -51,14 +52,8 @@ public final class TextGenerator {
         long start = System.nanoTime();
         int contextLength = model.config().contextLength();
         int endOfText = tokenizer.endOfTextId();
-        int[] promptIds = tokenizer.encode(prompt);
-        if (promptIds.length == 0) {
-            // GPT-2 starts every document with end-of-text: an empty prompt is an unconditional sample.
-            promptIds = new int[]{endOfText >= 0 ? endOfText : 0};
-        }
-        if (promptIds.length > contextLength) {
-            throw new PromptTooLongException(promptIds.length, contextLength);
-        }
+        int[] promptIds = promptIds(prompt);
+        requireFits(promptIds);
         KvCache cache = model.newCache(Math.min(contextLength, promptIds.length + params.maxTokens()));
         // Prefill: every prompt position through the model in one batch; keeps K and V, returns the next logits.
         float[] logits = model.append(cache, promptIds);
@@ -100,6 +95,51 @@ public final class TextGenerator {
         long end = System.nanoTime();
         return new GenerationResult(text, promptIds.length, generated, reason, seed, (prefilled - start) / 1e6,
                 (end - prefilled) / 1e6);
+    }
+
+    /** The ids the model reads for a prompt: its tokens, or end-of-text alone for an empty prompt. */
+    public int[] promptIds(String prompt) {
+        int[] ids = tokenizer.encode(Objects.requireNonNull(prompt, "prompt"));
+        if (ids.length == 0) {
+            // GPT-2 starts every document with end-of-text: an empty prompt is an unconditional sample.
+            int endOfText = tokenizer.endOfTextId();
+            ids = new int[]{endOfText >= 0 ? endOfText : 0};
+        }
+        return ids;
+    }
+
+    /**
+     * The logits [vocabSize] for the token after {@code promptIds}: what {@link #generate} samples its first
+     * token from.
+     *
+     * @throws PromptTooLongException if the prompt has more tokens than the context length
+     */
+    public float[] nextTokenLogits(int[] promptIds) {
+        requireFits(promptIds);
+        return model.append(model.newCache(promptIds.length), promptIds);
+    }
+
+    /**
+     * The attention weights of every layer and head over the prompt's first {@code maxTokens} tokens (and never
+     * more than the context length), under the causal mask: what the heads look at, for inspection.
+     */
+    public AttentionMap attention(String prompt, int maxTokens) {
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxTokens must be at least 1, got " + maxTokens);
+        }
+        int[] all = promptIds(prompt);
+        int n = Math.min(all.length, Math.min(maxTokens, model.config().contextLength()));
+        int[] ids = Arrays.copyOf(all, n);
+        GptConfig c = model.config();
+        AttentionCollector collector = new AttentionCollector(c.layers(), c.heads(), n);
+        model.append(model.newCache(n), ids, collector);
+        return collector.map(ids, n < all.length, true);
+    }
+
+    private void requireFits(int[] promptIds) {
+        if (promptIds.length > model.config().contextLength()) {
+            throw new PromptTooLongException(promptIds.length, model.config().contextLength());
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class WordPieceTokenizer implements Tokenizer {
     private final AddedTokenMatcher normalizedAddedTokens;
     private final WordPieceModel wordPiece;
     private final SpecialTokensTemplate template;
+    /** Ids of the special tokens: the added tokens marked special and the post-processor's. */
+    private final BitSet specialIds = new BitSet();
 
     WordPieceTokenizer(Map<String, Integer> modelVocab, List<AddedToken> addedTokens, BertNormalizer normalizer,
                        WordPieceModel wordPiece, SpecialTokensTemplate template) {
@@ -42,6 +45,9 @@ public final class WordPieceTokenizer implements Tokenizer {
         List<AddedTokenMatcher.Candidate> normalized = new ArrayList<>();
         for (AddedToken token : addedTokens) {
             all.putIfAbsent(token.content(), token.id());
+            if (token.special()) {
+                specialIds.set(token.id());
+            }
             if (token.normalized()) {
                 // HF matches these against the normalized text, so it normalizes the pattern too.
                 normalized.add(new AddedTokenMatcher.Candidate(normalize(normalizer, token.content()), token));
@@ -56,6 +62,12 @@ public final class WordPieceTokenizer implements Tokenizer {
         this.normalizedAddedTokens = new AddedTokenMatcher(normalized);
         this.wordPiece = wordPiece;
         this.template = template;
+        for (int id : template.prefix()) {
+            specialIds.set(id);
+        }
+        for (int id : template.suffix()) {
+            specialIds.set(id);
+        }
     }
 
     /**
@@ -157,9 +169,14 @@ public final class WordPieceTokenizer implements Tokenizer {
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
-    /** The vocabulary string of an id, if some token has it. */
+    @Override
     public Optional<String> tokenOf(int id) {
         return id >= 0 && id < tokenById.length ? Optional.ofNullable(tokenById[id]) : Optional.empty();
+    }
+
+    @Override
+    public boolean isSpecial(int id) {
+        return id >= 0 && specialIds.get(id);
     }
 
     /** Appends piece ids for {@code text} to {@code out}, stopping once it holds {@code limit}. */

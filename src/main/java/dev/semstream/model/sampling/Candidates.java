@@ -30,8 +30,25 @@ final class Candidates {
         return probabilities[i];
     }
 
+    /**
+     * What a top-k and/or top-p sampler draws from: the {@code topK} most likely tokens when topK > 0, then the
+     * nucleus of mass {@code topP} among them when topP < 1 (the order Hugging Face applies them); top-p alone
+     * is the nucleus of the whole vocabulary. The one definition of the kept set, for the samplers and for
+     * {@link NextTokenDistribution}.
+     */
+    static Candidates of(float[] logits, int topK, float topP, float temperature) {
+        if (topK > 0) {
+            Candidates c = topK(logits, topK, temperature);
+            if (topP < 1) {
+                c.keepNucleus(topP);
+            }
+            return c;
+        }
+        return nucleus(logits, topP, temperature);
+    }
+
     /** The k tokens with the highest logits, via a size-k min-heap: one pass, no full sort. */
-    static Candidates topK(float[] logits, int k, float temperature) {
+    private static Candidates topK(float[] logits, int k, float temperature) {
         int n = Math.min(k, logits.length);
         long[] heap = new long[n];
         int filled = 0;
@@ -53,7 +70,7 @@ final class Candidates {
      * A token below {@code (1 - p) / (n - 1)} cannot be in it (all such tokens together hold less than 1 - p),
      * so only the others are sorted: usually a few hundred of 50,257.
      */
-    static Candidates nucleus(float[] logits, float p, float temperature) {
+    private static Candidates nucleus(float[] logits, float p, float temperature) {
         float max = Float.NEGATIVE_INFINITY;
         for (float l : logits) {
             max = Math.max(max, l);
@@ -77,7 +94,7 @@ final class Candidates {
     }
 
     /** Keeps the smallest prefix whose share of the current candidates' probability mass reaches p. */
-    void keepNucleus(float p) {
+    private void keepNucleus(float p) {
         double total = 0;
         for (int i = 0; i < size; i++) {
             total += probabilities[i];

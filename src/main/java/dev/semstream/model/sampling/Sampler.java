@@ -16,10 +16,7 @@ public interface Sampler {
      * when topP < 1, and drawn from with {@code random}.
      */
     static Sampler of(float temperature, int topK, float topP, RandomGenerator random) {
-        if (!(temperature >= 0) || topK < 0 || !(topP > 0 && topP <= 1)) {
-            throw new IllegalArgumentException("temperature " + temperature + " must be >= 0, topK " + topK
-                    + " >= 0 and topP " + topP + " in (0, 1]");
-        }
+        requireValid(temperature, topK, topP);
         if (temperature == 0) {
             return new GreedySampler();
         }
@@ -35,5 +32,13 @@ public interface Sampler {
             return new TopPSampler(topP, temperature, random);
         }
         return new TemperatureSampler(temperature, random);
+    }
+
+    /** Throws unless temperature >= 0, topK >= 0 and topP in (0, 1]: the settings {@link #of} accepts. */
+    static void requireValid(float temperature, int topK, float topP) {
+        if (!(temperature >= 0) || topK < 0 || !(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("temperature " + temperature + " must be >= 0, topK " + topK
+                    + " >= 0 and topP " + topP + " in (0, 1]");
+        }
     }
 }

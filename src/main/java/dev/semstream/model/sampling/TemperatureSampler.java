@@ -27,7 +27,7 @@ public final class TemperatureSampler implements Sampler {
         // Unnormalised weights in place; the draw scales the uniform by their sum instead of dividing each.
         double sum = 0;
         for (int i = 0; i < logits.length; i++) {
-            float w = (float) Math.exp((logits[i] - max) / temperature);
+            float w = weight(logits[i], max, temperature);
             logits[i] = w;
             sum += w;
         }
@@ -44,5 +44,13 @@ public final class TemperatureSampler implements Sampler {
             }
         }
         return last; // rounding left u just above the sum
+    }
+
+    /**
+     * A token's unnormalised weight as this sampler draws with it: exp((logit - max) / temperature) in float, so
+     * a token far enough below the maximum weighs 0 and is never drawn.
+     */
+    static float weight(float logit, float max, float temperature) {
+        return (float) Math.exp((logit - max) / temperature);
     }
 }

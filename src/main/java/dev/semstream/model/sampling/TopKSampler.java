@@ -19,6 +19,6 @@ public final class TopKSampler implements Sampler {
 
     @Override
     public int sample(float[] logits) {
-        return Candidates.topK(logits, k, temperature).draw(random);
+        return Candidates.of(logits, k, 1f, temperature).draw(random);
     }
 }

@@ -25,8 +25,6 @@ public final class TopKTopPSampler implements Sampler {
 
     @Override
     public int sample(float[] logits) {
-        Candidates c = Candidates.topK(logits, k, temperature);
-        c.keepNucleus(p);
-        return c.draw(random);
+        return Candidates.of(logits, k, p, temperature).draw(random);
     }
 }

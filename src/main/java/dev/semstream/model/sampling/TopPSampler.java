@@ -23,6 +23,6 @@ public final class TopPSampler implements Sampler {
 
     @Override
     public int sample(float[] logits) {
-        return Candidates.nucleus(logits, p, temperature).draw(random);
+        return Candidates.of(logits, 0, p, temperature).draw(random);
     }
 }
