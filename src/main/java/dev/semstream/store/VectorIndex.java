@@ -140,6 +140,49 @@ public final class VectorIndex {
         }
     }
 
+    /**
+     * Offers every live vector to the sample, under the read lock (a write waits for the pass); nothing if
+     * the sample is of another model or dimension than this index holds.
+     */
+    public void sample(VectorSample sample) {
+        if (!config.holds(sample.modelId(), sample.dimension())) {
+            return;
+        }
+        lock.readLock().lock();
+        try {
+            IndexContents c = contents;
+            VectorColumn column = c.column();
+            for (int o = c.live().nextSetBit(0); o >= 0; o = c.live().nextSetBit(o + 1)) {
+                sample.offer(c.idOf(o), column.slabOf(o), column.offsetOf(o));
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Places every live vector on the plane, with its text and the value of the metadata key
+     * {@code colorKey} (null: none), under the read lock; nothing if the plane is of another model or
+     * dimension than this index holds.
+     */
+    public void project(PlaneProjection plane, String colorKey, MapPoints points) {
+        if (!config.holds(plane.modelId(), plane.dimensions())) {
+            return;
+        }
+        lock.readLock().lock();
+        try {
+            IndexContents c = contents;
+            VectorColumn column = c.column();
+            for (int o = c.live().nextSetBit(0); o >= 0; o = c.live().nextSetBit(o + 1)) {
+                float[] xy = plane.project(column.slabOf(o), column.offsetOf(o));
+                IndexContents.StoredFields f = c.fieldsOf(o);
+                points.add(f.id(), xy[0], xy[1], f.text(), colorKey == null ? null : f.metadata().get(colorKey));
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Empties the index. */
     public void clear() {
         replaceWith(List.<VectorEntry>of().iterator());

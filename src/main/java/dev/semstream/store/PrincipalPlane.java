@@ -1,0 +1,163 @@
+package dev.semstream.store;
+
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.RealVector;
+
+import java.util.List;
+
+/**
+ * The plane a sample of vectors varies most in: its mean and the top two principal components (the
+ * eigenvectors of the sample covariance with the largest eigenvalues), for drawing a store's vectors as a
+ * map. Each axis' sign is fixed (its largest-magnitude component positive, the first such on a tie), so
+ * the picture does not mirror between two computations on the same data. An axis along which the sample
+ * does not vary at all (one vector; every vector on a line) is the first unit vector orthogonal to the
+ * axes before it, so the plane is always defined and deterministic.
+ *
+ * @param projection        the mean and the two axes
+ * @param explainedVariance the sample variance along each axis (the two largest eigenvalues)
+ * @param totalVariance     the sample's total variance (the covariance's trace): the share an axis explains
+ *                          is its variance over this
+ * @param sampleSize        vectors the plane was computed from
+ */
+public record PrincipalPlane(PlaneProjection projection, double[] explainedVariance, double totalVariance,
+                             int sampleSize) {
+    /** An eigenvalue this small against the largest (or against 1 when all are 0) is no variation. */
+    private static final double FLAT = 1e-9;
+
+    /**
+     * @throws InvalidRequestException if the sample is empty: no vectors, no map
+     */
+    public static PrincipalPlane of(VectorSample sample) {
+        List<VectorSample.Row> rows = sample.rows();
+        if (rows.isEmpty()) {
+            throw new InvalidRequestException("no vectors of model " + sample.modelId() + " are stored: nothing to map");
+        }
+        int d = sample.dimension();
+        int n = rows.size();
+        double[] mean = new double[d];
+        for (VectorSample.Row r : rows) {
+            float[] v = r.vector();
+            for (int i = 0; i < d; i++) {
+                mean[i] += v[i];
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            mean[i] /= n;
+        }
+        double[][] covariance = covariance(rows, mean, d);
+        EigenDecomposition eigen = new EigenDecomposition(new Array2DRowRealMatrix(covariance, false));
+        double[] values = eigen.getRealEigenvalues();
+        Integer[] order = new Integer[values.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(values[b], values[a]));
+        double total = 0;
+        for (int i = 0; i < d; i++) {
+            total += covariance[i][i];
+        }
+        double largest = Math.max(values[order[0]], 0);
+        double[][] axes = new double[2][];
+        double[] variance = new double[2];
+        for (int k = 0; k < 2; k++) {
+            double lambda = k < order.length ? values[order[k]] : 0;
+            if (k < order.length && lambda > FLAT * (largest > 0 ? largest : 1)) {
+                axes[k] = toArray(eigen.getEigenvector(order[k]));
+                variance[k] = lambda;
+            } else {
+                axes[k] = firstUnitOrthogonalTo(d, axes, k);
+                variance[k] = 0;
+            }
+            fixSign(axes[k]);
+        }
+        PlaneProjection projection = new PlaneProjection(sample.modelId(), toFloats(mean), toFloats(axes[0]),
+                toFloats(axes[1]));
+        return new PrincipalPlane(projection, variance, total, n);
+    }
+
+    /**
+     * The sample covariance (denominator n - 1; 0 for one vector), upper triangle accumulated row by row
+     * then mirrored: a contiguous inner loop the JIT vectorises.
+     */
+    private static double[][] covariance(List<VectorSample.Row> rows, double[] mean, int d) {
+        double[] upper = new double[d * d];
+        double[] centred = new double[d];
+        for (VectorSample.Row r : rows) {
+            float[] v = r.vector();
+            for (int i = 0; i < d; i++) {
+                centred[i] = v[i] - mean[i];
+            }
+            for (int i = 0; i < d; i++) {
+                double ci = centred[i];
+                int base = i * d;
+                for (int j = i; j < d; j++) {
+                    upper[base + j] += ci * centred[j];
+                }
+            }
+        }
+        double scale = rows.size() > 1 ? 1.0 / (rows.size() - 1) : 0;
+        double[][] c = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = i; j < d; j++) {
+                double value = upper[i * d + j] * scale;
+                c[i][j] = value;
+                c[j][i] = value;
+            }
+        }
+        return c;
+    }
+
+    private static double[] firstUnitOrthogonalTo(int d, double[][] axes, int count) {
+        for (int u = 0; u < d; u++) {
+            double[] v = new double[d];
+            v[u] = 1;
+            for (int k = 0; k < count; k++) {
+                double dot = v[u] * axes[k][u];
+                for (int i = 0; i < d; i++) {
+                    v[i] -= dot * axes[k][i];
+                }
+            }
+            double norm = 0;
+            for (double x : v) {
+                norm += x * x;
+            }
+            norm = Math.sqrt(norm);
+            if (norm > 0.5) {
+                for (int i = 0; i < d; i++) {
+                    v[i] /= norm;
+                }
+                return v;
+            }
+        }
+        // Only a one-dimensional space has no second axis: it is drawn on a line.
+        return new double[d];
+    }
+
+    /** The largest-magnitude component positive (the first such on a tie). */
+    private static void fixSign(double[] axis) {
+        int at = 0;
+        for (int i = 1; i < axis.length; i++) {
+            if (Math.abs(axis[i]) > Math.abs(axis[at])) {
+                at = i;
+            }
+        }
+        if (axis[at] < 0) {
+            for (int i = 0; i < axis.length; i++) {
+                axis[i] = -axis[i];
+            }
+        }
+    }
+
+    private static double[] toArray(RealVector v) {
+        return v.toArray();
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+}
