@@ -96,6 +96,12 @@ export function fmt(x, digits = 4) {
   return Math.abs(x) > 0 && Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toFixed(digits);
 }
 
+// A link or the back button to another #view selects its tab.
+window.addEventListener("hashchange", () => {
+  const named = tabs.find((t) => "#" + t.id.slice("tab-".length) === location.hash);
+  if (named) { selectTab(named, false); }
+});
+
 // Each view registers its "shown" listener when its module runs, and DOMContentLoaded comes after every
 // module has run: the first view (or the one the address's #view names) is shown then.
 document.addEventListener("DOMContentLoaded", () => {

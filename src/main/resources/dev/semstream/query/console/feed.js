@@ -1,6 +1,6 @@
 // The Live feed view, and the one EventSource on /feed that the other views read through bus.
 "use strict";
-import { $, say, cell, fmt, bus } from "./console.js";
+import { $, api, say, cell, fmt, bus } from "./console.js";
 
 const KINDS = ["embedding", "delete", "dead_letter", "completion"];
 /** Rows kept in the table: a feed left open for hours must not grow the page without end. */
@@ -25,10 +25,16 @@ source.addEventListener("dropped", (e) => {
   counters.serverDropped = JSON.parse(e.data).totalDropped;
   showCounters();
 });
-source.onerror = () => {
+source.onerror = async () => {
   // EventSource reconnects by itself (the server's retry: 2000); say so rather than fail silently.
-  say($("feed-status"), source.readyState === EventSource.CLOSED
-    ? "the feed is closed: reload the page" : "the feed is not connected; retrying…", "error");
+  if (source.readyState !== EventSource.CLOSED) {
+    say($("feed-status"), "the feed is not connected; retrying…", "error");
+    return;
+  }
+  // Closed for good: the answer was not an event stream. EventSource hides why; the API's message says.
+  let why = "";
+  try { await api("/feed/stats"); } catch (e) { why = " (" + e.message + ")"; }
+  say($("feed-status"), "the feed is closed" + why + ": reload the page", "error");
 };
 
 function receive(event) {

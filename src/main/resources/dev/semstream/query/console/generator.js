@@ -57,7 +57,8 @@ function render(c) {
     dd.textContent = value;
     facts.append(dt, dd);
   };
-  fact("finish reason", c.finishReason + (c.finishReason === "LENGTH" ? " (max tokens reached)" : ""));
+  fact("finish reason", c.finishReason + ({ LENGTH: " (max tokens reached)", STOP: " (a stop sequence)",
+    END_OF_TEXT: " (the model ended its text)" }[String(c.finishReason).toUpperCase()] || ""));
   fact("tokens", c.promptTokens + " in the prompt (with any context), " + c.completionTokens + " generated");
   if (c.timings) {
     fact("timings", fmt(c.timings.promptMillis, 0) + " ms reading the prompt, " + fmt(c.timings.generationMillis, 0)

@@ -26,6 +26,10 @@ async function load(refresh) {
   try {
     const key = $("map-color").value;
     const answer = await api("/map?refresh=" + refresh + (key ? "&color=" + encodeURIComponent(key) : ""));
+    if (!answer.basis) {
+      say(status, "nothing is stored yet: add texts, then refresh");
+      return;
+    }
     map = answer;
     live = [];
     positions = new Map(answer.points.ids.map((id, i) => [id, [answer.points.x[i], answer.points.y[i]]]));
