@@ -63,6 +63,18 @@ final class Json {
         return v.asInt();
     }
 
+    /** A finite number; {@code fallback} when absent. */
+    static double number(JsonNode body, String field, double fallback) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            throw ApiException.badRequest("'" + field + "' must be a number, got " + v);
+        }
+        return v.asDouble();
+    }
+
     static boolean bool(JsonNode body, String field, boolean fallback) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {

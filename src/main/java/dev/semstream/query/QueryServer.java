@@ -21,6 +21,7 @@ public final class QueryServer implements AutoCloseable {
     private final ConsoleFiles console;
     private QueryService service;
     private Ingest ingest;
+    private ModelInspection inspection;
     private Metrics metrics;
 
     private QueryServer(ApiHttpServer server, HostInfo self, ApiAccess access) {
@@ -62,6 +63,7 @@ public final class QueryServer implements AutoCloseable {
         ingest = new Ingest(parts.clientProperties(), parts.inputTopic(), parts.inputFormat(), parts.maxTextBytes());
         service = new QueryService(self, parts.streams(), parts.encoder(), parts.indexes(), parts.inputTopic(), ingest,
                 access.token(), parts.clientProperties(), parts.metrics().queries());
+        inspection = new ModelInspection(parts.encoder(), parts.generator());
         server.start(this::handle);
     }
 
@@ -92,6 +94,9 @@ public final class QueryServer implements AutoCloseable {
      * DELETE /texts/{id}          a tombstone for the id -> deleted from the store
      * POST /internal/search       another instance's fan-out: this instance's partitions only
      * GET  /internal/embeddings/{id}
+     * POST /inspect/tokens        {text} -> the encoder's and the generator's tokens
+     * POST /inspect/attention     {text, model?, maxTokens?} -> every layer's and head's attention weights
+     * POST /inspect/next-token    {prompt, temperature?, topK?, topP?, top?} -> what sampling would draw from
      * </pre>
      */
     private ApiReply route(ApiRequest request) throws IOException {
@@ -127,6 +132,9 @@ public final class QueryServer implements AutoCloseable {
             case "/internal/search" -> {
                 return ApiReply.json(200, service.internalSearch(request.postBody()));
             }
+            case "/inspect/tokens" -> { return ApiReply.json(200, inspection.tokens(request.postBody())); }
+            case "/inspect/attention" -> { return ApiReply.json(200, inspection.attention(request.postBody())); }
+            case "/inspect/next-token" -> { return ApiReply.json(200, inspection.nextToken(request.postBody())); }
             case "/metrics" -> {
                 request.requireMethod("GET");
                 return new ApiReply(200, Metrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8),

@@ -65,8 +65,8 @@ class AttentionObserverTest {
         assertEquals(43 * heads, rows.rows.size());
         for (int s = 0; s < seqs.length; s++) {
             for (int head = 0; head < heads; head++) {
-                double[][] expected = weights(qkv, 3 * h, seqs[s].start(), seqs[s].length(), head * hs,
-                        h + head * hs, hs, false);
+                double[][] expected = AttentionTest.weights(qkv, 3 * h, seqs[s].start(), seqs[s].length(),
+                        seqs[s].length(), head * hs, h + head * hs, hs, false);
                 for (int i = 0; i < seqs[s].length(); i++) {
                     float[] row = rows.row(4, s, head, i);
                     assertEquals(seqs[s].length(), row.length);
@@ -83,7 +83,7 @@ class AttentionObserverTest {
         int keys = 19;
         int stride = 3 * hs;
         float[] qkv = KernelReference.random(new Random(10), keys * stride);
-        double[][] expected = weights(qkv, stride, 0, keys, 0, hs, hs, true);
+        double[][] expected = AttentionTest.weights(qkv, stride, 0, keys, keys, 0, hs, hs, true);
         for (int queries : new int[]{1, 4}) { // a generated token, and a prefill over cached keys
             int firstQuery = keys - queries;
             float[] plain = new float[queries * hs];
@@ -219,33 +219,5 @@ class AttentionObserverTest {
         for (int j = 0; j < row.length; j++) {
             assertEquals(expected[j], row[j], 1e-5, "key " + j);
         }
-    }
-
-    /** softmax(q k / sqrt(d)) for every query of rows [start, start + n), over the keys it may see. */
-    private static double[][] weights(float[] m, int stride, int start, int n, int qCol, int kCol, int hs,
-                                      boolean causal) {
-        double[][] out = new double[n][];
-        for (int i = 0; i < n; i++) {
-            int visible = causal ? i + 1 : n;
-            double[] s = new double[visible];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < visible; j++) {
-                for (int d = 0; d < hs; d++) {
-                    s[j] += (double) m[(start + i) * stride + qCol + d] * m[(start + j) * stride + kCol + d];
-                }
-                s[j] /= Math.sqrt(hs);
-                max = Math.max(max, s[j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < visible; j++) {
-                s[j] = Math.exp(s[j] - max);
-                sum += s[j];
-            }
-            for (int j = 0; j < visible; j++) {
-                s[j] /= sum;
-            }
-            out[i] = s;
-        }
-        return out;
     }
 }

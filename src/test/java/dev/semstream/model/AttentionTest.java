@@ -65,7 +65,22 @@ class AttentionTest {
     /** softmax(q k / sqrt(d)) v for every query of rows [start, start + n), causal if asked. */
     static double[][] reference(float[] m, int stride, int start, int n, int keys, int qCol, int kCol, int vCol,
                                 int hs, boolean causal) {
+        double[][] p = weights(m, stride, start, n, keys, qCol, kCol, hs, causal);
         double[][] out = new double[n][hs];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < p[i].length; j++) {
+                for (int d = 0; d < hs; d++) {
+                    out[i][d] += p[i][j] * m[(start + j) * stride + vCol + d];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** softmax(q k / sqrt(d)) for every query of rows [start, start + n), over the keys it may see. */
+    static double[][] weights(float[] m, int stride, int start, int n, int keys, int qCol, int kCol, int hs,
+                              boolean causal) {
+        double[][] out = new double[n][];
         for (int i = 0; i < n; i++) {
             int visible = causal ? i + 1 : keys;
             double[] s = new double[visible];
@@ -83,10 +98,9 @@ class AttentionTest {
                 sum += s[j];
             }
             for (int j = 0; j < visible; j++) {
-                for (int d = 0; d < hs; d++) {
-                    out[i][d] += s[j] / sum * m[(start + j) * stride + vCol + d];
-                }
+                s[j] /= sum;
             }
+            out[i] = s;
         }
         return out;
     }

@@ -84,6 +84,22 @@ class HttpFuzzTest {
         }
     }
 
+    /** This pipeline runs no generator: its inspection routes say so, and still inspect the encoder. */
+    @Test
+    void withoutAGeneratorTheGeneratorsInspectionIs503NoGenerator() throws Exception {
+        for (Map<String, Object> body : List.<Map<String, Object>>of(Map.of("prompt", "the"),
+                Map.of("text", "the", "model", "generator"))) {
+            String route = body.containsKey("prompt") ? "/inspect/next-token" : "/inspect/attention";
+            HttpJson.Response r = HttpJson.post(url + route, body);
+            assertEquals(503, r.status(), String.valueOf(r.json()));
+            assertEquals("no_generator", r.json().get("error").asText());
+        }
+        HttpJson.Response tokens = HttpJson.post(url + "/inspect/tokens", Map.of("text", "the"));
+        assertEquals(200, tokens.status(), String.valueOf(tokens.json()));
+        assertTrue(tokens.json().get("generator").isNull());
+        assertEquals(3, tokens.json().get("encoder").get("tokens").size());
+    }
+
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void aHostileCrowdGetsJsonErrorsAndNeverStopsTheApi() throws Exception {

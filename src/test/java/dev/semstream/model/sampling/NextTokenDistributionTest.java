@@ -87,8 +87,8 @@ class NextTokenDistributionTest {
     void temperedIsTheSoftmaxOfTheModelsLogitsOverTheTemperature() {
         for (float t : new float[]{0.25f, 1f, 3f}) {
             NextTokenDistribution d = NextTokenDistribution.of(MODEL_LOGITS, t, 5, 0.8f);
-            double[] expected = softmax(MODEL_LOGITS, t);
-            double[] atOne = softmax(MODEL_LOGITS, 1);
+            double[] expected = SamplerTest.softmax(MODEL_LOGITS, t);
+            double[] atOne = SamplerTest.softmax(MODEL_LOGITS, 1);
             for (int id = 0; id < d.vocabSize(); id++) {
                 assertEquals(expected[id], d.tempered(id), 1e-12, "T=" + t + " token " + id);
                 assertEquals(atOne[id], d.probability(id), 1e-12);
@@ -237,7 +237,7 @@ class NextTokenDistributionTest {
         }
         ids.sort(Comparator.<Integer>comparingDouble(i -> -logits[i]).thenComparingInt(i -> i));
         int k = s.topK() > 0 ? Math.min(s.topK(), ids.size()) : ids.size();
-        double[] t = softmax(logits, s.temperature());
+        double[] t = SamplerTest.softmax(logits, s.temperature());
         double total = 0;
         for (int i = 0; i < k; i++) {
             total += t[ids.get(i)];
@@ -252,23 +252,6 @@ class NextTokenDistributionTest {
             }
         }
         return kept;
-    }
-
-    private static double[] softmax(float[] l, double t) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : l) {
-            max = Math.max(max, v);
-        }
-        double[] p = new double[l.length];
-        double sum = 0;
-        for (int i = 0; i < l.length; i++) {
-            p[i] = Math.exp((l[i] - max) / t);
-            sum += p[i];
-        }
-        for (int i = 0; i < l.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 
     private static List<Integer> boxed(int[] a) {

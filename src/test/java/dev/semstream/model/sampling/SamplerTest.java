@@ -37,7 +37,7 @@ class SamplerTest {
     }
 
     /** softmax(l / t) in double. */
-    private static double[] softmax(float[] l, double t) {
+    static double[] softmax(float[] l, double t) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : l) {
             max = Math.max(max, v);
