@@ -63,9 +63,6 @@ final class Json {
         return v.asInt();
     }
 
-<<<<<<< HEAD
-    /** A finite number; {@code fallback} when absent. */
-=======
     static long longInteger(JsonNode body, String field, long fallback) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
@@ -77,24 +74,18 @@ final class Json {
         return v.asLong();
     }
 
->>>>>>> feed-wip
+    /** A finite number; {@code fallback} when absent. */
     static double number(JsonNode body, String field, double fallback) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             return fallback;
         }
-<<<<<<< HEAD
         if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-=======
-        if (!v.isNumber()) {
->>>>>>> feed-wip
             throw ApiException.badRequest("'" + field + "' must be a number, got " + v);
         }
         return v.asDouble();
     }
 
-<<<<<<< HEAD
-=======
     /** A JSON array of strings; empty when absent. */
     static java.util.List<String> stringList(JsonNode body, String field) {
         JsonNode v = body.get(field);
@@ -114,7 +105,6 @@ final class Json {
         return out;
     }
 
->>>>>>> feed-wip
     static boolean bool(JsonNode body, String field, boolean fallback) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
