@@ -50,7 +50,9 @@ function receive(event) {
 }
 
 function showCounters() {
-  say($("feed-counters"), counters.received + " received · " + $("feed-table").tBodies[0].rows.length + " shown"
+  const rows = [...$("feed-table").tBodies[0].rows];
+  say($("feed-counters"), counters.received + " received · " + rows.filter((r) => !r.hidden).length + " shown"
+    + (rows.some((r) => r.hidden) ? " (of " + rows.length + ": the filter hides the rest)" : "")
     + (paused ? " · " + held.length + " held while paused" : "")
     + (counters.letGo ? " · " + counters.letGo + " let go while paused" : "")
     + " · " + counters.serverDropped + " dropped by the server (this page read too slowly)");
@@ -96,6 +98,7 @@ function matches(row) {
 
 function refilter() {
   for (const row of $("feed-table").tBodies[0].rows) { row.hidden = !matches(row); }
+  showCounters();
 }
 $("feed-kind").addEventListener("change", refilter);
 $("feed-text").addEventListener("input", refilter);

@@ -70,7 +70,7 @@ function drawAttention() {
   const masked = [];
   weights.forEach((row, q) => row.forEach((w, k) => {
     // Under the causal mask a key after its query is not a weight of 0 but a position the query cannot
-    // see: drawn apart, hatched grey.
+    // see: drawn apart, in grey.
     (a.mask === "causal" && k > q ? masked : data).push([k, q, w]);
   }));
   chart($("att-chart")).setOption({
@@ -79,13 +79,14 @@ function drawAttention() {
     grid: { left: 110, right: 20, top: 10, bottom: 110 },
     xAxis: { type: "category", data: labels, name: "key", nameLocation: "middle", nameGap: 95,
       axisLabel: { rotate: 60, interval: 0, fontSize: 10 } },
-    yAxis: { type: "category", data: labels, inverse: true, name: "query", axisLabel: { interval: 0, fontSize: 10 } },
+    yAxis: { type: "category", data: labels, inverse: true, name: "query", nameLocation: "middle", nameGap: 95,
+      axisLabel: { interval: 0, fontSize: 10 } },
     visualMap: { min: 0, max: 1, seriesIndex: 0, show: false,
       inRange: { color: ["#f7fbff", "#6baed6", "#08306b"] } },
     series: [{ id: "attention", type: "heatmap", data, progressive: 0,
       emphasis: { itemStyle: { borderColor: "#ffb000", borderWidth: 1 } } },
     { id: "masked", name: "masked (a later position)", type: "heatmap", data: masked, progressive: 0, silent: true,
-      itemStyle: { color: "#eceef2", decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [1, 4], rotation: 0.8 } } }],
+      itemStyle: { color: "#d5d9e0" } }],
   }, { notMerge: true });
   $("att-chart").dataset.layer = String(layer);
   $("att-chart").dataset.head = String(head);
@@ -114,21 +115,20 @@ async function loadNext() {
 function drawNext(n) {
   const c = n.candidates;
   const labels = c.map((x) => JSON.stringify(x.piece)).concat(["(" + n.others.count + " others)"]);
-  const cut = { color: "#c9ced8", decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 3], rotation: -0.8 } };
+  const cut = { color: "#c9ced8" };
   const bars = (column, colour) => c.map((x) => ({ value: x[column], itemStyle: x.kept ? { color: colour } : cut }))
     .concat([{ value: n.others[column], itemStyle: cut }]);
   chart($("next-chart")).setOption({
     animation: false,
-    aria: { enabled: true, decal: { show: true } },
     tooltip: { trigger: "axis", valueFormatter: (v) => fmt(v) },
     legend: { top: 0 },
     grid: { left: 50, right: 10, top: 30, bottom: 80 },
     xAxis: { type: "category", data: labels, axisLabel: { rotate: 50, interval: 0, fontSize: 10 } },
     yAxis: { type: "value", name: "probability" },
     series: [
-      { id: "probability", name: "softmax(logit), T = 1", type: "bar", data: bars("probability", "#9fb6e8") },
-      { id: "tempered", name: "softmax(logit / T), T = " + n.temperature, type: "bar", data: bars("tempered", "#2456c9") },
-      { id: "sampling", name: "what the sampler draws from (kept, renormalised)", type: "bar", data: bars("sampling", "#1b6b35") },
+      { id: "probability", name: "softmax(logit), T = 1", type: "bar", itemStyle: { color: "#9fb6e8" }, data: bars("probability", "#9fb6e8") },
+      { id: "tempered", name: "softmax(logit / T), T = " + n.temperature, type: "bar", itemStyle: { color: "#2456c9" }, data: bars("tempered", "#2456c9") },
+      { id: "sampling", name: "what the sampler draws from (kept, renormalised)", type: "bar", itemStyle: { color: "#1b6b35" }, data: bars("sampling", "#1b6b35") },
     ],
   }, { notMerge: true });
   // The logits behind the bars, for a reader (tooltip) and for a check that the bars follow from them.
