@@ -35,6 +35,7 @@ public final class Metrics implements AutoCloseable {
     private final EmbedderMetrics embedder;
     private final GeneratorMetrics generator;
     private final QueryMetrics queries;
+    private final MeterHistory history;
     private final List<KafkaStreamsMetrics> bridges = new ArrayList<>();
     private ScheduledExecutorService bridgeRefresh;
     private volatile PartitionGauges partitions;
@@ -44,6 +45,7 @@ public final class Metrics implements AutoCloseable {
         this.embedder = new EmbedderMetrics(registry, deadLetters);
         this.generator = new GeneratorMetrics(registry, deadLetters);
         this.queries = new QueryMetrics(registry);
+        this.history = new MeterHistory(embedder, deadLetters, queries);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -59,6 +61,11 @@ public final class Metrics implements AutoCloseable {
 
     public QueryMetrics queries() {
         return queries;
+    }
+
+    /** The last quarter of an hour of these meters (not sampled until {@link MeterHistory#start()}). */
+    public MeterHistory history() {
+        return history;
     }
 
     /**
@@ -95,6 +102,7 @@ public final class Metrics implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        history.close();
         bridges.forEach(KafkaStreamsMetrics::close);
         bridges.clear();
         if (bridgeRefresh != null) {

@@ -23,6 +23,10 @@ public final class QueryServer implements AutoCloseable {
     private QueryService service;
     private Ingest ingest;
     private Metrics metrics;
+    /** The embedding map's axes, shared by the map and the live feed. */
+    private final CurrentMapBasis mapBasis = new CurrentMapBasis();
+    private EmbeddingMap map;
+    private ConsoleStatus status;
 
     private QueryServer(ApiHttpServer server, HostInfo self, ApiAccess access) {
         this.server = server;
@@ -63,6 +67,8 @@ public final class QueryServer implements AutoCloseable {
         ingest = new Ingest(parts.clientProperties(), parts.inputTopic(), parts.inputFormat(), parts.maxTextBytes());
         service = new QueryService(self, parts.streams(), parts.encoder(), parts.indexes(), parts.inputTopic(), ingest,
                 access.token(), parts.clientProperties(), parts.metrics().queries());
+        map = new EmbeddingMap(self, parts, mapBasis, new PeerClient(access.token()));
+        status = new ConsoleStatus(self, parts, new PeerClient(access.token()));
         server.start(this::handle);
     }
 
@@ -93,6 +99,11 @@ public final class QueryServer implements AutoCloseable {
      * DELETE /texts/{id}          a tombstone for the id -> deleted from the store
      * POST /internal/search       another instance's fan-out: this instance's partitions only
      * GET  /internal/embeddings/{id}
+     * GET  /map                   the embedding map: every vector on its principal plane (?color=KEY, refresh,
+     *                             limit); POST /map/project {text | vector} -> {basis, x, y} ({@link EmbeddingMap})
+     * POST /internal/map/sample, /internal/map/points   another instance's map: this instance's partitions
+     * GET  /console/status        every instance: state, partitions, lag, the last 15 minutes of its meters
+     * GET  /internal/console/status   this instance's part ({@link ConsoleStatus})
      * </pre>
      */
     private ApiReply route(ApiRequest request) throws IOException {
@@ -132,6 +143,8 @@ public final class QueryServer implements AutoCloseable {
             case "/internal/search" -> {
                 return ApiReply.json(200, service.internalSearch(request.postBody()));
             }
+            case "/map", "/map/project", "/internal/map/sample", "/internal/map/points" -> { return map.handle(request); }
+            case "/console/status", "/internal/console/status" -> { return status.handle(request); }
             case "/metrics" -> {
                 request.requireMethod("GET");
                 return new ApiReply(200, Metrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8),
