@@ -1,14 +1,14 @@
 package dev.semstream.store;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.RealVector;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
 
 import java.util.List;
 
 /**
  * The plane a sample of vectors varies most in: its mean and the top two principal components (the
- * eigenvectors of the sample covariance with the largest eigenvalues), for drawing a store's vectors as a
+ * eigenvectors of the sample covariance with the largest eigenvalues, by Commons Math), for drawing a store's vectors as a
  * map. Each axis' sign is fixed (its largest-magnitude component positive, the first such on a tie), so
  * the picture does not mirror between two computations on the same data. An axis along which the sample
  * does not vary at all (one vector; every vector on a line) is the first unit vector orthogonal to the
@@ -46,24 +46,24 @@ public record PrincipalPlane(PlaneProjection projection, double[] explainedVaria
             mean[i] /= n;
         }
         double[][] covariance = covariance(rows, mean, d);
-        EigenDecomposition eigen = new EigenDecomposition(new Array2DRowRealMatrix(covariance, false));
-        double[] values = eigen.getRealEigenvalues();
-        Integer[] order = new Integer[values.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(values[b], values[a]));
+        // The covariance is symmetric and positive semi-definite, so its singular value decomposition is its
+        // eigen decomposition (singular values = eigenvalues, descending). Commons Math's EigenDecomposition
+        // fails to converge ("convergence failed") on the rank-deficient covariances of a few dozen sentence
+        // embeddings; its SVD (JAMA's Golub-Kahan) does not.
+        SingularValueDecomposition svd = new SingularValueDecomposition(new Array2DRowRealMatrix(covariance, false));
+        double[] values = svd.getSingularValues();
+        RealMatrix vectors = svd.getU();
         double total = 0;
         for (int i = 0; i < d; i++) {
             total += covariance[i][i];
         }
-        double largest = Math.max(values[order[0]], 0);
+        double largest = values.length == 0 ? 0 : values[0];
         double[][] axes = new double[2][];
         double[] variance = new double[2];
         for (int k = 0; k < 2; k++) {
-            double lambda = k < order.length ? values[order[k]] : 0;
-            if (k < order.length && lambda > FLAT * (largest > 0 ? largest : 1)) {
-                axes[k] = toArray(eigen.getEigenvector(order[k]));
+            double lambda = k < values.length ? values[k] : 0;
+            if (lambda > FLAT * (largest > 0 ? largest : 1)) {
+                axes[k] = vectors.getColumn(k);
                 variance[k] = lambda;
             } else {
                 axes[k] = firstUnitOrthogonalTo(d, axes, k);
@@ -147,10 +147,6 @@ public record PrincipalPlane(PlaneProjection projection, double[] explainedVaria
                 axis[i] = -axis[i];
             }
         }
-    }
-
-    private static double[] toArray(RealVector v) {
-        return v.toArray();
     }
 
     private static float[] toFloats(double[] values) {

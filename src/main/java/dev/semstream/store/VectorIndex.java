@@ -145,18 +145,8 @@ public final class VectorIndex {
      * the sample is of another model or dimension than this index holds.
      */
     public void sample(VectorSample sample) {
-        if (!config.holds(sample.modelId(), sample.dimension())) {
-            return;
-        }
-        lock.readLock().lock();
-        try {
-            IndexContents c = contents;
-            VectorColumn column = c.column();
-            for (int o = c.live().nextSetBit(0); o >= 0; o = c.live().nextSetBit(o + 1)) {
-                sample.offer(c.idOf(o), column.slabOf(o), column.offsetOf(o));
-            }
-        } finally {
-            lock.readLock().unlock();
+        if (config.holds(sample.modelId(), sample.dimension())) {
+            forEachLive((c, o) -> sample.offer(c.idOf(o), c.column().slabOf(o), c.column().offsetOf(o)));
         }
     }
 
@@ -166,17 +156,26 @@ public final class VectorIndex {
      * dimension than this index holds.
      */
     public void project(PlaneProjection plane, String colorKey, MapPoints points) {
-        if (!config.holds(plane.modelId(), plane.dimensions())) {
-            return;
+        if (config.holds(plane.modelId(), plane.dimensions())) {
+            forEachLive((c, o) -> {
+                float[] xy = plane.project(c.column().slabOf(o), c.column().offsetOf(o));
+                IndexContents.StoredFields f = c.fieldsOf(o);
+                points.add(f.id(), xy[0], xy[1], f.text(), colorKey == null ? null : f.metadata().get(colorKey));
+            });
         }
+    }
+
+    private interface LiveRow {
+        void accept(IndexContents contents, int ordinal);
+    }
+
+    /** Every live ordinal, in order, under the read lock. */
+    private void forEachLive(LiveRow row) {
         lock.readLock().lock();
         try {
             IndexContents c = contents;
-            VectorColumn column = c.column();
             for (int o = c.live().nextSetBit(0); o >= 0; o = c.live().nextSetBit(o + 1)) {
-                float[] xy = plane.project(column.slabOf(o), column.offsetOf(o));
-                IndexContents.StoredFields f = c.fieldsOf(o);
-                points.add(f.id(), xy[0], xy[1], f.text(), colorKey == null ? null : f.metadata().get(colorKey));
+                row.accept(c, o);
             }
         } finally {
             lock.readLock().unlock();

@@ -135,6 +135,57 @@ class PrincipalPlaneTest {
         assertEquals(0, dot(small.projection().axisX(), small.projection().axisY()), 1e-5);
     }
 
+    @Test
+    void aFewDozenUnitVectorsInManyDimensionsAreDecomposedWithoutFailing() {
+        // A rank-deficient covariance with hundreds of zero eigenvalues (a new store of sentence embeddings):
+        // the QL iteration of an eigen decomposition may fail to converge on it; the plane must not.
+        for (int n : new int[]{3, 30, 90, 400}) {
+            Random random = new Random(n);
+            int d = 384;
+            float[][] centres = new float[4][d];
+            for (float[] c : centres) {
+                for (int i = 0; i < d; i++) {
+                    c[i] = (float) random.nextGaussian();
+                }
+            }
+            VectorSample sample = new VectorSample(MODEL, d, 5_000, 1);
+            for (int k = 0; k < n; k++) {
+                float[] v = new float[d];
+                double norm = 0;
+                for (int i = 0; i < d; i++) {
+                    v[i] = centres[k % 4][i] + (float) (0.5 * random.nextGaussian());
+                    norm += v[i] * v[i];
+                }
+                for (int i = 0; i < d; i++) {
+                    v[i] /= (float) Math.sqrt(norm);
+                }
+                sample.offer("u" + k, v);
+            }
+            PrincipalPlane plane = PrincipalPlane.of(sample);
+            assertEquals(1, norm(plane.projection().axisX()), 1e-5, "n=" + n);
+            assertEquals(1, norm(plane.projection().axisY()), 1e-5, "n=" + n);
+            assertEquals(0, dot(plane.projection().axisX(), plane.projection().axisY()), 1e-5, "n=" + n);
+            assertTrue(plane.explainedVariance()[0] >= plane.explainedVariance()[1] && plane.explainedVariance()[1] > 0);
+            // The variance along the first axis is the largest along any direction: no stored vector's
+            // direction from the mean beats it.
+            double alongX = variance(sample, plane.projection(), plane.projection().axisX());
+            assertEquals(plane.explainedVariance()[0], alongX, 1e-4 * alongX, "n=" + n);
+        }
+    }
+
+    private static double variance(VectorSample sample, PlaneProjection p, float[] axis) {
+        double sum = 0;
+        var rows = sample.rows();
+        for (var r : rows) {
+            double x = 0;
+            for (int i = 0; i < axis.length; i++) {
+                x += (r.vector()[i] - p.mean()[i]) * axis[i];
+            }
+            sum += x * x;
+        }
+        return sum / (rows.size() - 1);
+    }
+
     private static void assertLargestComponentPositive(float[] axis) {
         int at = 0;
         for (int i = 1; i < axis.length; i++) {
