@@ -27,13 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -43,6 +42,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -164,7 +164,7 @@ class ConsoleBrowserTest {
         driver.findElement(By.id("feed-text")).sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
         assertTrue(rows("feed-probe").get(0).isDisplayed(), "an empty filter shows every row again");
         awaitVectors(TEXTS + 2);
-        screenshot("feed");
+        screenshot("feed", 1000);
     }
 
     @Test
@@ -200,8 +200,8 @@ class ConsoleBrowserTest {
         // A text embedded now arrives through the feed, placed with the map's basis.
         post("map-live", "A new point appears on the map without a refresh.");
         waitFor(INDEX_DEADLINE, () -> seriesById("map-chart", "live").get("data").size() == 1);
-        screenshot("map");
-        phoneScreenshot("map-phone");
+        screenshot("map", 1400);
+        phoneScreenshot("map-phone", "map-chart");
     }
 
     @Test
@@ -235,7 +235,7 @@ class ConsoleBrowserTest {
             List<String> shown = driver.findElements(By.cssSelector("#gen-passages li")).stream()
                     .map(li -> li.getDomAttribute("data-id")).toList();
             assertEquals(completion.getContextIds().stream().map(CharSequence::toString).toList(), shown);
-            screenshot("generator");
+            screenshot("generator", 1400);
 
             driver.findElement(By.id("gen-on-map")).click();
             waitFor(PAGE_DEADLINE, () -> shown.equals(List.of(Optional.ofNullable(
@@ -254,7 +254,7 @@ class ConsoleBrowserTest {
         assertAttention(encoder.attention(MODEL_TEXT, 64), 3, 5);
         List<WebElement> chips = driver.findElements(By.cssSelector("#model-tokens .tokens:first-of-type .token"));
         assertEquals(encoder.tokenizer().encode(MODEL_TEXT, 512).tokenCount(), chips.size(), "one chip per encoder token");
-        screenshot("model");
+        screenshot("model", "tab-model", "att-chart");
 
         new Select(driver.findElement(By.id("att-model"))).selectByValue("generator");
         awaitAttention("generator");
@@ -284,20 +284,23 @@ class ConsoleBrowserTest {
         driver.findElement(By.id("next-topk")).sendKeys(Keys.TAB); // change fires on leaving the field
         waitFor(PAGE_DEADLINE, () -> String.valueOf(driver.findElement(By.id("next-chart")).getDomAttribute("data-kept"))
                 .startsWith("[true,true,true,true,true,false"));
-        screenshot("next-token");
+        screenshot("next-token", "next-heading", "next-chart");
     }
 
     @Test
     @Order(7)
-    void theStatusViewShowsTheInstanceAndItsVectors() throws Exception {
+    void theStatusViewShowsTheInstanceAndItsVectorsAndTheSearchViewStillSearches() throws Exception {
         open("status");
         int stored = HttpJson.get(url + "/health").json().get("vectors").asInt();
         waitFor(PAGE_DEADLINE, () -> text("status-totals").startsWith(stored + " vectors"));
         assertTrue(text("status-instances").contains("(this page's)"), text("status-instances"));
         assertFalse(series("status-latency").isEmpty());
-        screenshot("status");
+        screenshot("status", 1400);
         open("search");
-        screenshot("search");
+        driver.findElement(By.id("q")).sendKeys("How does attention weigh the tokens of a sentence?");
+        driver.findElement(By.id("search")).click();
+        waitFor(PAGE_DEADLINE, () -> text("search-status").matches("\\d+ hits in .*"));
+        screenshot("search", 900);
     }
 
     // ---- the attention view ----
@@ -498,26 +501,39 @@ class ConsoleBrowserTest {
 
     // ---- screenshots, for a person (the README's); not asserted ----
 
-    /** The whole view at 1280 px: the window is made as tall as the page for the shot. */
-    static void screenshot(String name) throws Exception {
-        Dimension before = driver.manage().window().getSize();
+    /** The page at the window's 1280 px from its top, beyond the viewport, at most {@code maxHeight} tall. */
+    static void screenshot(String name, int maxHeight) throws Exception {
         long height = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollHeight;");
-        driver.manage().window().setSize(new Dimension(1280, (int) Math.min(height + 20, 2400)));
-        try {
-            Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
-        } finally {
-            driver.manage().window().setSize(before);
-        }
+        capture(name, 0, Math.min(height, maxHeight));
     }
 
-    static void phoneScreenshot(String name) throws Exception {
-        Dimension before = driver.manage().window().getSize();
-        driver.manage().window().setSize(new Dimension(390, 844));
+    /** The part of the page from the top of one element to the bottom of another. */
+    static void screenshot(String name, String fromId, String toId) throws Exception {
+        String edge = "const r = document.getElementById(arguments[0]).getBoundingClientRect(); return Math.round(%s + window.scrollY);";
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        long top = ((Number) js.executeScript(edge.formatted("r.top"), fromId)).longValue() - 12;
+        long bottom = ((Number) js.executeScript(edge.formatted("r.bottom"), toId)).longValue() + 12;
+        capture(name, top, bottom - top);
+    }
+
+    /** Chromium's DevTools capture, which reaches beyond the viewport without resizing the window (or the charts). */
+    private static void capture(String name, long y, long height) throws Exception {
+        Map<String, Object> shot = ((ChromeDriver) driver).executeCdpCommand("Page.captureScreenshot", Map.of(
+                "captureBeyondViewport", true,
+                "clip", Map.of("x", 0, "y", y, "width", 1280, "height", height, "scale", 1)));
+        Files.write(SCREENSHOTS.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
+    }
+
+    /** The view as a 390 px phone shows it: the device metrics of a phone, the page laid out again. */
+    static void phoneScreenshot(String name, String chartId) throws Exception {
+        ChromeDriver chrome = (ChromeDriver) driver;
+        chrome.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
         try {
-            waitFor(PAGE_DEADLINE, () -> driver.findElement(By.id("map-chart")).getSize().getWidth() <= 390);
-            Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+            waitFor(PAGE_DEADLINE, () -> driver.findElement(By.id(chartId)).getSize().getWidth() <= 390);
+            Files.write(SCREENSHOTS.resolve(name + ".png"), chrome.getScreenshotAs(OutputType.BYTES));
         } finally {
-            driver.manage().window().setSize(before);
+            chrome.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
     }
 }

@@ -87,11 +87,13 @@ function draw() {
   series.push(liveSeries(), hitsSeries(), querySeries());
   plot().setOption({
     animation: false,
-    grid: { left: 40, right: 20, top: 40, bottom: 30 },
+    grid: { left: 55, right: 15, top: 40, bottom: 50 },
     legend: { type: "scroll", top: 0 },
     tooltip: { trigger: "item", formatter: tooltip },
-    xAxis: { type: "value", name: "PC1", scale: true },
-    yAxis: { type: "value", name: "PC2", scale: true },
+    xAxis: { type: "value", name: "first principal component", nameLocation: "middle", nameGap: 28, scale: true,
+      axisLine: { onZero: false } },
+    yAxis: { type: "value", name: "second principal component", nameLocation: "middle", nameGap: 38, scale: true,
+      axisLine: { onZero: false } },
     dataZoom: [{ type: "inside", xAxisIndex: 0, filterMode: "none" }, { type: "inside", yAxisIndex: 0, filterMode: "none" }],
     series,
   }, { notMerge: true });
