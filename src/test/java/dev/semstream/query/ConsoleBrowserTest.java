@@ -200,6 +200,23 @@ class ConsoleBrowserTest {
         // A text embedded now arrives through the feed, placed with the map's basis.
         post("map-live", "A new point appears on the map without a refresh.");
         waitFor(INDEX_DEADLINE, () -> seriesById("map-chart", "live").get("data").size() == 1);
+
+        // Coloured by a metadata key the page has seen: one series per value, the same points in all.
+        waitFor(PAGE_DEADLINE, () -> !driver.findElements(By.cssSelector("#map-color option[value=group]")).isEmpty());
+        new Select(driver.findElement(By.id("map-color"))).selectByValue("group");
+        waitFor(PAGE_DEADLINE, () -> hasSeries("map-chart", "points:g3"));
+        int coloured = 0;
+        for (JsonNode s : series("map-chart")) {
+            String id = s.get("id").asText();
+            if (id.startsWith("points:")) {
+                coloured += s.get("data").size();
+                assertTrue(id.matches("points:(g[0-3])?"), id); // a text without the key gets the empty value
+            }
+        }
+        assertEquals(stored + 1, coloured);
+        List<String> still = new ArrayList<>();
+        seriesById("map-chart", "hits").get("data").forEach(d -> still.add(d.get("name").asText()));
+        assertEquals(HttpJson.hitIds(api), still, "the highlight survives the redraw");
         screenshot("map", 1400);
         phoneScreenshot("map-phone", "map-chart");
     }
@@ -460,17 +477,29 @@ class ConsoleBrowserTest {
         return HttpJson.MAPPER.readTree((String) json);
     }
 
+    static boolean hasSeries(String chartId, String seriesId) {
+        return findSeries(chartId, seriesId) != null;
+    }
+
     static JsonNode seriesById(String chartId, String seriesId) {
+        JsonNode found = findSeries(chartId, seriesId);
+        if (found == null) {
+            throw new AssertionError("no series " + seriesId + " in " + chartId);
+        }
+        return found;
+    }
+
+    private static JsonNode findSeries(String chartId, String seriesId) {
         try {
             for (JsonNode s : series(chartId)) {
                 if (s.get("id").asText().equals(seriesId)) {
                     return s;
                 }
             }
+            return null;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        throw new AssertionError("no series " + seriesId + " in " + chartId);
     }
 
     /** Waits, with a deadline, for the supplier to give something other than null or false. */

@@ -81,7 +81,8 @@ function draw() {
     const id = "points:" + value;
     side[id] = { ids: indices.map((i) => p.ids[i]), texts: indices.map((i) => p.text[i]) };
     return { id, name: value || ($("map-color").value ? "(no value)" : "stored texts"), type: "scatter",
-      large: true, largeThreshold: 2000, progressive: 20000, symbolSize: 4,
+      // Large mode draws 100k points on one canvas; small maps get bigger dots, easier to hover.
+      large: true, largeThreshold: 2000, progressive: 20000, symbolSize: p.ids.length > 2000 ? 4 : 7,
       data: indices.map((i) => [p.x[i], p.y[i]]) };
   });
   series.push(liveSeries(), hitsSeries(), querySeries());
