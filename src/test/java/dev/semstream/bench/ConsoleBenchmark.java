@@ -9,15 +9,6 @@ import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.query.HeadlessChromium;
 import dev.semstream.reference.TextCorpus;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.FluentWait;
@@ -30,10 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * What the console's live feed costs the pipeline: texts/s end to end (embedded broker and registry, exactly
@@ -101,30 +90,11 @@ public final class ConsoleBenchmark {
                 line -> System.err.println("  " + line))) {
             app.awaitRunning(Duration.ofMinutes(2));
             String url = app.endpoints().queryUrl();
-            Map<String, Object> props = new HashMap<>();
-            props.put("bootstrap.servers", app.endpoints().bootstrapServers());
-            props.put("schema.registry.url", app.endpoints().schemaRegistryUrl());
-            String in = app.topics().name("texts");
-            String out = app.topics().name("embeddings");
-            Map<String, Object> producerProps = new HashMap<>(props);
-            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-            producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            Map<String, Object> consumerProps = new HashMap<>(props);
-            consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             ChromeDriver browser = HeadlessChromium.start(profile, PAGE_DEADLINE);
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
-                    new ByteArraySerializer());
-                 KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
-                         new ByteArrayDeserializer())) {
-                List<TopicPartition> parts = consumer.partitionsFor(out).stream()
-                        .map(p -> new TopicPartition(out, p.partition())).toList();
-                consumer.assign(parts);
-                consumer.seekToEnd(parts);
-                parts.forEach(consumer::position);
+            try (PipelineTraffic traffic = new PipelineTraffic(app)) {
                 long warmUntil = System.nanoTime() + Duration.ofSeconds(warmupSeconds).toNanos();
                 for (int w = 0; System.nanoTime() < warmUntil; w++) {
-                    double seconds = PipelineBenchmark.streamThrough(producer, consumer, in, "w-",
-                            PipelineBenchmark.serialise(props, in, "w-", warm));
+                    double seconds = traffic.streamThrough("w-", warm);
                     System.err.printf(Locale.ROOT, "  warm-up round %d: %.0f texts/s%n", w + 1, warm.size() / seconds);
                 }
                 for (int r = 0; r < rounds; r++) {
@@ -139,8 +109,7 @@ public final class ConsoleBenchmark {
                         } else {
                             browser.get("about:blank");
                         }
-                        double rate = n / PipelineBenchmark.streamThrough(producer, consumer, in, prefix,
-                                PipelineBenchmark.serialise(props, in, prefix, texts));
+                        double rate = n / traffic.streamThrough(prefix, texts);
                         if (pageOpen) {
                             with = rate;
                             pageEvents = pageEvents(browser, inject, n);
