@@ -5,18 +5,14 @@ import dev.semstream.avro.Completion;
 import dev.semstream.avro.FinishReason;
 import dev.semstream.avro.Prompt;
 import dev.semstream.registry.AvroDeserializer;
-import dev.semstream.registry.AvroSerializer;
+import dev.semstream.topology.PromptReaders;
+import dev.semstream.topology.PromptWriter;
 import dev.semstream.topology.TopicDefinitions;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -102,7 +98,7 @@ final class PromptCommand implements Callable<Integer> {
         Prompt prompt = Prompt.newBuilder().setPromptId(promptId).setText(text).setMaxTokens(maxTokens)
                 .setTemperature(temperature).setTopK(topK).setTopP(topP).setSeed(seed).setStopSequences(stops)
                 .setRetrievalK(retrievalK).build();
-        if (!generatorReads(props, topics.name("prompts"))) {
+        if (!PromptReaders.anyWithin(props, topics.name("prompts"), READER_PATIENCE)) {
             main.stderr().println("semstream: no generator is reading " + topics.name("prompts") + ": start one with "
                     + "`semstream run --generator-model DIR` (DIR: a GPT-2 checkpoint directory), or the sidecar on "
                     + "your cluster, then prompt again");
@@ -140,23 +136,9 @@ final class PromptCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Asked before the prompt goes out: with no generator the prompt would wait its whole timeout for nothing. */
-    private static boolean generatorReads(Map<String, Object> props, String prompts) throws InterruptedException {
-        Map<String, Object> config = new HashMap<>(props);
-        config.remove("schema.registry.url"); // not the Admin client's, which would warn about it
-        try (Admin admin = Admin.create(config)) {
-            return PromptReaders.anyWithin(admin, prompts, READER_PATIENCE);
-        }
-    }
-
-    private void send(Map<String, Object> props, String topic, Prompt prompt) throws Exception {
-        Map<String, Object> config = new HashMap<>(props);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        AvroSerializer<Prompt> avro = new AvroSerializer<>();
-        avro.configure(config, false);
-        try (KafkaProducer<String, Prompt> producer = new KafkaProducer<>(config, new StringSerializer(), avro)) {
-            producer.send(new ProducerRecord<>(topic, prompt.getPromptId(), prompt)).get();
+    private static void send(Map<String, Object> props, String topic, Prompt prompt) throws Exception {
+        try (PromptWriter writer = PromptWriter.connect(props, topic)) {
+            writer.send(prompt).get();
         }
     }
 

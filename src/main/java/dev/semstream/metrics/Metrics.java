@@ -35,6 +35,7 @@ public final class Metrics implements AutoCloseable {
     private final EmbedderMetrics embedder;
     private final GeneratorMetrics generator;
     private final QueryMetrics queries;
+    private final ConsoleFeedMetrics consoleFeed;
     private final List<KafkaStreamsMetrics> bridges = new ArrayList<>();
     private ScheduledExecutorService bridgeRefresh;
     private volatile PartitionGauges partitions;
@@ -44,6 +45,7 @@ public final class Metrics implements AutoCloseable {
         this.embedder = new EmbedderMetrics(registry, deadLetters);
         this.generator = new GeneratorMetrics(registry, deadLetters);
         this.queries = new QueryMetrics(registry);
+        this.consoleFeed = new ConsoleFeedMetrics(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -59,6 +61,10 @@ public final class Metrics implements AutoCloseable {
 
     public QueryMetrics queries() {
         return queries;
+    }
+
+    public ConsoleFeedMetrics consoleFeed() {
+        return consoleFeed;
     }
 
     /**

@@ -170,7 +170,11 @@ final class ApiHttpServer implements AutoCloseable {
             headers.put("X-Content-Type-Options", "nosniff");
             accessHeaders.forEach(headers::put);
             reply.headers().forEach(headers::put);
-            response.write(true, ByteBuffer.wrap(reply.body()), callback);
+            if (reply.stream() != null) {
+                reply.stream().open(response, callback);
+            } else {
+                response.write(true, ByteBuffer.wrap(reply.body()), callback);
+            }
         }
     }
 }

@@ -63,6 +63,17 @@ final class Json {
         return v.asInt();
     }
 
+    static long longInteger(JsonNode body, String field, long fallback) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw ApiException.badRequest("'" + field + "' must be an integer, got " + v);
+        }
+        return v.asLong();
+    }
+
     /** A finite number; {@code fallback} when absent. */
     static double number(JsonNode body, String field, double fallback) {
         JsonNode v = body.get(field);
@@ -73,6 +84,25 @@ final class Json {
             throw ApiException.badRequest("'" + field + "' must be a number, got " + v);
         }
         return v.asDouble();
+    }
+
+    /** A JSON array of strings; empty when absent. */
+    static java.util.List<String> stringList(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw ApiException.badRequest("'" + field + "' must be an array of strings, got " + kind(v));
+        }
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isTextual()) {
+                throw ApiException.badRequest("'" + field + "[" + i + "]' must be a string, got " + v.get(i));
+            }
+            out.add(v.get(i).asText());
+        }
+        return out;
     }
 
     static boolean bool(JsonNode body, String field, boolean fallback) {

@@ -24,6 +24,9 @@ public final class QueryServer implements AutoCloseable {
     private Ingest ingest;
     private ModelInspection inspection;
     private Metrics metrics;
+    private final CurrentMapBasis mapBasis = new CurrentMapBasis();
+    private LiveFeed feed;
+    private Prompts prompts;
 
     private QueryServer(ApiHttpServer server, HostInfo self, ApiAccess access) {
         this.server = server;
@@ -65,10 +68,12 @@ public final class QueryServer implements AutoCloseable {
         service = new QueryService(self, parts.streams(), parts.encoder(), parts.indexes(), parts.inputTopic(), ingest,
                 access.token(), parts.clientProperties(), parts.metrics().queries());
         inspection = new ModelInspection(parts.encoder(), parts.generator());
+        feed = LiveFeed.start(self, parts.topics(), parts.clientProperties(), parts.metrics().consoleFeed(), mapBasis);
+        prompts = new Prompts(parts.clientProperties(), parts.topics().name("prompts"));
         server.start(this::handle);
     }
 
-    private ApiReply handle(ApiRequest request) throws IOException {
+    private ApiReply handle(ApiRequest request) throws IOException, InterruptedException {
         try {
             return route(request);
         } catch (ModelMismatchException e) {
@@ -93,6 +98,11 @@ public final class QueryServer implements AutoCloseable {
      * POST /texts                 {id?, text, metadata?} or {texts: [...]} -> produced to the input topic in the
      *                             pipeline's input format; no id: the text's content id, as produce gives it
      * DELETE /texts/{id}          a tombstone for the id -> deleted from the store
+     * GET  /feed                  the live feed, server-sent events (?kinds=embedding,delete,dead_letter,completion
+     *                             &replay=0..200): what every instance embeds, deletes, dead-letters and completes
+     * GET  /feed/stats            this instance's feed: subscribers, delivered, dropped, seen by kind
+     * POST /prompts               {text, maxTokens?, temperature?, topK?, topP?, seed?, stop?, retrievalK?} -> produced
+     *                             to the prompts topic (202); 503 no_generator when no generator reads it
      * POST /internal/search       another instance's fan-out: this instance's partitions only
      * GET  /internal/embeddings/{id}
      * POST /inspect/tokens        {text} -> the encoder's and the generator's tokens
@@ -100,7 +110,7 @@ public final class QueryServer implements AutoCloseable {
      * POST /inspect/next-token    {prompt, temperature?, topK?, topP?, top?} -> what sampling would draw from
      * </pre>
      */
-    private ApiReply route(ApiRequest request) throws IOException {
+    private ApiReply route(ApiRequest request) throws IOException, InterruptedException {
         String path = request.rawPath();
         String method = request.method();
         switch (path) {
@@ -133,6 +143,15 @@ public final class QueryServer implements AutoCloseable {
             }
             case "/texts" -> {
                 return ApiReply.json(202, service.ingest(request.postBody()));
+            }
+            case "/feed" -> {
+                return feed.subscribe(request);
+            }
+            case "/feed/stats" -> {
+                return feed.stats(request);
+            }
+            case "/prompts" -> {
+                return ApiReply.json(202, prompts.submit(request.postBody()));
             }
             case "/internal/search" -> {
                 return ApiReply.json(200, service.internalSearch(request.postBody()));
@@ -188,7 +207,13 @@ public final class QueryServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (feed != null) {
+            feed.close(); // first: the subscribers' responses end cleanly before the server stops
+        }
         server.close();
+        if (prompts != null) {
+            prompts.close();
+        }
         if (service != null) {
             service.close();
         }

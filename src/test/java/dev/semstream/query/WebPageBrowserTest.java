@@ -19,8 +19,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.Select;
@@ -53,8 +51,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebPageBrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path CHROMIUM = HeadlessChromium.CHROMIUM;
+    static final Path CHROMEDRIVER = HeadlessChromium.CHROMEDRIVER;
     /** For the pipeline: embedding and indexing what the test ingests. */
     static final Duration INDEX_DEADLINE = Duration.ofMinutes(3);
     /** For the browser: a page load, a click and the API call behind it. */
@@ -72,7 +70,7 @@ class WebPageBrowserTest {
     static final Map<String, String> groupById = new LinkedHashMap<>();
 
     static boolean browserInstalled() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        return HeadlessChromium.installed();
     }
 
     @BeforeAll
@@ -101,23 +99,8 @@ class WebPageBrowserTest {
         driver = startChromium();
     }
 
-    /** Debian's chromedriver and Chromium, set explicitly, so Selenium Manager has nothing to download. */
     static WebDriver startChromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // The machine's network is closed: without the background-networking flags Chromium stalls on
-        // refused connections to its update, sync and field-trial services.
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1100",
-                "--user-data-dir=" + browserProfile.toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        ChromeDriver chrome = new ChromeDriver(service, options);
-        chrome.manage().timeouts().pageLoadTimeout(PAGE_DEADLINE).scriptTimeout(PAGE_DEADLINE);
-        return chrome;
+        return HeadlessChromium.start(browserProfile, PAGE_DEADLINE);
     }
 
     /** Per test rather than in {@code @BeforeAll}, so the report counts each test as skipped, with this message. */

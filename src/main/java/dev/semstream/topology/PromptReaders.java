@@ -1,4 +1,4 @@
-package dev.semstream.cli;
+package dev.semstream.topology;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -8,23 +8,38 @@ import org.apache.kafka.common.GroupState;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Whether anything reads the prompts topic, so that {@code prompt} with no generator says so in seconds
- * instead of after its whole timeout. A generator is a consumer group (the sidecar's Streams application,
+ * Whether anything reads the prompts topic, so that a prompt with no generator ({@code semstream prompt},
+ * {@code POST /prompts}) is refused in seconds instead of waiting its whole timeout for nothing. A generator is a consumer group (the sidecar's Streams application,
  * whatever its id) with a member assigned a partition of the topic. Anything this cannot see through (a
  * group mid-rebalance, a Streams-protocol group, a cluster that refuses the question) counts as a reader:
  * the check only ever saves a wait, it never refuses a prompt a generator could answer.
  */
-final class PromptReaders {
+public final class PromptReaders {
     /** A generator's group in one of these may be about to take the topic. */
     private static final Set<GroupState> JOINING = Set.of(GroupState.PREPARING_REBALANCE,
             GroupState.COMPLETING_REBALANCE, GroupState.ASSIGNING, GroupState.RECONCILING, GroupState.UNKNOWN);
 
     private PromptReaders() {
+    }
+
+    /**
+     * {@link #anyWithin(Admin, String, Duration)} with an Admin client of its own on the cluster of
+     * {@code clientProperties} (bootstrap servers, registry URL and pass-through settings).
+     */
+    public static boolean anyWithin(Map<String, Object> clientProperties, String topic, Duration patience)
+            throws InterruptedException {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.remove("schema.registry.url"); // not the Admin client's, which would warn about it
+        try (Admin admin = Admin.create(config)) {
+            return anyWithin(admin, topic, patience);
+        }
     }
 
     /**
