@@ -3,6 +3,7 @@ package dev.semstream.app;
 import dev.semstream.avro.Embedding;
 import dev.semstream.embedded.PortCheck;
 import dev.semstream.metrics.Metrics;
+import dev.semstream.store.QueryableIndexes;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.query.QueryServer;
@@ -169,6 +170,11 @@ public final class Pipeline implements AutoCloseable {
     /** The vector store of this instance's partitions, for interactive queries. */
     public ReadOnlyKeyValueStore<String, Embedding> vectorStore() {
         return embedder.vectorStore();
+    }
+
+    /** The search indexes of this instance's partitions (a benchmark fills them directly, without the encoder). */
+    public QueryableIndexes indexes() {
+        return embedder.indexes();
     }
 
     /** Starts the console's {@link StatusLine} over the embedder: a line every {@code interval}, to {@code out}. */

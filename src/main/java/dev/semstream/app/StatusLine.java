@@ -1,14 +1,13 @@
 package dev.semstream.app;
 
 import dev.semstream.metrics.EmbedderMetrics;
+import dev.semstream.metrics.InputLag;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.VectorIndex;
 import dev.semstream.topology.DeadLetters;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -137,17 +136,7 @@ public final class StatusLine implements AutoCloseable {
 
     /** Records on the input topic not yet read by this instance's partitions (the main consumers' view). */
     private long lag() {
-        double sum = 0;
-        for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
-            MetricName m = e.getKey();
-            if (m.group().equals("consumer-fetch-manager-metrics") && m.name().equals("records-lag")
-                    && inputTopic.equals(m.tags().get("topic"))
-                    && !m.tags().getOrDefault("client-id", "").contains("restore-consumer")
-                    && e.getValue().metricValue() instanceof Double d && Double.isFinite(d)) {
-                sum += d;
-            }
-        }
-        return (long) sum;
+        return InputLag.total(streams, inputTopic);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String key) {

@@ -33,6 +33,15 @@ public final class DeadLetterCounts {
         }
     }
 
+    /** Dead letters counted so far, every reason. */
+    public double total() {
+        double sum = 0;
+        for (Counter c : byReason.values()) {
+            sum += c.count();
+        }
+        return sum;
+    }
+
     /** One dead letter: a map look-up and an add. */
     public void count(Enum<?> reason) {
         byReason.computeIfAbsent(reason.name(), newCounter).increment();

@@ -36,6 +36,7 @@ public final class Metrics implements AutoCloseable {
     private final GeneratorMetrics generator;
     private final QueryMetrics queries;
     private final ConsoleFeedMetrics consoleFeed;
+    private final MeterHistory history;
     private final List<KafkaStreamsMetrics> bridges = new ArrayList<>();
     private ScheduledExecutorService bridgeRefresh;
     private volatile PartitionGauges partitions;
@@ -46,6 +47,7 @@ public final class Metrics implements AutoCloseable {
         this.generator = new GeneratorMetrics(registry, deadLetters);
         this.queries = new QueryMetrics(registry);
         this.consoleFeed = new ConsoleFeedMetrics(registry);
+        this.history = new MeterHistory(embedder, deadLetters, queries);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -65,6 +67,11 @@ public final class Metrics implements AutoCloseable {
 
     public ConsoleFeedMetrics consoleFeed() {
         return consoleFeed;
+    }
+
+    /** The last quarter of an hour of these meters (not sampled until {@link MeterHistory#start()}). */
+    public MeterHistory history() {
+        return history;
     }
 
     /**
@@ -101,6 +108,7 @@ public final class Metrics implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        history.close();
         bridges.forEach(KafkaStreamsMetrics::close);
         bridges.clear();
         if (bridgeRefresh != null) {

@@ -34,6 +34,11 @@ public final class QueryMetrics {
     }
 
 
+    /** Every kind's latency timer, for {@link MeterHistory}. */
+    java.util.Collection<Timer> timers() {
+        return byKind.values();
+    }
+
     /** @param startNanos {@code System.nanoTime()} when the request began */
     public void answered(Kind kind, long startNanos) {
         byKind.get(kind).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);

@@ -98,8 +98,8 @@ final class FanOutSearch {
                 call.getValue().cancel(true);
                 ObjectNode o = Json.newObject();
                 o.put("instance", PeerClient.address(call.getKey()));
-                o.put("error", isTimeout(failed)
-                        ? "no answer within " + timeout.toMillis() + " ms" : String.valueOf(rootMessage(failed)));
+                o.put("error", EveryInstance.isTimeout(failed)
+                        ? "no answer within " + timeout.toMillis() + " ms" : String.valueOf(EveryInstance.rootMessage(failed)));
                 instances.add(o);
             }
         }
@@ -150,25 +150,5 @@ final class FanOutSearch {
             }
         }
         return out;
-    }
-
-    /**
-     * Our wait ran out, or the HTTP client's own request timeout (set to the same deadline) fired first:
-     * which one wins the race differs between JDKs, and both mean the same to the user.
-     */
-    private static boolean isTimeout(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof java.util.concurrent.TimeoutException || c instanceof java.net.http.HttpTimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable t) {
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

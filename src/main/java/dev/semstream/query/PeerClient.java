@@ -36,16 +36,39 @@ final class PeerClient {
 
     /** The peer's local answer; fails (exceptionally) if it does not answer in time or answers an error. */
     CompletableFuture<LocalAnswer> search(HostInfo host, ObjectNode body, Duration timeout) {
-        HttpRequest request = request("http://" + address(host) + "/internal/search", timeout)
+        return post(host, "/internal/search", body, timeout).thenApply(HitJson::readAnswer);
+    }
+
+    /** {@code POST /internal/map/sample}: the peer's share of the map's sample. */
+    CompletableFuture<JsonNode> mapSample(HostInfo host, ObjectNode body, Duration timeout) {
+        return post(host, "/internal/map/sample", body, timeout);
+    }
+
+    /** {@code POST /internal/map/points}: the peer's vectors placed on the map's axes. */
+    CompletableFuture<JsonNode> mapPoints(HostInfo host, ObjectNode body, Duration timeout) {
+        return post(host, "/internal/map/points", body, timeout);
+    }
+
+    /** {@code GET /internal/console/status}: the peer's own status. */
+    CompletableFuture<JsonNode> consoleStatus(HostInfo host, Duration timeout) {
+        return answer(host, request("http://" + address(host) + "/internal/console/status", timeout).GET().build());
+    }
+
+    /** A POST of JSON to an internal endpoint: its JSON, or failed if the peer answers an error. */
+    private CompletableFuture<JsonNode> post(HostInfo host, String path, ObjectNode body, Duration timeout) {
+        return answer(host, request("http://" + address(host) + path, timeout)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build());
+    }
+
+    private CompletableFuture<JsonNode> answer(HostInfo host, HttpRequest request) {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
             JsonNode json = Json.parse(response.body());
             if (response.statusCode() != 200) {
                 throw new ApiException(response.statusCode(), json.path("error").asText("peer_error"),
                         address(host) + ": " + json.path("message").asText());
             }
-            return HitJson.readAnswer(json);
+            return json;
         });
     }
 

@@ -24,7 +24,10 @@ public final class QueryServer implements AutoCloseable {
     private Ingest ingest;
     private ModelInspection inspection;
     private Metrics metrics;
+    /** The embedding map's axes, shared by the map and the live feed. */
     private final CurrentMapBasis mapBasis = new CurrentMapBasis();
+    private EmbeddingMap map;
+    private ConsoleStatus status;
     private LiveFeed feed;
     private Prompts prompts;
 
@@ -70,6 +73,8 @@ public final class QueryServer implements AutoCloseable {
         inspection = new ModelInspection(parts.encoder(), parts.generator());
         feed = LiveFeed.start(self, parts.topics(), parts.clientProperties(), parts.metrics().consoleFeed(), mapBasis);
         prompts = new Prompts(parts.clientProperties(), parts.topics().name("prompts"));
+        map = new EmbeddingMap(self, parts, mapBasis, new PeerClient(access.token()));
+        status = new ConsoleStatus(self, parts, new PeerClient(access.token()));
         server.start(this::handle);
     }
 
@@ -108,6 +113,11 @@ public final class QueryServer implements AutoCloseable {
      * POST /inspect/tokens        {text} -> the encoder's and the generator's tokens
      * POST /inspect/attention     {text, model?, maxTokens?} -> every layer's and head's attention weights
      * POST /inspect/next-token    {prompt, temperature?, topK?, topP?, top?} -> what sampling would draw from
+     * GET  /map                   the embedding map: every vector on its principal plane (?color=KEY, refresh,
+     *                             limit); POST /map/project {text | vector} -> {basis, x, y} ({@link EmbeddingMap})
+     * POST /internal/map/sample, /internal/map/points   another instance's map: this instance's partitions
+     * GET  /console/status        every instance: state, partitions, lag, the last 15 minutes of its meters
+     * GET  /internal/console/status   this instance's part ({@link ConsoleStatus})
      * </pre>
      */
     private ApiReply route(ApiRequest request) throws IOException, InterruptedException {
@@ -159,6 +169,8 @@ public final class QueryServer implements AutoCloseable {
             case "/inspect/tokens" -> { return ApiReply.json(200, inspection.tokens(request.postBody())); }
             case "/inspect/attention" -> { return ApiReply.json(200, inspection.attention(request.postBody())); }
             case "/inspect/next-token" -> { return ApiReply.json(200, inspection.nextToken(request.postBody())); }
+            case "/map", "/map/project", "/internal/map/sample", "/internal/map/points" -> { return map.handle(request); }
+            case "/console/status", "/internal/console/status" -> { return status.handle(request); }
             case "/metrics" -> {
                 request.requireMethod("GET");
                 return new ApiReply(200, Metrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8),

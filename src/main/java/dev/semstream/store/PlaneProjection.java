@@ -27,10 +27,15 @@ public record PlaneProjection(String modelId, float[] mean, float[] axisX, float
             throw new IllegalArgumentException("a " + vector.length + "-dimensional vector cannot go on a map of "
                     + mean.length + " dimensions");
         }
+        return project(vector, 0);
+    }
+
+    /** The point of the row of {@link #dimensions()} floats at {@code offset} of {@code data}: {x, y}. */
+    float[] project(float[] data, int offset) {
         double x = 0;
         double y = 0;
-        for (int i = 0; i < vector.length; i++) {
-            double centred = vector[i] - mean[i];
+        for (int i = 0; i < mean.length; i++) {
+            double centred = data[offset + i] - mean[i];
             x += centred * axisX[i];
             y += centred * axisY[i];
         }

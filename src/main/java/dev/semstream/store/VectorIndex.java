@@ -140,6 +140,48 @@ public final class VectorIndex {
         }
     }
 
+    /**
+     * Offers every live vector to the sample, under the read lock (a write waits for the pass); nothing if
+     * the sample is of another model or dimension than this index holds.
+     */
+    public void sample(VectorSample sample) {
+        if (config.holds(sample.modelId(), sample.dimension())) {
+            forEachLive((c, o) -> sample.offer(c.idOf(o), c.column().slabOf(o), c.column().offsetOf(o)));
+        }
+    }
+
+    /**
+     * Places every live vector on the plane, with its text and the value of the metadata key
+     * {@code colorKey} (null: none), under the read lock; nothing if the plane is of another model or
+     * dimension than this index holds.
+     */
+    public void project(PlaneProjection plane, String colorKey, MapPoints points) {
+        if (config.holds(plane.modelId(), plane.dimensions())) {
+            forEachLive((c, o) -> {
+                float[] xy = plane.project(c.column().slabOf(o), c.column().offsetOf(o));
+                IndexContents.StoredFields f = c.fieldsOf(o);
+                points.add(f.id(), xy[0], xy[1], f.text(), colorKey == null ? null : f.metadata().get(colorKey));
+            });
+        }
+    }
+
+    private interface LiveRow {
+        void accept(IndexContents contents, int ordinal);
+    }
+
+    /** Every live ordinal, in order, under the read lock. */
+    private void forEachLive(LiveRow row) {
+        lock.readLock().lock();
+        try {
+            IndexContents c = contents;
+            for (int o = c.live().nextSetBit(0); o >= 0; o = c.live().nextSetBit(o + 1)) {
+                row.accept(c, o);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Empties the index. */
     public void clear() {
         replaceWith(List.<VectorEntry>of().iterator());
