@@ -12,7 +12,6 @@ import org.apache.kafka.common.header.Headers;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 
 /** The feed's events as the contract gives them, made from the records the tail reads. */
@@ -79,7 +78,7 @@ final class FeedRecords {
         ObjectNode data = FeedEvent.data(FeedKind.COMPLETION.wireName());
         data.put("promptId", c.getPromptId());
         data.put("text", c.getText());
-        data.put("finishReason", c.getFinishReason().name().toLowerCase(Locale.ROOT));
+        data.put("finishReason", c.getFinishReason().name()); // as the Completion schema spells it: STOP, LENGTH, ...
         data.put("error", c.getError());
         data.put("promptTokens", c.getPromptTokens());
         data.put("completionTokens", c.getCompletionTokens());

@@ -102,9 +102,9 @@ public final class QueryServer implements AutoCloseable {
      * POST /texts                 {id?, text, metadata?} or {texts: [...]} -> produced to the input topic in the
      *                             pipeline's input format; no id: the text's content id, as produce gives it
      * DELETE /texts/{id}          a tombstone for the id -> deleted from the store
-     * GET  /feed                 the live feed, server-sent events (?kinds=embedding,delete,dead_letter,completion
+     * GET  /feed                  the live feed, server-sent events (?kinds=embedding,delete,dead_letter,completion
      *                             &replay=0..200): what every instance embeds, deletes, dead-letters and completes
-     * GET  /feed/stats           this instance's feed: subscribers, delivered, dropped, seen by kind
+     * GET  /feed/stats            this instance's feed: subscribers, delivered, dropped, seen by kind
      * POST /prompts               {text, maxTokens?, temperature?, topK?, topP?, seed?, stop?, retrievalK?} -> produced
      *                             to the prompts topic (202); 503 no_generator when no generator reads it
      * POST /internal/search       another instance's fan-out: this instance's partitions only

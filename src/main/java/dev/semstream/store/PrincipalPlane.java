@@ -76,23 +76,33 @@ public record PrincipalPlane(PlaneProjection projection, double[] explainedVaria
         return new PrincipalPlane(projection, variance, total, n);
     }
 
+    /** Rows centred and accumulated together: their run of one output row stays in the L1 cache. */
+    private static final int BLOCK = 32;
+
     /**
-     * The sample covariance (denominator n - 1; 0 for one vector), upper triangle accumulated row by row
-     * then mirrored: a contiguous inner loop the JIT vectorises.
+     * The sample covariance (denominator n - 1; 0 for one vector): the upper triangle accumulated a block of
+     * rows at a time (a contiguous inner loop the JIT vectorises, over an output row that stays in cache,
+     * rather than streaming the whole d x d triangle through memory once per row), then mirrored.
      */
     private static double[][] covariance(List<VectorSample.Row> rows, double[] mean, int d) {
         double[] upper = new double[d * d];
-        double[] centred = new double[d];
-        for (VectorSample.Row r : rows) {
-            float[] v = r.vector();
-            for (int i = 0; i < d; i++) {
-                centred[i] = v[i] - mean[i];
+        double[][] block = new double[BLOCK][d];
+        for (int from = 0; from < rows.size(); from += BLOCK) {
+            int count = Math.min(BLOCK, rows.size() - from);
+            for (int r = 0; r < count; r++) {
+                float[] v = rows.get(from + r).vector();
+                for (int i = 0; i < d; i++) {
+                    block[r][i] = v[i] - mean[i];
+                }
             }
             for (int i = 0; i < d; i++) {
-                double ci = centred[i];
                 int base = i * d;
-                for (int j = i; j < d; j++) {
-                    upper[base + j] += ci * centred[j];
+                for (int r = 0; r < count; r++) {
+                    double[] centred = block[r];
+                    double ci = centred[i];
+                    for (int j = i; j < d; j++) {
+                        upper[base + j] += ci * centred[j];
+                    }
                 }
             }
         }

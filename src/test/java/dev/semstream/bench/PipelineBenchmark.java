@@ -2,37 +2,21 @@ package dev.semstream.bench;
 
 import dev.semstream.app.AppSettings;
 import dev.semstream.app.Pipeline;
-import dev.semstream.avro.TextEvent;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.TextCorpus;
-import dev.semstream.registry.AvroSerializer;
 import dev.semstream.topology.GraphBuildPolicy;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The streaming embedder end to end against the encoder alone, same texts, same run.
@@ -54,29 +38,6 @@ public final class PipelineBenchmark {
     private static final int BATCH = 32;
     private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
-    /** Sends every value and returns the seconds until all their embeddings are read back committed. */
-    static double streamThrough(KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> consumer,
-                                String topic, String prefix, byte[][] values) {
-        long start = System.nanoTime();
-        for (int i = 0; i < values.length; i++) {
-            producer.send(new ProducerRecord<>(topic, prefix + i, values[i]));
-        }
-        producer.flush();
-        Set<String> seen = new HashSet<>();
-        long deadline = start + Duration.ofMinutes(10).toNanos();
-        while (seen.size() < values.length && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(100)).forEach(r -> {
-                if (r.key().startsWith(prefix)) {
-                    seen.add(r.key());
-                }
-            });
-        }
-        if (seen.size() < values.length) {
-            throw new IllegalStateException("only " + seen.size() + " of " + values.length + " embeddings in 10 minutes");
-        }
-        return (System.nanoTime() - start) / 1e9;
-    }
-
     /** Seconds the encoder alone takes over the texts, in batches of the pipeline's size. */
     static double encodeAlone(Encoder encoder, List<String> texts) {
         long start = System.nanoTime();
@@ -84,18 +45,6 @@ public final class PipelineBenchmark {
             encoder.embed(texts.subList(i, Math.min(texts.size(), i + BATCH)));
         }
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    static byte[][] serialise(Map<String, Object> props, String topic, String prefix, List<String> texts) {
-        byte[][] values = new byte[texts.size()][];
-        try (AvroSerializer<TextEvent> avro = new AvroSerializer<>()) {
-            avro.configure(props, false);
-            for (int i = 0; i < values.length; i++) {
-                values[i] = avro.serialize(topic, TextEvent.newBuilder().setId(prefix + i).setText(texts.get(i))
-                        .setMetadata(Map.of()).setEventTime(Instant.now()).build());
-            }
-        }
-        return values;
     }
 
     /** One round's two windows. */
@@ -150,31 +99,13 @@ public final class PipelineBenchmark {
         String warmUp;
         try (Pipeline app = Pipeline.start(settings, encoder, line -> System.err.println("  " + line))) {
             app.awaitRunning(Duration.ofMinutes(2));
-            Map<String, Object> props = new HashMap<>();
-            props.put("bootstrap.servers", app.endpoints().bootstrapServers());
-            props.put("schema.registry.url", app.endpoints().schemaRegistryUrl());
-            String in = app.topics().name("texts");
-            String out = app.topics().name("embeddings");
-            Map<String, Object> producerProps = new HashMap<>(props);
-            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-            producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            Map<String, Object> consumerProps = new HashMap<>(props);
-            consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
-                    new ByteArraySerializer());
-                 KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
-                         new ByteArrayDeserializer())) {
-                List<TopicPartition> parts = consumer.partitionsFor(out).stream()
-                        .map(p -> new TopicPartition(out, p.partition())).toList();
-                consumer.assign(parts);
-                consumer.seekToEnd(parts);
-                parts.forEach(consumer::position);
+            try (PipelineTraffic traffic = new PipelineTraffic(app)) {
                 // A store of this many other texts first, for figures on a larger index.
                 List<String> preloadTexts = TextCorpus.texts(9L, preload, words);
                 for (int from = 0; from < preload; from += 3000) {
                     List<String> chunk = preloadTexts.subList(from, Math.min(preload, from + 3000));
                     String prefix = "p" + from + "-";
-                    double seconds = streamThrough(producer, consumer, in, prefix, serialise(props, in, prefix, chunk));
+                    double seconds = traffic.streamThrough(prefix, chunk);
                     System.err.printf(Locale.ROOT, "  preloaded %d texts (%.0f texts/s)%n", from + chunk.size(),
                             chunk.size() / seconds);
                 }
@@ -182,11 +113,10 @@ public final class PipelineBenchmark {
                 long warmUntil = System.nanoTime() + Duration.ofSeconds(warmupSeconds).toNanos();
                 List<String> warmRounds = new ArrayList<>();
                 for (int w = 0; w == 0 || System.nanoTime() < warmUntil; w++) {
-                    // Serialise up front so the clock measures the pipeline, not this producer's Avro encoding.
                     // The same ids every round: upserts, so the store does not grow with the warm-up's length.
-                    byte[][] values = serialise(props, in, "w-", warm);
+                    byte[][] values = traffic.serialise("w-", warm);
                     long jit = JIT.getTotalCompilationTime();
-                    double seconds = streamThrough(producer, consumer, in, "w-", values);
+                    double seconds = traffic.streamThrough("w-", values);
                     warmRounds.add(String.format(Locale.ROOT, "%.0f texts/s with %.2f s of JIT compiling",
                             warm.size() / seconds, (JIT.getTotalCompilationTime() - jit) / 1e3));
                     System.err.printf(Locale.ROOT, "  warm-up round %d: %s%n", w + 1, warmRounds.get(w));
@@ -196,9 +126,9 @@ public final class PipelineBenchmark {
                         warmRounds.size(), warm.size(), warmRounds.get(0), warmRounds.get(warmRounds.size() - 1));
                 for (int r = 0; r < rounds; r++) {
                     String prefix = "r" + r + "-";
-                    byte[][] values = serialise(props, in, prefix, texts);
+                    byte[][] values = traffic.serialise(prefix, texts);
                     ThreadCpu pipelineCpu = ThreadCpu.start();
-                    double pipelineRate = n / streamThrough(producer, consumer, in, prefix, values);
+                    double pipelineRate = n / traffic.streamThrough(prefix, values);
                     String pipelineReport = pipelineCpu.report();
                     ThreadCpu encoderCpu = ThreadCpu.start();
                     double encoderRate = n / encodeAlone(encoder, texts);

@@ -49,20 +49,19 @@ class AttentionObserverTest {
     @ParameterizedTest
     @MethodSource("kernels")
     void packedSelfAttentionReportsTheDefinitionsWeightsAndTheSameOutput(Kernels k) {
-        int heads = 3;
-        int hs = 20;
+        int heads = AttentionTest.PACKED_HEADS;
+        int hs = AttentionTest.PACKED_HEAD_SIZE;
         int h = heads * hs;
-        Attention.Sequence[] seqs = {new Attention.Sequence(0, 1), new Attention.Sequence(1, 37),
-                new Attention.Sequence(38, 5)};
-        int tokens = 43;
-        float[] qkv = KernelReference.random(new Random(9), tokens * 3 * h);
+        Attention.Sequence[] seqs = AttentionTest.PACKED;
+        int tokens = AttentionTest.PACKED_TOKENS;
+        float[] qkv = AttentionTest.packedQkv();
         float[] plain = new float[tokens * h];
         float[] observed = new float[tokens * h];
         Attention.selfAttention(k, seqs, qkv, 3 * h, 0, h, 2 * h, plain, h, heads, hs);
         Rows rows = new Rows();
         Attention.selfAttention(k, seqs, qkv, 3 * h, 0, h, 2 * h, observed, h, heads, hs, rows, 4);
         assertArrayEquals(plain, observed);
-        assertEquals(43 * heads, rows.rows.size());
+        assertEquals(tokens * heads, rows.rows.size());
         for (int s = 0; s < seqs.length; s++) {
             for (int head = 0; head < heads; head++) {
                 double[][] expected = AttentionTest.weights(qkv, 3 * h, seqs[s].start(), seqs[s].length(),

@@ -17,16 +17,27 @@ class AttentionTest {
         return Stream.of(Kernels.scalar(), Kernels.best());
     }
 
+    /** Three packed texts: one token, a long one past a panel width, a short one; three heads of 20. */
+    static final Attention.Sequence[] PACKED = {new Attention.Sequence(0, 1), new Attention.Sequence(1, 37),
+            new Attention.Sequence(38, 5)};
+    static final int PACKED_TOKENS = 43;
+    static final int PACKED_HEADS = 3;
+    static final int PACKED_HEAD_SIZE = 20;
+
+    /** The packed texts' fused [tokens][3 x hidden] QKV matrix. */
+    static float[] packedQkv() {
+        return KernelReference.random(new Random(9), PACKED_TOKENS * 3 * PACKED_HEADS * PACKED_HEAD_SIZE);
+    }
+
     @ParameterizedTest
     @MethodSource("kernels")
     void packedSelfAttentionMatchesDefinition(Kernels k) {
-        int heads = 3;
-        int hs = 20;
+        int heads = PACKED_HEADS;
+        int hs = PACKED_HEAD_SIZE;
         int h = heads * hs;
-        Attention.Sequence[] seqs = {new Attention.Sequence(0, 1), new Attention.Sequence(1, 37),
-                new Attention.Sequence(38, 5)};
-        int tokens = 43;
-        float[] qkv = KernelReference.random(new Random(9), tokens * 3 * h);
+        Attention.Sequence[] seqs = PACKED;
+        int tokens = PACKED_TOKENS;
+        float[] qkv = packedQkv();
         float[] out = new float[tokens * h];
         Attention.selfAttention(k, seqs, qkv, 3 * h, 0, h, 2 * h, out, h, heads, hs);
         for (Attention.Sequence s : seqs) {

@@ -85,7 +85,7 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void startAnInstanceWithTheShippedGeneratorAndABrowser() throws Exception {
-        if (!Chromium.installed()) {
+        if (!HeadlessChromium.installed()) {
             return;
         }
         encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
@@ -101,13 +101,14 @@ class ConsoleBrowserTest {
         }
         assertEquals(202, HttpJson.post(url + "/texts", Map.of("texts", events)).status());
         awaitVectors(TEXTS);
-        driver = Chromium.start(browserProfile, 1280, 1000, PAGE_DEADLINE);
+        driver = HeadlessChromium.start(browserProfile, PAGE_DEADLINE);
         Files.createDirectories(SCREENSHOTS);
     }
 
     @BeforeEach
     void requireTheBrowser() {
-        assumeTrue(Chromium.installed(), Chromium.MISSING);
+        assumeTrue(HeadlessChromium.installed(), "the browser test needs Debian's Chromium and its driver at "
+                + HeadlessChromium.CHROMIUM + " and " + HeadlessChromium.CHROMEDRIVER + ": apt-get install chromium chromium-driver");
     }
 
     @AfterAll

@@ -172,7 +172,7 @@ class LiveFeedIntegrationTest {
         assertTrue(posted.json().get("offset").asLong() >= 0);
         JsonNode c = all.await(DEADLINE, "the completion of " + promptId, ev -> ev.kind().equals("completion")
                 && ev.data().get("promptId").asText().equals(promptId)).data();
-        assertTrue(List.of("length", "stop", "end_of_text").contains(c.get("finishReason").asText()), c.toString());
+        assertTrue(List.of("LENGTH", "STOP", "END_OF_TEXT").contains(c.get("finishReason").asText()), c.toString());
         assertTrue(c.get("error").isNull(), c.toString());
         assertTrue(c.get("completionTokens").asInt() >= 1 && c.get("promptTokens").asInt() >= 1, c.toString());
         assertTrue(c.get("modelId").asText().length() > 0 && c.get("contextIds").isArray(), c.toString());
@@ -291,6 +291,24 @@ class LiveFeedIntegrationTest {
         }
         // Gone: its next write fails (at the latest a ping, every 15 s) and it is no longer a subscriber.
         Eventually.await(Duration.ofSeconds(45), "the closed client removed", () -> stats().get("subscribers").asInt() == 1);
+    }
+
+    @Test
+    @Order(10)
+    void closingTheServerEndsEverySubscriberAndStopsTheTail() throws Exception {
+        try (SseClient open = SseClient.open(url + "/feed?replay=0")) {
+            open.await(DEADLINE, "hello", e -> true);
+            assertTrue(tailThreads() == 1, "one tail per instance");
+            pipeline.close();
+            pipeline = null;
+            Eventually.await(Duration.ofSeconds(30), "the open stream ended by the server", open::ended);
+            assertEquals(0, tailThreads(), "the tail's thread was joined");
+        }
+    }
+
+    private static long tailThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("semstream-feed-tail") && t.isAlive()).count();
     }
 
     private static JsonNode stats() {

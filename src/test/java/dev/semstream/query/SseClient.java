@@ -37,6 +37,7 @@ final class SseClient implements AutoCloseable {
     private final HttpResponse<InputStream> response;
     private volatile int comments;
     private volatile String retry;
+    private volatile boolean ended;
 
     private SseClient(HttpResponse<InputStream> response) {
         this.response = response;
@@ -63,6 +64,11 @@ final class SseClient implements AutoCloseable {
 
     String retry() {
         return retry;
+    }
+
+    /** Whether the stream has ended (the server completed the response, or the connection closed). */
+    boolean ended() {
+        return ended;
     }
 
     int comments() {
@@ -120,6 +126,8 @@ final class SseClient implements AutoCloseable {
             }
         } catch (IOException e) {
             // closed by the test, or by the server
+        } finally {
+            ended = true;
         }
     }
 

@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The console's Search view as a user uses it, in a real browser: Debian's Chromium, headless, driven by Selenium
+ * The web page as a user uses it, in a real browser: Debian's Chromium, headless, driven by Selenium
  * through Debian's chromedriver. One instance with the HTTP API on the embedded broker and registry;
  * what the page shows is checked against what the API answers for the same request.
  *
@@ -51,6 +51,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebPageBrowserTest {
+    static final Path CHROMIUM = HeadlessChromium.CHROMIUM;
+    static final Path CHROMEDRIVER = HeadlessChromium.CHROMEDRIVER;
     /** For the pipeline: embedding and indexing what the test ingests. */
     static final Duration INDEX_DEADLINE = Duration.ofMinutes(3);
     /** For the browser: a page load, a click and the API call behind it. */
@@ -67,9 +69,13 @@ class WebPageBrowserTest {
     static WebDriver driver;
     static final Map<String, String> groupById = new LinkedHashMap<>();
 
+    static boolean browserInstalled() {
+        return HeadlessChromium.installed();
+    }
+
     @BeforeAll
     static void startAnInstanceAndABrowser() throws Exception {
-        if (!Chromium.installed()) {
+        if (!browserInstalled()) {
             return; // every test skips, with the reason: see requireTheBrowser
         }
         app = Pipeline.start(AppSettings.embedded(dataDir).withHttp("localhost", 0)
@@ -90,13 +96,18 @@ class WebPageBrowserTest {
         assertEquals(202, ingest.status(), String.valueOf(ingest.json()));
         awaitVectors(TEXTS);
 
-        driver = Chromium.start(browserProfile, 1280, 1100, PAGE_DEADLINE);
+        driver = startChromium();
+    }
+
+    static WebDriver startChromium() {
+        return HeadlessChromium.start(browserProfile, PAGE_DEADLINE);
     }
 
     /** Per test rather than in {@code @BeforeAll}, so the report counts each test as skipped, with this message. */
     @BeforeEach
     void requireTheBrowser() {
-        assumeTrue(Chromium.installed(), Chromium.MISSING);
+        assumeTrue(browserInstalled(), "the browser test needs Debian's Chromium and its driver at " + CHROMIUM
+                + " and " + CHROMEDRIVER + ": apt-get install chromium chromium-driver");
     }
 
     @AfterAll

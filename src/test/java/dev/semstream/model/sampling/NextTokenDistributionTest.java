@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,22 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NextTokenDistributionTest {
     /** The logits a real (tiny, random) decoder gives after a prompt. */
     private static final float[] MODEL_LOGITS = modelLogits();
-    private static final float[] WIDE = randomLogits(5000, 3);
+    private static final float[] WIDE = SamplerTest.randomLogits(5000, 3);
 
     private static float[] modelLogits() {
         GptConfig c = TinyGpt.config();
         GptModel model = new GptModel(c, TinyGpt.weights(c, 42), Kernels.best());
         int[] prompt = {3, 17, 4, 40, 9};
         return model.append(model.newCache(prompt.length), prompt);
-    }
-
-    private static float[] randomLogits(int n, long seed) {
-        Random r = new Random(seed);
-        float[] l = new float[n];
-        for (int i = 0; i < n; i++) {
-            l[i] = (float) (r.nextGaussian() * 3);
-        }
-        return l;
     }
 
     private record Settings(float temperature, int topK, float topP) {

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SamplerTest {
     private static final int DRAWS = 200_000;
 
-    private static float[] randomLogits(int n, long seed) {
+    static float[] randomLogits(int n, long seed) {
         Random r = new Random(seed);
         float[] l = new float[n];
         for (int i = 0; i < n; i++) {

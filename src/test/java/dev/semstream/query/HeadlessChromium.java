@@ -1,6 +1,5 @@
 package dev.semstream.query;
 
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -10,39 +9,35 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Debian's Chromium, headless, driven through Debian's chromedriver: the browser of the page's tests. Where
- * either is missing the tests skip; CI installs both ({@code apt-get install chromium chromium-driver}).
+ * Debian's Chromium, headless, driven by Selenium through Debian's chromedriver, both set explicitly so
+ * Selenium Manager has nothing to download: the browser of the page's tests and of {@code bench/console}.
  */
-final class Chromium {
-    static final Path BINARY = Path.of("/usr/bin/chromium");
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    static final String MISSING = "the browser test needs Debian's Chromium and its driver at " + BINARY
-            + " and " + DRIVER + ": apt-get install chromium chromium-driver";
+public final class HeadlessChromium {
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-    private Chromium() {
+    private HeadlessChromium() {
     }
 
-    static boolean installed() {
-        return Files.isExecutable(BINARY) && Files.isExecutable(DRIVER);
+    public static boolean installed() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
     /**
-     * Both set explicitly, so Selenium Manager has nothing to download.
-     *
-     * @param profile  a fresh directory for the browser's profile
+     * @param profile  the browser's user data directory (a fresh temporary one)
      * @param deadline for a page load and for a script
      */
-    static WebDriver start(Path profile, int width, int height, Duration deadline) {
+    public static ChromeDriver start(Path profile, Duration deadline) {
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(BINARY.toFile());
+        options.setBinary(CHROMIUM.toFile());
         // The machine's network is closed: without the background-networking flags Chromium stalls on
         // refused connections to its update, sync and field-trial services.
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=" + width + "," + height,
+                "--disable-dev-shm-usage", "--window-size=1280,1100",
                 "--user-data-dir=" + profile.toAbsolutePath());
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(DRIVER.toFile())
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
                 .build();
         ChromeDriver chrome = new ChromeDriver(service, options);
