@@ -11,6 +11,7 @@ import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.model.load.HfGpt2Checkpoint;
+import dev.semstream.model.sampling.SamplerTest;
 import dev.semstream.reference.TextCorpus;
 import dev.semstream.registry.AvroDeserializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -363,7 +364,7 @@ class ConsoleBrowserTest {
         double temperature = Double.parseDouble(t);
         JsonNode ids = HttpJson.MAPPER.readTree(chart.getDomAttribute("data-ids"));
         JsonNode shownLogits = HttpJson.MAPPER.readTree(chart.getDomAttribute("data-logits"));
-        double[] softmax = softmax(logits, temperature);
+        double[] softmax = SamplerTest.softmax(logits, temperature);
         for (String column : List.of("probability", "tempered", "sampling")) {
             double sum = 0;
             for (JsonNode bar : seriesById("next-chart", column).get("data")) {
@@ -373,7 +374,7 @@ class ConsoleBrowserTest {
         }
         JsonNode tempered = seriesById("next-chart", "tempered").get("data");
         JsonNode atOne = seriesById("next-chart", "probability").get("data");
-        double[] softmaxAtOne = softmax(logits, 1);
+        double[] softmaxAtOne = SamplerTest.softmax(logits, 1);
         for (int i = 0; i < ids.size(); i++) {
             int id = ids.get(i).asInt();
             assertEquals(logits[id], (float) shownLogits.get(i).asDouble(), 0f, "the logit shown for token " + id);
@@ -384,23 +385,6 @@ class ConsoleBrowserTest {
                     tempered.get(i).get("value").asDouble() / tempered.get(0).get("value").asDouble(), 1e-3);
         }
         return tempered.get(0).get("value").asDouble();
-    }
-
-    static double[] softmax(float[] logits, double temperature) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            p[i] = Math.exp((logits[i] - max) / temperature);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 
     // ---- the completions topic ----

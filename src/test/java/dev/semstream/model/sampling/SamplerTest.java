@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every sampler on logits the test controls, where the right answer or distribution is known. */
-class SamplerTest {
+public class SamplerTest {
     private static final int DRAWS = 200_000;
 
     static float[] randomLogits(int n, long seed) {
@@ -36,8 +36,8 @@ class SamplerTest {
         return best;
     }
 
-    /** softmax(l / t) in double. */
-    static double[] softmax(float[] l, double t) {
+    /** softmax(l / t) in double: the tests' reference, computed apart from the code under test. */
+    public static double[] softmax(float[] l, double t) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : l) {
             max = Math.max(max, v);
