@@ -1,5 +1,6 @@
 package dev.semstream.query;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -18,6 +19,8 @@ import java.util.regex.Pattern;
 final class AccessGuard {
     /** Paths a probe needs without a token: liveness and readiness; the console's static files are open too. */
     private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready");
+    /** The cookie the web console keeps the API token in (see {@link #cookieTokenMatches}). */
+    static final String TOKEN_COOKIE = "semstream_token";
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final ApiAccess access;
@@ -50,7 +53,11 @@ final class AccessGuard {
 
     /** What a request carries that the checks read. Header values are null when absent. */
     record Call(String method, String path, String host, String origin, String authorization,
-                String preflightMethod) {
+                String preflightMethod, String cookie) {
+        /** A call without cookies (other instances, curl, tests). */
+        Call(String method, String path, String host, String origin, String authorization, String preflightMethod) {
+            this(method, path, host, origin, authorization, preflightMethod, null);
+        }
     }
 
     /**
@@ -72,8 +79,8 @@ final class AccessGuard {
             throw ApiException.forbidden("cross-site " + call.method() + " from origin " + call.origin()
                     + " refused; allow the origin with --cors-origins (or " + ApiAccess.CORS_VARIABLE + ")");
         }
-        if (needsToken(call) && !tokenMatches(call.authorization())) {
-            throw ApiException.unauthorized(call.authorization() == null
+        if (needsToken(call) && !tokenMatches(call.authorization()) && !cookieTokenMatches(call.cookie())) {
+            throw ApiException.unauthorized(call.authorization() == null && !offersCookieToken(call.cookie())
                     ? "this request needs the API token: send the header 'Authorization: Bearer TOKEN'"
                     : "the API token is wrong");
         }
@@ -144,11 +151,14 @@ final class AccessGuard {
         return tokenForEverything || isWrite(call);
     }
 
-    /** Changes the store: texts posted, anything deleted or put. Searches are POSTs that change nothing. */
+    /**
+     * Changes the store or asks for work: texts posted, prompts sent, anything deleted or put. Searches are
+     * POSTs that change nothing.
+     */
     private static boolean isWrite(Call call) {
         return switch (call.method()) {
             case "DELETE", "PUT", "PATCH" -> true;
-            case "POST" -> call.path().equals("/texts");
+            case "POST" -> call.path().equals("/texts") || call.path().equals("/prompts");
             default -> false;
         };
     }
@@ -157,7 +167,42 @@ final class AccessGuard {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return false;
         }
-        byte[] given = authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, token); // constant time: no token guessing by timing
+        return matches(authorization.substring(7).strip());
+    }
+
+    /**
+     * The web console's way to carry the token: a browser's EventSource cannot send an Authorization header,
+     * so the page keeps the token the user typed in a {@value #TOKEN_COOKIE} cookie, which the browser sends
+     * with every same-site request (it is set SameSite=Strict, so a page of another site never sends it, and
+     * the Origin check above refuses cross-site writes anyway).
+     */
+    private boolean cookieTokenMatches(String cookieHeader) {
+        if (cookieHeader == null) {
+            return false;
+        }
+        for (String pair : cookieHeader.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).strip().equals(TOKEN_COOKIE)) {
+                String value;
+                try {
+                    value = URLDecoder.decode(pair.substring(eq + 1).strip(), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    return false;
+                }
+                if (matches(value)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean offersCookieToken(String cookieHeader) {
+        return cookieHeader != null && cookieHeader.contains(TOKEN_COOKIE + "=");
+    }
+
+    private boolean matches(String given) {
+        // constant time: no token guessing by timing
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token);
     }
 }

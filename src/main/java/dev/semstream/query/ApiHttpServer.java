@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -139,7 +140,7 @@ final class ApiHttpServer implements AutoCloseable {
             HttpFields h = request.getHeaders();
             AccessGuard.Call call = new AccessGuard.Call(request.getMethod(), request.getHttpURI().getPath(),
                     h.get(HttpHeader.HOST), h.get(HttpHeader.ORIGIN), h.get(HttpHeader.AUTHORIZATION),
-                    h.get(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD));
+                    h.get(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD), cookies(h));
             Map<String, String> accessHeaders = Map.of();
             ApiReply reply;
             try {
@@ -157,6 +158,12 @@ final class ApiHttpServer implements AutoCloseable {
             }
             write(response, reply, accessHeaders, callback);
             return true;
+        }
+
+        /** Every Cookie header's pairs as one header value; null without any. */
+        private static String cookies(HttpFields headers) {
+            List<String> values = headers.getValuesList(HttpHeader.COOKIE);
+            return values.isEmpty() ? null : String.join("; ", values);
         }
 
         private static void write(Response response, ApiReply reply, Map<String, String> accessHeaders,

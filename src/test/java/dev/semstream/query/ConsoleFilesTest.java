@@ -111,6 +111,29 @@ class ConsoleFilesTest {
         assertEquals(401, RawHttp.request(url, "GET", "/console/nope.js", host, "").status());
     }
 
+    /**
+     * The page cannot put the token in an EventSource's headers, so it keeps it in a cookie: the right one opens the
+     * API (the guard, not a route, answers 404 here), a wrong one or another cookie alone does not.
+     */
+    @Test
+    void beyondLoopbackTheConsolesTokenCookieOpensTheApi() throws Exception {
+        start("0.0.0.0", new ApiAccess("t0k=n;x", Set.of(), Set.of()));
+        String host = "Host: " + InetAddress.getLocalHost().getHostName() + ":" + server.port() + "\r\n";
+        // Percent-encoded, as the page's encodeURIComponent writes it: the token's '=' and ';' survive.
+        RawHttp.Answer right = RawHttp.request(url, "GET", "/feed", host
+                + "Cookie: theme=dark; " + AccessGuard.TOKEN_COOKIE + "=t0k%3Dn%3Bx\r\n", "");
+        assertEquals(404, right.status(), "past the guard: " + right.body());
+        RawHttp.Answer wrong = RawHttp.request(url, "GET", "/feed", host
+                + "Cookie: " + AccessGuard.TOKEN_COOKIE + "=guess\r\n", "");
+        assertEquals(401, wrong.status());
+        assertTrue(wrong.body().contains("the API token is wrong"), wrong.body());
+        RawHttp.Answer other = RawHttp.request(url, "GET", "/feed", host + "Cookie: theme=dark\r\n", "");
+        assertEquals(401, other.status());
+        assertTrue(other.body().contains("needs the API token"), other.body());
+        assertEquals(401, RawHttp.request(url, "GET", "/feed", host
+                + "Cookie: " + AccessGuard.TOKEN_COOKIE + "=%zz\r\n", "").status(), "bad percent-encoding");
+    }
+
     private RawHttp.Answer get(String path) throws Exception {
         return RawHttp.request(url, "GET", path, "", "");
     }

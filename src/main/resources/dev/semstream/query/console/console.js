@@ -17,11 +17,32 @@ export async function api(path, body) {
   }
   let json = null;
   try { json = await response.json(); } catch (e) { /* a non-JSON answer: reported below by its status */ }
+  if (response.status === 401) {
+    askForToken((json && json.message) || "this instance needs its API token");
+  }
   if (!response.ok) {
     throw new Error((json && (json.message || json.error)) || (response.status + " " + response.statusText + " from " + path));
   }
   return json;
 }
+
+/**
+ * The API token, for an instance beyond loopback. The page's EventSource cannot send an Authorization header,
+ * so the token goes in a cookie, which the browser sends with every request to this instance and to no other
+ * site (SameSite=Strict); it lasts until the browser closes.
+ */
+const TOKEN_COOKIE = "semstream_token";
+
+function askForToken(message) {
+  $("token-form").hidden = false;
+  $("token-why").textContent = message + ": enter the token the instance was started with.";
+}
+
+$("token-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  document.cookie = TOKEN_COOKIE + "=" + encodeURIComponent($("token").value) + "; path=/; SameSite=Strict";
+  location.reload();
+});
 
 /** Sets a status line: plain, or an error (red) or a warning. */
 export function say(element, text, kind) {
