@@ -1,6 +1,6 @@
 // The Live feed view, and the one EventSource on /feed that the other views read through bus.
 "use strict";
-import { $, api, say, cell, fmt, bus } from "./console.js";
+import { $, api, say, cell, fmt, bus, onShown } from "./console.js";
 
 const KINDS = ["embedding", "delete", "dead_letter", "completion"];
 /** Rows kept in the table: a feed left open for hours must not grow the page without end. */
@@ -43,24 +43,63 @@ function receive(event) {
   if (paused) {
     held.push(event);
     if (held.length > MAX_HELD) { held.shift(); counters.letGo++; }
+    scheduleDraw(); // the counters say how many are held
   } else {
-    addRow(event);
+    queue([event]);
   }
-  showCounters();
 }
 
+/**
+ * Rows are drawn in batches, at most every DRAW_EVERY_MS and only while the tab is shown: at a few hundred
+ * events a second, a row per event made Chromium lay out and paint the table hundreds of times a second, and on a
+ * machine that also runs the pipeline that cost it a fifth of its throughput (bench/console). Only the newest
+ * MAX_ROWS of a batch can end up in the table, so the rest are never drawn.
+ */
+const DRAW_EVERY_MS = 250;
+let pending = [];
+let drawTimer = null;
+
+function queue(events) {
+  pending.push(...events);
+  if (pending.length > MAX_ROWS) { pending = pending.slice(pending.length - MAX_ROWS); }
+  scheduleDraw();
+}
+
+function scheduleDraw() {
+  if (drawTimer === null) {
+    drawTimer = setTimeout(draw, DRAW_EVERY_MS);
+  }
+}
+
+function draw() {
+  drawTimer = null;
+  if ($("view-feed").hidden) {
+    showCounters();
+    return; // drawn when the tab is shown
+  }
+  const body = $("feed-table").tBodies[0];
+  const rows = document.createDocumentFragment();
+  for (let i = pending.length - 1; i >= 0; i--) { rows.appendChild(row(pending[i])); }
+  pending = [];
+  body.insertBefore(rows, body.firstChild);
+  while (body.rows.length > MAX_ROWS) { body.deleteRow(body.rows.length - 1); }
+  showCounters();
+}
+onShown("feed", draw);
+
 function showCounters() {
-  const rows = [...$("feed-table").tBodies[0].rows];
-  say($("feed-counters"), counters.received + " received · " + rows.filter((r) => !r.hidden).length + " shown"
-    + (rows.some((r) => r.hidden) ? " (of " + rows.length + ": the filter hides the rest)" : "")
+  const rows = $("feed-table").tBodies[0].rows;
+  let shown = 0;
+  for (const r of rows) { if (!r.hidden) { shown++; } }
+  say($("feed-counters"), counters.received + " received · " + shown + " shown"
+    + (shown < rows.length ? " (of " + rows.length + ": the filter hides the rest)" : "")
     + (paused ? " · " + held.length + " held while paused" : "")
     + (counters.letGo ? " · " + counters.letGo + " let go while paused" : "")
     + " · " + counters.serverDropped + " dropped by the server (this page read too slowly)");
 }
 
-function addRow(event) {
-  const body = $("feed-table").tBodies[0];
-  const row = body.insertRow(0);
+function row(event) {
+  const row = document.createElement("tr");
   row.className = "event";
   row.dataset.kind = event.kind;
   row.dataset.id = event.id ?? event.promptId ?? "";
@@ -70,9 +109,10 @@ function addRow(event) {
   tag.textContent = event.kind.replace("_", " ");
   row.insertCell().appendChild(tag);
   cell(row, row.dataset.id || event.key || "", "id");
-  cell(row, details(event), "details");
+  const text = cell(row, details(event), "details");
+  text.title = text.textContent; // the cell shows one line; the whole of it on hover
   row.hidden = !matches(row);
-  while (body.rows.length > MAX_ROWS) { body.deleteRow(body.rows.length - 1); }
+  return row;
 }
 
 function details(e) {
@@ -112,7 +152,10 @@ $("feed-pause").addEventListener("click", () => {
   if (!paused) {
     const release = held;
     held = [];
-    release.forEach(addRow);
+    queue(release);
+    // The user asked for them: drawn now, not at the next batch.
+    clearTimeout(drawTimer);
+    draw();
   }
   showCounters();
 });
