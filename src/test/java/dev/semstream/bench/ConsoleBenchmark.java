@@ -11,7 +11,6 @@ import dev.semstream.model.load.EncoderModels;
 import dev.semstream.query.HeadlessChromium;
 import dev.semstream.reference.TextCorpus;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.FluentWait;
 
@@ -32,10 +31,7 @@ import java.util.Locale;
  * {@code /feed} receiving every event. Each round runs both, in alternating order, so both sides of the ratio
  * share the same minutes of a shared machine and neither always runs on the warmer JIT. The issue's target: with the page open within 5% of without.
  *
- * <p>Until the page subscribes to the feed itself, the benchmark opens the EventSource in it with a script
- * ({@code --no-inject} once it does, so it is not subscribed twice).
- *
- * <p>Usage: {@code bench/console [--texts N] [--rounds R] [--warmup-seconds S] [--words W] [--no-inject]}. Results
+ * <p>Usage: {@code bench/console [--texts N] [--rounds R] [--warmup-seconds S] [--words W]}. Results
  * also in {@code target/bench/console.json}.
  */
 public final class ConsoleBenchmark {
@@ -43,15 +39,6 @@ public final class ConsoleBenchmark {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration PAGE_DEADLINE = Duration.ofSeconds(60);
     /** The page's subscription, counting what it receives (and dropped reports) where the benchmark can read it. */
-    private static final String SUBSCRIBE = """
-            window.__feed = {events: 0, dropped: 0, hello: false};
-            window.__source = new EventSource('/feed?replay=0');
-            window.__source.addEventListener('hello', () => { window.__feed.hello = true; });
-            for (const kind of ['embedding', 'delete', 'dead_letter', 'completion']) {
-              window.__source.addEventListener(kind, () => { window.__feed.events++; });
-            }
-            window.__source.addEventListener('dropped', e => { window.__feed.dropped += JSON.parse(e.data).dropped; });
-            """;
 
     record Round(double without, double with, long pageEvents, double browserCpuWith, double browserCpuWithout) {
         double ratio() {
@@ -64,14 +51,12 @@ public final class ConsoleBenchmark {
         int rounds = 2;
         int warmupSeconds = 60;
         int words = 12;
-        boolean inject = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--texts" -> n = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[++i]);
                 case "--words" -> words = Integer.parseInt(args[++i]);
-                case "--no-inject" -> inject = false;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -104,7 +89,7 @@ public final class ConsoleBenchmark {
                 for (int w = 0; System.nanoTime() < warmUntil; w++) {
                     // Every other warm-up round with the page open: the browser's scripts are warm too.
                     if (w % 2 == 1) {
-                        openPage(browser, url, inject);
+                        openPage(browser, url);
                     } else {
                         browser.get("about:blank");
                     }
@@ -121,7 +106,7 @@ public final class ConsoleBenchmark {
                     for (boolean pageOpen : r % 2 == 0 ? new boolean[]{false, true} : new boolean[]{true, false}) {
                         String prefix = (pageOpen ? "b" : "a") + r + "-";
                         if (pageOpen) {
-                            openPage(browser, url, inject);
+                            openPage(browser, url);
                         } else {
                             browser.get("about:blank");
                         }
@@ -131,7 +116,7 @@ public final class ConsoleBenchmark {
                         if (pageOpen) {
                             with = rate;
                             browserWith = browserCpu;
-                            pageEvents = pageEvents(browser, inject, n);
+                            pageEvents = pageEvents(browser, n);
                         } else {
                             without = rate;
                             browserWithout = browserCpu;
@@ -152,34 +137,29 @@ public final class ConsoleBenchmark {
     }
 
     /** The console page, subscribed to the feed (by its own script, or by ours), once its hello has arrived. */
-    private static void openPage(ChromeDriver browser, String url, boolean inject) {
+    private static void openPage(ChromeDriver browser, String url) {
         // The Live feed tab: its rows are drawn as events arrive, the most a page does with the feed.
         browser.get(url + "/#feed");
-        if (!inject) {
-            // Timed from when the page is up and subscribed: loading it (ECharts is 1 MB of script) is not the feed.
-            new FluentWait<>(browser).withTimeout(PAGE_DEADLINE).pollingEvery(Duration.ofMillis(50)).until(d ->
-                    d.findElement(By.id("feed-status")).getText().startsWith("connected"));
-            return;
-        }
-        JavascriptExecutor js = browser;
-        js.executeScript(SUBSCRIBE);
-        new FluentWait<>(js).withTimeout(PAGE_DEADLINE).pollingEvery(Duration.ofMillis(50))
-                .until(d -> Boolean.TRUE.equals(d.executeScript("return window.__feed.hello")));
+        // Timed from when the page is up and subscribed: loading it (ECharts is 1 MB of script) is not the feed.
+        new FluentWait<>(browser).withTimeout(PAGE_DEADLINE).pollingEvery(Duration.ofMillis(50)).until(d ->
+                d.findElement(By.id("feed-status")).getText().startsWith("connected"));
     }
 
-    /** What the page has received, once it has all of the round's embeddings (or a minute has passed); -1 if not ours to count. */
-    private static long pageEvents(ChromeDriver browser, boolean inject, int n) {
-        if (!inject) {
-            return -1;
-        }
-        JavascriptExecutor js = browser;
+    /** What the page counted as received (its replay included), once that covers the window's texts or a minute passed. */
+    private static long pageEvents(ChromeDriver browser, int n) {
         try {
-            new FluentWait<>(js).withTimeout(PAGE_DEADLINE).pollingEvery(Duration.ofMillis(100)).until(d ->
-                    ((Number) d.executeScript("return window.__feed.events + window.__feed.dropped")).longValue() >= n);
+            new FluentWait<>(browser).withTimeout(PAGE_DEADLINE).pollingEvery(Duration.ofMillis(100))
+                    .until(d -> received(d.findElement(By.id("feed-counters")).getText()) >= n);
         } catch (org.openqa.selenium.TimeoutException e) {
             // reported as counted
         }
-        return ((Number) js.executeScript("return window.__feed.events")).longValue();
+        return received(browser.findElement(By.id("feed-counters")).getText());
+    }
+
+    /** The page's own counter: "N received · ...". */
+    private static long received(String counters) {
+        int space = counters.indexOf(' ');
+        return space > 0 ? Long.parseLong(counters.substring(0, space)) : 0;
     }
 
     /**
