@@ -54,6 +54,14 @@ public final class Encoder {
         return new Encoder(modelId, tokenizer, model, newOptions);
     }
 
+    /**
+     * Embeds a search query: the text a user searches with, not one the store keeps. Models whose card asks
+     * for a query prefix or instruction get it here; {@link #embed} is for the texts searched over.
+     */
+    public TextVector embedQuery(String text) {
+        return embed(text);
+    }
+
     /** Embeds one text. */
     public TextVector embed(String text) {
         return embed(List.of(Objects.requireNonNull(text, "text must not be null"))).get(0);

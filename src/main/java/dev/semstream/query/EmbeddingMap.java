@@ -148,7 +148,7 @@ final class EmbeddingMap {
             if (text.isBlank()) {
                 throw ApiException.badRequest("'text' is blank");
             }
-            vector = encoder.embed(text).vector();
+            vector = encoder.embedQuery(text).vector();
         }
         PlaneProjection plane = basis.projection();
         if (!modelId.equals(plane.modelId())) {

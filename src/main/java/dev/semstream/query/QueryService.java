@@ -75,7 +75,7 @@ final class QueryService implements AutoCloseable {
         float[] vector;
         String modelId;
         if (q.text() != null) {
-            vector = encoder.embed(q.text()).vector();
+            vector = encoder.embedQuery(q.text()).vector();
             modelId = encoder.modelId();
         } else if (q.vector() != null) {
             vector = q.vector();

@@ -63,6 +63,18 @@ public final class EncoderModels {
     }
 
     /**
+     * The encoder a {@code --model} value names: null or {@value #DEFAULT_NAME} for the bundled default,
+     * else a Hugging Face checkpoint directory. Every instance resolves the same value to the same model,
+     * so the value is what a re-embedding's control record carries.
+     */
+    public static Encoder named(String location, EncoderOptions options) {
+        if (location == null || location.equals(DEFAULT_NAME)) {
+            return encoder(null, options);
+        }
+        return encoder(Path.of(location), options);
+    }
+
+    /**
      * A ready {@link Encoder}: the checkpoint directory's model, or the bundled default when {@code dir} is
      * null, on the fastest kernels this JVM has.
      */
