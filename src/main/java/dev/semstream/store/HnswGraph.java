@@ -1,6 +1,7 @@
 package dev.semstream.store;
 
 import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The links of a hierarchical navigable small world graph (Malkov and Yashunin, 2016): node n is vector
@@ -12,9 +13,18 @@ import java.util.Arrays;
  * node and level.
  *
  * <p>Deleted vectors keep their nodes and links: they still route searches to their neighbours, and the
- * search skips them when it collects results. Not thread-safe; {@link VectorIndex} guards it.
+ * search skips them when it collects results.
+ *
+ * <h2>Threads</h2>
+ * Searches and single inserts run under {@link VectorIndex}'s lock, one writer at a time. A parallel
+ * build ({@link HnswBuilder#insertAll}) instead inserts nodes on every core at once: the nodes are
+ * {@link #addNode added} first (no array grows while the build runs), and then every read and write of a
+ * node's links goes through {@link #lockOf} (striped: a lock per node would cost more than the links) and
+ * the entry point is one volatile field, so a search always sees a whole list and a consistent entry.
  */
 final class HnswGraph {
+    /** A power of two, well above the core count, so two inserting threads rarely want the same stripe. */
+    private static final int LOCK_STRIPES = 1 << 10;
     private final int maxLinks;
     private final int maxLinks0;
     private final int stride0;
@@ -22,13 +32,22 @@ final class HnswGraph {
     private int[][][] upper = new int[0][][];
     private byte[] levels = new byte[0];
     private int size;
-    private int entryNode = -1;
-    private int topLevel = -1;
+    /** The entry point; its level is the top level, so one volatile write moves both together. */
+    private volatile int entryNode = -1;
+    private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
 
     HnswGraph(int m) {
         this.maxLinks = m;
         this.maxLinks0 = 2 * m;
         this.stride0 = maxLinks0 + 1;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    /** The lock a parallel build holds while it reads or writes a node's links (on any level). */
+    ReentrantLock lockOf(int node) {
+        return stripes[node & (LOCK_STRIPES - 1)];
     }
 
     int size() {
@@ -41,7 +60,8 @@ final class HnswGraph {
     }
 
     int topLevel() {
-        return topLevel;
+        int entry = entryNode;
+        return entry < 0 ? -1 : levels[entry];
     }
 
     int levelOf(int node) {
@@ -60,12 +80,7 @@ final class HnswGraph {
         if (level > Byte.MAX_VALUE) {
             throw new IllegalStateException("level " + level + " out of range");
         }
-        if (size == levels.length) {
-            int capacity = Math.max(64, size + (size >> 1));
-            links0 = Arrays.copyOf(links0, capacity * stride0);
-            upper = Arrays.copyOf(upper, capacity);
-            levels = Arrays.copyOf(levels, capacity);
-        }
+        reserve(size + 1);
         levels[node] = (byte) level;
         if (level > 0) {
             int[][] own = new int[level][];
@@ -77,11 +92,21 @@ final class HnswGraph {
         size++;
     }
 
+    /** Makes room for at least {@code nodes} nodes in all, so adding them copies no array. */
+    void reserve(int nodes) {
+        if (nodes > levels.length) {
+            int capacity = Math.max(nodes, Math.max(64, levels.length + (levels.length >> 1)));
+            links0 = Arrays.copyOf(links0, capacity * stride0);
+            upper = Arrays.copyOf(upper, capacity);
+            levels = Arrays.copyOf(levels, capacity);
+        }
+    }
+
     /** Makes a node the entry point; it must reach the top level or above. */
     void setEntry(int node) {
-        assert levels[node] >= topLevel : "entry node " + node + " of level " + levels[node] + " below top " + topLevel;
+        assert levels[node] >= topLevel() : "entry node " + node + " of level " + levels[node] + " below top "
+                + topLevel();
         entryNode = node;
-        topLevel = levels[node];
     }
 
     /** The array holding a node's links on a level; see {@link #linksOffset}. The count comes first. */
@@ -95,6 +120,76 @@ final class HnswGraph {
         return level == 0 ? node * stride0 : 0;
     }
 
+    /**
+     * Copies a node's links on a level into {@code out} and returns how many; {@code out} holds at least
+     * {@link #maxLinks}(level). Under the node's lock when {@code locked} (a parallel build's searches).
+     */
+    int copyLinks(int node, int level, int[] out, boolean locked) {
+        if (!locked) {
+            return copyLinks(node, level, out);
+        }
+        ReentrantLock lock = lockOf(node);
+        lock.lock();
+        try {
+            return copyLinks(node, level, out);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int copyLinks(int node, int level, int[] out) {
+        int[] links = linksArray(node, level);
+        int off = linksOffset(node, level);
+        int count = links[off];
+        System.arraycopy(links, off + 1, out, 0, count);
+        return count;
+    }
+
+    /** Whether a node links to another on a level. */
+    boolean hasLink(int node, int level, int neighbour) {
+        int[] links = linksArray(node, level);
+        int off = linksOffset(node, level);
+        for (int i = 1; i <= links[off]; i++) {
+            if (links[off + i] == neighbour) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What is wrong with the links, or null when nothing is: every list within its level's bound, of
+     * nodes on that level, without self links or duplicates; the entry on the top level. For assertions
+     * after a build and for tests.
+     */
+    String problems() {
+        if (size > 0 && (entryNode < 0 || entryNode >= size)) {
+            return "entry " + entryNode + " of " + size + " nodes";
+        }
+        for (int node = 0; node < size; node++) {
+            for (int level = 0; level <= levels[node]; level++) {
+                int[] links = linksArray(node, level);
+                int off = linksOffset(node, level);
+                int count = links[off];
+                if (count < 0 || count > maxLinks(level)) {
+                    return "node " + node + " has " + count + " links on level " + level;
+                }
+                for (int i = 1; i <= count; i++) {
+                    int n = links[off + i];
+                    if (n == node || n < 0 || n >= size || levels[n] < level) {
+                        return "node " + node + " links to " + n + " on level " + level;
+                    }
+                    for (int j = 1; j < i; j++) {
+                        if (links[off + j] == n) {
+                            return "node " + node + " links twice to " + n + " on level " + level;
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     int linkCount(int node, int level) {
         return linksArray(node, level)[linksOffset(node, level)];
     }
@@ -102,6 +197,9 @@ final class HnswGraph {
     /** Replaces a node's links on a level with {@code nodes[0..count)}. */
     void setLinks(int node, int level, int[] nodes, int count) {
         assert count <= maxLinks(level) : count + " links on level " + level + " exceed " + maxLinks(level);
+        for (int i = 0; i < count; i++) {
+            assert nodes[i] != node : "node " + node + " linked to itself on level " + level;
+        }
         int[] links = linksArray(node, level);
         int off = linksOffset(node, level);
         links[off] = count;

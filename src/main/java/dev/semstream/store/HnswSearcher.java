@@ -8,7 +8,9 @@ import java.util.BitSet;
  *
  * <p>An instance is the scratch state of one search at a time (the visited stamps and the two heaps),
  * reused from search to search so a query allocates nothing in proportion to the graph. It is not
- * thread-safe: each reader thread has its own (see {@link #forCurrentThread()}), and the builder has one.
+ * thread-safe: each reader thread has its own (see {@link #forCurrentThread()}), and each inserting thread
+ * of the builder has one. Reusing the scratch is what Lucene's HNSW does too (its searcher and builder keep
+ * their heaps and visited bits from node to node): a build allocates per thread, not per insert.
  */
 final class HnswSearcher {
     private static final ThreadLocal<HnswSearcher> PER_THREAD = ThreadLocal.withInitial(HnswSearcher::new);
@@ -23,6 +25,20 @@ final class HnswSearcher {
     private int[] freshNodes = new int[64];
     private float[] freshScores = new float[64];
     private final QueryScorer.Gather gather = new QueryScorer.Gather();
+    /** One node's links, copied out of the graph (under its lock when {@link #locked}). */
+    private int[] links = new int[64];
+    /** Whether links are read under the graph's node locks: a parallel build writes them meanwhile. */
+    private final boolean locked;
+
+    /** A searcher for queries, which run while the graph does not change. */
+    HnswSearcher() {
+        this(false);
+    }
+
+    /** A searcher that reads links under the graph's node locks when {@code locked} (a builder's). */
+    HnswSearcher(boolean locked) {
+        this.locked = locked;
+    }
 
     /** This thread's searcher; its results are valid until the thread's next search. */
     static HnswSearcher forCurrentThread() {
@@ -49,6 +65,7 @@ final class HnswSearcher {
      * node; its score is in {@link #greedyScore}.
      */
     int greedy(HnswGraph graph, QueryScorer scorer, int entry, float entryScore, int level) {
+        fitTo(graph);
         visited.reset(graph.size());
         visited.visit(entry);
         int best = entry;
@@ -56,11 +73,9 @@ final class HnswSearcher {
         boolean improved = true;
         while (improved) {
             improved = false;
-            int[] links = graph.linksArray(best, level);
-            int off = graph.linksOffset(best, level);
-            int count = links[off];
-            for (int i = 1; i <= count; i++) {
-                int n = links[off + i];
+            int count = graph.copyLinks(best, level, links, locked);
+            for (int i = 0; i < count; i++) {
+                int n = links[i];
                 if (!visited.visit(n)) {
                     continue;
                 }
@@ -92,6 +107,7 @@ final class HnswSearcher {
     boolean searchLevel(HnswGraph graph, QueryScorer scorer, int[] entryNodes, float[] entryScores, int entryCount,
                         int level, int ef, BitSet accept, int visitLimit) {
         assert ef >= 1 : "beam width " + ef;
+        fitTo(graph);
         visited.reset(graph.size());
         candidates.clear();
         results.clear();
@@ -112,15 +128,12 @@ final class HnswSearcher {
                 break;
             }
             int c = candidates.pop();
-            int[] links = graph.linksArray(c, level);
-            int off = graph.linksOffset(c, level);
-            int count = links[off];
+            int count = graph.copyLinks(c, level, links, locked);
             // The unvisited neighbours are scored together (their rows' loads overlap), then taken in link
             // order exactly as if scored one by one.
-            ensureScratch(count);
             int fresh = 0;
-            for (int i = 1; i <= count; i++) {
-                int n = links[off + i];
+            for (int i = 0; i < count; i++) {
+                int n = links[i];
                 if (!visited.visit(n)) {
                     continue;
                 }
@@ -144,10 +157,13 @@ final class HnswSearcher {
         return true;
     }
 
-    private void ensureScratch(int links) {
-        if (freshNodes.length < links) {
-            freshNodes = new int[links];
-            freshScores = new float[links];
+    /** Sizes the link scratch for the graph's widest level; call before a search. */
+    private void fitTo(HnswGraph graph) {
+        int widest = graph.maxLinks(0);
+        if (links.length < widest) {
+            links = new int[widest];
+            freshNodes = new int[widest];
+            freshScores = new float[widest];
         }
     }
 

@@ -93,6 +93,15 @@ final class IndexContents {
 
     /** Adds or replaces an entry the caller has checked against the index's model and dimension. */
     void upsert(VectorEntry entry) {
+        add(entry);
+        linkNew();
+    }
+
+    /**
+     * {@link #upsert} without linking a new vector into the graph yet: a rebuild adds every entry first and
+     * then links them all at once, on every core, with {@link #linkNew}. Until then the graph lags the rows.
+     */
+    void add(VectorEntry entry) {
         Integer existing = ordinals.get(entry.id());
         StoredFields stored = new StoredFields(entry.id(), entry.metadata(), entry.text());
         if (existing != null && sameVector(existing, entry.vector())) {
@@ -111,10 +120,19 @@ final class IndexContents {
         ordinals.put(entry.id(), ordinal);
         live.set(ordinal);
         metadata.add(ordinal, entry.metadata());
-        if (builder != null) {
-            builder.insert(ordinal);
+    }
+
+    /** Links every row added since the last call into the graph (in parallel when there are many). */
+    void linkNew() {
+        if (builder != null && graph.size() < column.size()) {
+            builder.insertAll(graph.size(), column.size());
             assert graph.size() == column.size() : graph.size() + " graph nodes for " + column.size() + " rows";
         }
+    }
+
+    /** How many threads the last {@link #linkNew} linked on; 0 without a graph. */
+    int linkThreads() {
+        return builder == null ? 0 : builder.lastThreads();
     }
 
     /** Removes an id; false if it was not there. */

@@ -25,7 +25,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *   <li>Each write ({@link #upsert}, {@link #delete}) holds the write lock while it changes the contents,
  *       including linking a new vector into the graph (under a millisecond); readers wait that long.</li>
  *   <li>{@link #rebuild}, {@link #clear} and compaction build new contents on the side, with readers still
- *       answering from the old ones, and swap them in under the write lock.</li>
+ *       answering from the old ones, and swap them in under the write lock. They link the graph on every
+ *       core ({@link dev.semstream.kernels.Parallel}); a single upsert links its one vector on the writer's
+ *       thread.</li>
  *   <li>Writers are serialised by a separate writer lock, so a second writer thread waits rather than
  *       corrupting anything; but one writer is the design.</li>
  * </ul>
@@ -273,8 +275,9 @@ public final class VectorIndex {
             while (entries.hasNext()) {
                 VectorEntry e = entries.next();
                 config.requireModelOf("vector of id " + e.id(), e.modelId(), e.vector().length);
-                fresh.upsert(e);
+                fresh.add(e);
             }
+            fresh.linkNew();
             lock.writeLock().lock();
             try {
                 contents = fresh;
