@@ -29,6 +29,10 @@ import java.util.Set;
  *       vectors in the same run ({@link LuceneHnsw}): build time, then recall@10 against the exact answer and
  *       single-thread QPS over a range of beam widths. Whether Lucene used its SIMD scorers is printed and
  *       recorded: on JDK 17 (Lucene 9.12) it cannot, on JDK 25 (Lucene 10, the lucene-10 profile) it does.</li>
+ *   <li>the same graph built by a rebuild on every core: build time against the one-thread build (the rows
+ *       above upsert one by one), and its recall and QPS at each beam;</li>
+ *   <li>Faiss's figures as issue 14 gives them ({@link FaissFigures}: not measured here) and ours over them;
+ *       {@code --vectors 200000} is the size they were measured at.</li>
  * </ol>
  * Usage: {@code bench/search --vectors 100000 [--queries 500] [--exact-queries 100] [--no-hnsw] [--no-lucene]
  * [--lucene-only]}; results also in {@code target/bench/search.json}. A million vectors need
@@ -92,8 +96,15 @@ public final class VectorSearchBenchmark {
                     index.stats());
             report.root().put("semstreamBuildSeconds", BenchReport.round(ourBuild, 1));
         }
+        VectorIndex parallelIndex = null;
+        double parallelBuild = Double.NaN;
+        if (hnsw && !luceneOnly) {
+            parallelIndex = new VectorIndex(config);
+            parallelBuild = parallelBuild(report, parallelIndex, data, ourBuild);
+        }
 
         double gb = (double) n * DIM * Float.BYTES / 1e9;
+        double exactCosineQps = Double.NaN;
         for (Metric metric : new Metric[] {Metric.COSINE, Metric.EUCLIDEAN}) {
             long[] nanos = new long[exactQueries];
             for (int w = 0; w < Math.min(10, exactQueries); w++) {
@@ -106,6 +117,9 @@ public final class VectorSearchBenchmark {
             }
             Arrays.sort(nanos);
             double mean = Arrays.stream(nanos).average().orElse(0) / 1e9;
+            if (metric == Metric.COSINE) {
+                exactCosineQps = 1 / mean;
+            }
             report.root().withArray("exact").addObject().put("metric", metric.userName())
                     .put("qps", BenchReport.round(1 / mean, 1)).put("p50Ms", BenchReport.round(nanos[exactQueries / 2] / 1e6, 2))
                     .put("p99Ms", BenchReport.round(nanos[Math.min(exactQueries - 1, (int) (exactQueries * 0.99))] / 1e6, 2))
@@ -139,9 +153,12 @@ public final class VectorSearchBenchmark {
         }
         LuceneHnsw lucenePeer = peer;
         System.out.println("efSearch | semstream recall@10  QPS | Lucene recall@10  QPS | QPS ours/Lucene");
-        for (int ef : EF_SEARCH) {
+        double[][] oursByEf = new double[EF_SEARCH.length][];
+        for (int e = 0; e < EF_SEARCH.length; e++) {
+            int ef = EF_SEARCH[e];
             double[] ours = luceneOnly ? new double[] {Double.NaN, Double.NaN} : measure(qs, truth,
                     q -> ids(index.search(SearchRequest.of(qs[q], MODEL, K, Metric.COSINE).withEfSearch(ef))));
+            oursByEf[e] = ours;
             double[] theirs = lucenePeer == null ? new double[] {Double.NaN, Double.NaN} : measure(qs, truth,
                     q -> lucenePeer.search(qs[q], ef, K));
             System.out.printf(Locale.ROOT, "%8d | %16.4f %7.0f | %13.4f %7.0f | %.2f%n", ef, ours[0], ours[1],
@@ -150,7 +167,56 @@ public final class VectorSearchBenchmark {
                     .put("semstreamQps", BenchReport.round(ours[1], 0)).put("luceneRecall", BenchReport.round(theirs[0], 4))
                     .put("luceneQps", BenchReport.round(theirs[1], 0)).put("qpsRatio", BenchReport.round(ours[1] / theirs[1], 2));
         }
+        if (parallelIndex != null) {
+            parallelGraphRows(report, parallelIndex, qs, truth, oursByEf);
+            FaissFigures.compare(report, n, Parallel.threads(), ourBuild, parallelBuild, oursByEf[indexOfEf(20)],
+                    oursByEf[indexOfEf(40)], exactCosineQps);
+        }
         report.write();
+    }
+
+    /**
+     * The graph built by {@link VectorIndex#rebuild} (every core) from the same vectors the one-thread row
+     * upserted one by one: build time and its ratio to the one-thread build. Returns the seconds.
+     */
+    private static double parallelBuild(BenchReport report, VectorIndex index, float[][] data, double oneThread) {
+        List<VectorEntry> entries = new java.util.ArrayList<>(data.length);
+        for (int i = 0; i < data.length; i++) {
+            entries.add(new VectorEntry("v" + i, data[i], MODEL));
+        }
+        long t0 = System.nanoTime();
+        index.rebuild(entries.iterator());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "semstream HNSW parallel build (rebuild, %d threads): %.1f s (%.0f vectors/s), "
+                + "%.2fx the one-thread build %s%n", Parallel.threads(), seconds, data.length / seconds,
+                oneThread / seconds, index.stats());
+        report.root().putObject("parallelBuild").put("threads", Parallel.threads())
+                .put("seconds", BenchReport.round(seconds, 1)).put("speedup", BenchReport.round(oneThread / seconds, 2));
+        return seconds;
+    }
+
+    /** Recall and single-thread QPS of the parallel-built graph at every beam, beside the one-thread graph's. */
+    private static void parallelGraphRows(BenchReport report, VectorIndex index, float[][] qs, int[][] truth,
+                                          double[][] oneThreadByEf) throws IOException {
+        System.out.println("efSearch | one-thread graph recall@10 | parallel graph recall@10  QPS");
+        for (int e = 0; e < EF_SEARCH.length; e++) {
+            int ef = EF_SEARCH[e];
+            double[] ours = measure(qs, truth,
+                    q -> ids(index.search(SearchRequest.of(qs[q], MODEL, K, Metric.COSINE).withEfSearch(ef))));
+            System.out.printf(Locale.ROOT, "%8d | %26.4f | %24.4f %7.0f%n", ef, oneThreadByEf[e][0], ours[0], ours[1]);
+            report.root().withArray("parallelGraph").addObject().put("efSearch", ef)
+                    .put("recall", BenchReport.round(ours[0], 4)).put("qps", BenchReport.round(ours[1], 0))
+                    .put("oneThreadRecall", BenchReport.round(oneThreadByEf[e][0], 4));
+        }
+    }
+
+    private static int indexOfEf(int ef) {
+        for (int e = 0; e < EF_SEARCH.length; e++) {
+            if (EF_SEARCH[e] == ef) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("ef " + ef + " is not measured");
     }
 
     /** Streaming-read GB/s at 1 thread and at all; the probe's arrays are garbage before the vectors are made. */
