@@ -7,21 +7,26 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-import java.nio.file.Path;
-
-/** The encoder's flags, the same for every command that embeds (embed, run). */
+/**
+ * The encoder's flags, the same for every command that embeds (embed, run). Length and pooling left unset are
+ * the model card's, so each bundled model runs as its authors trained it unless the user says otherwise.
+ */
 final class EncoderFlags {
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "A Hugging Face BERT-family checkpoint directory (config.json, model.safetensors, "
-                    + "tokenizer.json). Default: the bundled all-MiniLM-L6-v2.")
-    Path model;
+    @Option(names = "--model", paramLabel = "NAME|DIR",
+            description = "A bundled model (all-MiniLM-L6-v2, the default; bge-small-en-v1.5; e5-small-v2) or a "
+                    + "Hugging Face BERT-family checkpoint directory (config.json, model.safetensors, "
+                    + "tokenizer.json). A bundled model's card sets its pooling, length and query/passage prefixes.")
+    String model;
 
-    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "256",
-            description = "Longest input in tokens, special tokens included; longer texts are truncated and flagged (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
+    @Option(names = "--max-tokens", paramLabel = "N",
+            description = "Longest input in tokens, special tokens included; longer texts are truncated and flagged "
+                    + "(default: the model card's, 256 for all-MiniLM-L6-v2 and checkpoint directories, 512 for "
+                    + "bge-small-en-v1.5 and e5-small-v2).")
+    Integer maxTokens;
 
-    @Option(names = "--pooling", paramLabel = "MODE", defaultValue = "MEAN",
-            description = "How token vectors become one vector: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pooling", paramLabel = "MODE",
+            description = "How token vectors become one vector: ${COMPLETION-CANDIDATES} (default: the model "
+                    + "card's, CLS for bge-small-en-v1.5, MEAN otherwise).")
     Pooling pooling;
 
     @Option(names = "--long-texts", paramLabel = "MODE", defaultValue = "TRUNCATE",
@@ -32,11 +37,12 @@ final class EncoderFlags {
     @Option(names = "--no-normalize", description = "Leave vectors unnormalised (default: unit length).")
     boolean noNormalize;
 
-    /** The options these flags describe; a usage error (exit 2) when they make no sense. */
+    /** The options these flags describe, unset ones left to the card; a usage error (exit 2) when they make no sense. */
     EncoderOptions options(CommandSpec spec) {
-        if (maxTokens < 2) {
+        if (maxTokens != null && maxTokens < 2) {
             throw new ParameterException(spec.commandLine(), "--max-tokens must be at least 2, got " + maxTokens);
         }
-        return new EncoderOptions(maxTokens, pooling, !noNormalize, longTexts);
+        return new EncoderOptions(maxTokens == null ? EncoderOptions.FROM_CARD : maxTokens, pooling, !noNormalize,
+                longTexts);
     }
 }

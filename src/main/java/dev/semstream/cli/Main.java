@@ -12,7 +12,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -32,17 +31,17 @@ public final class Main {
     final PrintStream stdout;
     private final PrintStream stderr;
     /** Checkpoint directory (null for the bundled default) and options to an encoder; tests reuse one. */
-    final BiFunction<Path, EncoderOptions, Encoder> encoderLoader;
+    final BiFunction<String, EncoderOptions, Encoder> encoderLoader;
     /** Also hears a `train` run's steps, with its Ctrl-C flag in hand: tests stop a run through it. */
     final Function<TrainingStop, TrainingListener> trainingObserver;
 
     Main(InputStream stdin, PrintStream stdout, PrintStream stderr,
-         BiFunction<Path, EncoderOptions, Encoder> encoderLoader) {
+         BiFunction<String, EncoderOptions, Encoder> encoderLoader) {
         this(stdin, stdout, stderr, encoderLoader, stop -> TrainingListener.NONE);
     }
 
     Main(InputStream stdin, PrintStream stdout, PrintStream stderr,
-         BiFunction<Path, EncoderOptions, Encoder> encoderLoader,
+         BiFunction<String, EncoderOptions, Encoder> encoderLoader,
          Function<TrainingStop, TrainingListener> trainingObserver) {
         this.stdin = stdin;
         this.stdout = stdout;
@@ -66,7 +65,7 @@ public final class Main {
 
     /** Runs a command line on the given streams; 0 on success, 2 for usage errors, 1 for failures. */
     public static int run(InputStream in, PrintStream out, PrintStream err, String... args) {
-        return new Main(in, out, err, EncoderModels::encoder).execute(args);
+        return new Main(in, out, err, EncoderModels::named).execute(args);
     }
 
     int execute(String... args) {

@@ -9,26 +9,35 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Text in, sentence embeddings out: tokenizer, BERT forward pass and pooling. Thread-safe; calls may run
- * concurrently, and each batch already uses every core.
+ * Text in, sentence embeddings out: tokenizer, BERT forward pass and pooling, with the model card's prefixes
+ * put in front of queries and passages. Thread-safe; calls may run concurrently, and each batch already uses
+ * every core.
  */
 public final class Encoder {
     private final String modelId;
     private final Tokenizer tokenizer;
     private final BertEncoderModel model;
+    private final ModelCard card;
     private final EncoderOptions options;
+
+    /** An encoder of a model with no card of its own ({@link ModelCard#PLAIN}). */
+    public Encoder(String modelId, Tokenizer tokenizer, BertEncoderModel model, EncoderOptions options) {
+        this(modelId, tokenizer, model, ModelCard.PLAIN, options);
+    }
 
     /**
      * @param modelId stamped on every vector this encoder makes: name plus a hash of the weights
+     * @param card    the prefixes, and the defaults of what {@code options} leave open
      * @param options {@code maxTokens} above the model's positions is lowered to them: the model cannot
      *                read further, so truncation happens there
      */
-    public Encoder(String modelId, Tokenizer tokenizer, BertEncoderModel model, EncoderOptions options) {
+    public Encoder(String modelId, Tokenizer tokenizer, BertEncoderModel model, ModelCard card, EncoderOptions options) {
         this.modelId = Objects.requireNonNull(modelId, "modelId");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.model = Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(options, "options");
-        this.options = options.withMaxTokens(Math.min(options.maxTokens(), model.config().maxPositions()));
+        this.card = Objects.requireNonNull(card, "card");
+        EncoderOptions complete = Objects.requireNonNull(options, "options").completedBy(card);
+        this.options = complete.withMaxTokens(Math.min(complete.maxTokens(), model.config().maxPositions()));
     }
 
     /** Name and weight hash of the model, e.g. {@code all-MiniLM-L6-v2@3f2a9c1e07b4}. */
@@ -41,35 +50,42 @@ public final class Encoder {
         return model.config().hiddenSize();
     }
 
+    /** The options in force: the caller's, with what they left open taken from the card. */
     public EncoderOptions options() {
         return options;
+    }
+
+    public ModelCard card() {
+        return card;
     }
 
     public Tokenizer tokenizer() {
         return tokenizer;
     }
 
-    /** This encoder with other options, sharing the loaded weights. */
+    /** This encoder with other options (left-open ones again from the card), sharing the loaded weights. */
     public Encoder withOptions(EncoderOptions newOptions) {
-        return new Encoder(modelId, tokenizer, model, newOptions);
+        return new Encoder(modelId, tokenizer, model, card, newOptions);
     }
 
     /**
-     * Embeds a search query: the text a user searches with, not one the store keeps. Models whose card asks
-     * for a query prefix or instruction get it here; {@link #embed} is for the texts searched over.
+     * Embeds a search query: the text a user searches with, not one the store keeps. The card's query
+     * prefix or instruction goes in front; {@link #embed} is for the texts searched over.
      */
     public TextVector embedQuery(String text) {
-        return embed(text);
+        Objects.requireNonNull(text, "text must not be null");
+        return embed(List.of(text), card.queryPrefix(), BatchTimings.NONE).get(0);
     }
 
-    /** Embeds one text. */
+    /** Embeds one text that is stored and searched over (the card's passage prefix goes in front). */
     public TextVector embed(String text) {
         return embed(List.of(Objects.requireNonNull(text, "text must not be null"))).get(0);
     }
 
     /**
-     * Embeds a batch, one result per text in order. Batching amortises the weight traffic: a batch of
-     * 32 short texts costs far less than 32 single calls.
+     * Embeds a batch of texts that are stored and searched over, one result per text in order, each behind
+     * the card's passage prefix. Batching amortises the weight traffic: a batch of 32 short texts costs far
+     * less than 32 single calls.
      *
      * @throws NullPointerException if the list or any text is null (the message names the index)
      */
@@ -79,6 +95,15 @@ public final class Encoder {
 
     /** {@link #embed(List)}, telling {@code timings} how long tokenizing and encoding the batch took. */
     public List<TextVector> embed(List<String> texts, BatchTimings timings) {
+        return embed(texts, card.passagePrefix(), timings);
+    }
+
+    /**
+     * The prefix is joined to the text before tokenizing, as the model's authors (and Hugging Face's
+     * tokenizer) do; it costs one string per text, and none when the card has no prefix. Its tokens count
+     * towards {@code maxTokens}.
+     */
+    private List<TextVector> embed(List<String> texts, String prefix, BatchTimings timings) {
         Objects.requireNonNull(texts, "texts must not be null");
         int n = texts.size();
         if (n == 0) {
@@ -97,7 +122,7 @@ public final class Encoder {
                 throw new NullPointerException("text " + i + " of the batch is null");
             }
             firstWindow[i] = sequences.size();
-            Encoding e = tokenizer.encode(text, chunk ? Integer.MAX_VALUE : options.maxTokens());
+            Encoding e = tokenizer.encode(prefixed(prefix, text), chunk ? Integer.MAX_VALUE : options.maxTokens());
             if (e.tokenCount() <= options.maxTokens()) {
                 sequences.add(e.ids());
                 truncated[i] = e.truncated();
@@ -120,7 +145,8 @@ public final class Encoder {
     }
 
     /**
-     * The attention weights of every layer and head over one text, tokenized as {@link #embed} does but cut to
+     * The attention weights of every layer and head over one text, tokenized as {@link #embed} does (passage
+     * prefix included, so the map shows what the stored vector was made from) but cut to
      * at most {@code maxTokens} tokens (special tokens included; never more than {@link EncoderOptions#maxTokens}):
      * what the model's heads look at, for inspection.
      *
@@ -128,11 +154,15 @@ public final class Encoder {
      */
     public AttentionMap attention(String text, int maxTokens) {
         Objects.requireNonNull(text, "text must not be null");
-        Encoding e = tokenizer.encode(text, Math.min(maxTokens, options.maxTokens()));
+        Encoding e = tokenizer.encode(prefixed(card.passagePrefix(), text), Math.min(maxTokens, options.maxTokens()));
         BertConfig c = model.config();
         AttentionCollector collector = new AttentionCollector(c.numLayers(), c.numHeads(), e.tokenCount());
         model.forward(new int[][]{e.ids()}, collector, (hidden, seqs, h) -> null);
         return collector.map(e.ids(), e.truncated(), false);
+    }
+
+    private static String prefixed(String prefix, String text) {
+        return prefix.isEmpty() ? text : prefix + text;
     }
 
     /**

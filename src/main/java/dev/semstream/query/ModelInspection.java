@@ -40,7 +40,8 @@ final class ModelInspection {
         String text = requiredText(Json.object(json), "text");
         ObjectNode o = Json.newObject();
         ObjectNode e = o.putObject("encoder");
-        Encoding encoding = encoder.tokenizer().encode(text, encoder.options().maxTokens());
+        // As the encoder reads a stored text: behind its card's passage prefix, the same as /inspect/attention.
+        Encoding encoding = encoder.tokenizer().encode(encoder.card().passagePrefix() + text, encoder.options().maxTokens());
         e.put("modelId", encoder.modelId());
         e.put("maxTokens", encoder.options().maxTokens());
         e.put("truncated", encoding.truncated());

@@ -3,6 +3,7 @@ package dev.semstream.bench;
 import dev.semstream.kernels.Parallel;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.load.BundledModel;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.OnnxRuntimeEncoder;
 import dev.semstream.reference.TextCorpus;
@@ -21,7 +22,9 @@ import java.util.function.Consumer;
  *
  * <p>Run with {@code bench/encoder} (see BENCHMARKS.md). Options: {@code --seconds S} per side per round
  * (default 3), {@code --rounds R} alternating rounds (default 2), {@code --only TEXT} the rows whose
- * {@code name/batch} contains it (e.g. {@code "exact 250/1"}).
+ * {@code name/batch} contains it (e.g. {@code "exact 250/1"}), {@code --model NAME} a bundled model
+ * (all-MiniLM-L6-v2, the default; bge-small-en-v1.5; e5-small-v2), run as its card says on both sides: the
+ * passage prefix before every text, ONNX Runtime's output pooled the card's way.
  */
 public final class EncoderBenchmark {
 
@@ -58,15 +61,22 @@ public final class EncoderBenchmark {
         double seconds = 3;
         int rounds = 2;
         String only = null; // e.g. "exact 250/1": rows whose "name/batch" contains it
+        String modelName = EncoderModels.DEFAULT_NAME;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--only" -> only = args[++i];
+                case "--model" -> modelName = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Encoder encoder = EncoderModels.encoder(null, EncoderOptions.defaults());
+        String name = modelName;
+        BundledModel bundled = BundledModel.named(name).orElseThrow(() -> new IllegalArgumentException(
+                "--model " + name + " is not one of the bundled models " + BundledModel.names()));
+        // The default's 256 tokens for every model, so rows of different models read the same texts.
+        Encoder encoder = EncoderModels.named(name, EncoderOptions.fromCard().withMaxTokens(EncoderOptions.DEFAULT_MAX_TOKENS));
+        String prefix = encoder.card().passagePrefix();
         Tokenizer tokenizer = encoder.tokenizer();
         System.out.printf("semstream encoder %s, kernels %s, %d threads; ONNX Runtime fp32, %d intra-op threads%n",
                 encoder.modelId(), dev.semstream.kernels.Kernels.best().name(), Parallel.threads(), Parallel.threads());
@@ -78,7 +88,7 @@ public final class EncoderBenchmark {
                 Row.exact(12, 1), Row.exact(12, 32), Row.exact(60, 1), Row.exact(60, 32),
                 Row.exact(250, 1), Row.exact(250, 32));
         List<Result> results = new ArrayList<>();
-        try (OnnxRuntimeEncoder onnx = new OnnxRuntimeEncoder(Parallel.threads())) {
+        try (OnnxRuntimeEncoder onnx = new OnnxRuntimeEncoder(bundled, Parallel.threads())) {
             for (Row row : rows) {
                 if (only != null && !(row.name() + "/" + row.batch()).contains(only)) {
                     continue;
@@ -88,12 +98,12 @@ public final class EncoderBenchmark {
                 for (int i = 0; i < texts.size(); i += row.batch()) {
                     batches.add(texts.subList(i, Math.min(texts.size(), i + row.batch())));
                 }
-                double tokens = texts.stream().mapToInt(t -> tokenizer.encode(t, 256).tokenCount()).average().orElse(0);
+                double tokens = texts.stream().mapToInt(t -> tokenizer.encode(prefix + t, encoder.options().maxTokens()).tokenCount()).average().orElse(0);
                 Consumer<List<String>> ours = encoder::embed;
                 Consumer<List<String>> theirs = batch -> {
                     int[][] ids = new int[batch.size()][];
                     for (int i = 0; i < ids.length; i++) {
-                        ids[i] = tokenizer.encode(batch.get(i), encoder.options().maxTokens()).ids();
+                        ids[i] = tokenizer.encode(prefix + batch.get(i), encoder.options().maxTokens()).ids();
                     }
                     onnx.embed(ids);
                 };

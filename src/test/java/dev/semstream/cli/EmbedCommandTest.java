@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -58,6 +59,26 @@ class EmbedCommandTest {
         assertEmbedding(lines.get(0), "hello world", EncoderOptions.defaults());
         assertEmbedding(lines.get(1), LONG_TEXT, EncoderOptions.defaults());
         assertEquals(bundled.modelId(), lines.get(0).get("model").asText());
+    }
+
+    @Test
+    void aBundledModelsNameIsPassedOnAndUnsetPoolingAndLengthAreLeftToItsCard() {
+        List<String> models = new ArrayList<>();
+        List<EncoderOptions> asked = new ArrayList<>();
+        BiFunction<String, EncoderOptions, Encoder> recording = (model, options) -> {
+            models.add(model);
+            asked.add(options);
+            return bundled.withOptions(options);
+        };
+        for (String[] args : List.of(new String[]{"--model", "e5-small-v2", "hi"},
+                new String[]{"--model", "bge-small-en-v1.5", "--pooling", "mean", "--max-tokens", "100", "hi"})) {
+            String[] line = Stream.concat(Stream.of("embed"), Stream.of(args)).toArray(String[]::new);
+            Run.of(new ByteArrayInputStream(NO_STDIN), (in, out, err) -> new Main(in, out, err, recording).execute(line))
+                    .assertSuccess();
+        }
+        assertEquals(List.of("e5-small-v2", "bge-small-en-v1.5"), models);
+        assertEquals(EncoderOptions.fromCard(), asked.get(0));
+        assertEquals(new EncoderOptions(100, Pooling.MEAN, true), asked.get(1));
     }
 
     @Test
@@ -193,7 +214,7 @@ class EmbedCommandTest {
     private static Run embed(byte[] stdin, String... args) {
         String[] line = Stream.concat(Stream.of("embed"), Stream.of(args)).toArray(String[]::new);
         return Run.of(new ByteArrayInputStream(stdin), (in, out, err) -> new Main(in, out, err,
-                (dir, options) -> dir == null ? bundled.withOptions(options) : EncoderModels.encoder(dir, options))
+                (model, options) -> model == null ? bundled.withOptions(options) : EncoderModels.named(model, options))
                 .execute(line));
     }
 

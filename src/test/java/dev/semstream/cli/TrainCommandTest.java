@@ -65,7 +65,7 @@ class TrainCommandTest {
         List<String> all = new ArrayList<>(List.of("train"));
         all.addAll(List.of(args));
         int exit = new Main(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), EncoderModels::encoder, observer)
+                new PrintStream(err, true, StandardCharsets.UTF_8), EncoderModels::named, observer)
                 .execute(all.toArray(String[]::new));
         return new Run(exit, err.toString(StandardCharsets.UTF_8));
     }

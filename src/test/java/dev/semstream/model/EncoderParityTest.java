@@ -5,7 +5,6 @@ import dev.semstream.kernels.Parallel;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.reference.OnnxRuntimeEncoder;
 import dev.semstream.reference.TextCorpus;
-import dev.semstream.tokenize.Tokenizer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -22,9 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pooling: every embedding must have cosine >= 0.99999 and max abs difference <= 1e-4.
  */
 class EncoderParityTest {
-    static final double MIN_COSINE = 0.99999;
-    static final double MAX_ABS_DIFF = 1e-4;
-
     static Encoder encoder;
     static OnnxRuntimeEncoder reference;
 
@@ -52,40 +47,9 @@ class EncoderParityTest {
     }
 
     private static void checkAgainstReference(Encoder enc, List<String> texts, int batch) {
-        Tokenizer tokenizer = enc.tokenizer();
-        int minTokens = Integer.MAX_VALUE;
-        int maxTokens = 0;
-        int truncated = 0;
-        double worstCosine = 1;
-        double worstDiff = 0;
-        for (int from = 0; from < texts.size(); from += batch) {
-            List<String> chunk = texts.subList(from, Math.min(texts.size(), from + batch));
-            List<TextVector> ours = enc.embed(chunk);
-            int[][] ids = new int[chunk.size()][];
-            for (int i = 0; i < chunk.size(); i++) {
-                ids[i] = tokenizer.encode(chunk.get(i), enc.options().maxTokens()).ids();
-            }
-            float[][] theirs = reference.embed(ids);
-            for (int i = 0; i < chunk.size(); i++) {
-                TextVector e = ours.get(i);
-                assertEquals(ids[i].length, e.tokenCount(), "token count of text " + (from + i));
-                minTokens = Math.min(minTokens, e.tokenCount());
-                maxTokens = Math.max(maxTokens, e.tokenCount());
-                truncated += e.truncated() ? 1 : 0;
-                double cos = cosine(e.vector(), theirs[i]);
-                double diff = maxAbsDiff(e.vector(), theirs[i]);
-                worstCosine = Math.min(worstCosine, cos);
-                worstDiff = Math.max(worstDiff, diff);
-                String what = "text " + (from + i) + " (" + e.tokenCount() + " tokens): cosine " + cos
-                        + ", max abs diff " + diff;
-                assertTrue(cos >= MIN_COSINE, what);
-                assertTrue(diff <= MAX_ABS_DIFF, what);
-            }
-        }
-        System.out.printf("parity %s: %d texts, %d..%d tokens, %d truncated, worst cosine %.8f, worst max abs diff %.2e%n",
-                enc.modelId(), texts.size(), minTokens, maxTokens, truncated, worstCosine, worstDiff);
+        OnnxRuntimeParity.Figures f = OnnxRuntimeParity.passages(enc, reference, texts, batch);
         if (texts.size() >= 1000) {
-            assertTrue(minTokens <= 3 && maxTokens == 256 && truncated > 0,
+            assertTrue(f.minTokens() <= 3 && f.maxTokens() == 256 && f.truncated() > 0,
                     "the corpus must span 1 to 256 tokens and include truncated texts");
         }
     }

@@ -60,6 +60,27 @@ class EncoderTest {
     }
 
     @Test
+    void theCardsPrefixesGoBeforeQueriesAndPassagesAndItsPoolingAndLengthAreTheDefault() {
+        ModelCard card = new ModelCard(Pooling.CLS, true, 12, "q: ", "p: ");
+        Encoder carded = new Encoder("tiny@test", CHARS, new BertEncoderModel(CONFIG, WEIGHTS, Kernels.best()), card,
+                EncoderOptions.fromCard());
+        assertEquals(new EncoderOptions(12, Pooling.CLS, true), carded.options());
+        Encoder plain = encoder(new EncoderOptions(12, Pooling.CLS, true));
+        String text = "attention";
+        assertArrayEquals(plain.embed("q: " + text).vector(), carded.embedQuery(text).vector());
+        assertArrayEquals(plain.embed("p: " + text).vector(), carded.embed(text).vector());
+        assertArrayEquals(plain.embed(List.of("p: a", "p: bc")).get(1).vector(),
+                carded.embed(List.of("a", "bc")).get(1).vector());
+        assertFalse(Arrays.equals(carded.embedQuery(text).vector(), carded.embed(text).vector()));
+        assertEquals(12, carded.embedQuery(text).tokenCount(), "the prefix counts towards the card's 12 tokens");
+        // An explicit choice wins over the card; what it leaves open still comes from the card.
+        Encoder chosen = carded.withOptions(EncoderOptions.fromCard().withPooling(Pooling.MEAN));
+        assertEquals(new EncoderOptions(12, Pooling.MEAN, true), chosen.options());
+        assertArrayEquals(encoder(new EncoderOptions(12, Pooling.MEAN, true)).embed("q: " + text).vector(),
+                chosen.embedQuery(text).vector());
+    }
+
+    @Test
     void clsPoolingWithoutNormalisationIsTheFirstTokensVector() {
         String text = "query key value";
         TextVector e = encoder(EncoderOptions.defaults().withPooling(Pooling.CLS).withNormalize(false)).embed(text);

@@ -4,6 +4,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.semstream.model.Pooling;
+import dev.semstream.model.load.BundledModel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,25 +16,33 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * ONNX Runtime running the same all-MiniLM-L6-v2 ONNX file as our engine, with the same pooling: the
- * reference our embeddings are checked against and the peer our benchmark runs beside.
+ * ONNX Runtime running the same bundled ONNX file as our engine (all-MiniLM-L6-v2 unless told), pooled the
+ * way the model's card says: the reference our embeddings are checked against and the peer our benchmark
+ * runs beside. Token ids come from the caller, prefixes included.
  *
  * <p>Set up the way ONNX Runtime runs best here: every graph optimisation, all cores for intra-op
  * parallelism, sequential execution. A batch is padded to its longest text with an attention mask, the
  * only way ONNX Runtime takes texts of different lengths.
  */
 public final class OnnxRuntimeEncoder implements AutoCloseable {
-    public static final String MODEL_RESOURCE = "all-minilm-l6-v2.onnx";
     /** The environment's own thread's stack; see {@link #environment()}. */
     private static final long ENVIRONMENT_STACK_BYTES = 64L << 20;
 
     private final OrtEnvironment env = environment();
     private final OrtSession session;
+    private final Pooling pooling;
 
+    /** The default model, all-MiniLM-L6-v2. */
     public OnnxRuntimeEncoder(int threads) {
-        try (InputStream in = OnnxRuntimeEncoder.class.getClassLoader().getResourceAsStream(MODEL_RESOURCE)) {
+        this(BundledModel.ALL_MINILM_L6_V2, threads);
+    }
+
+    public OnnxRuntimeEncoder(BundledModel bundled, int threads) {
+        String resource = bundled.onnxResource();
+        pooling = bundled.card().pooling();
+        try (InputStream in = OnnxRuntimeEncoder.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(MODEL_RESOURCE + " is not on the classpath");
+                throw new IllegalStateException(resource + " is not on the classpath");
             }
             byte[] model = in.readAllBytes();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -43,7 +53,7 @@ public final class OnnxRuntimeEncoder implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime could not load " + MODEL_RESOURCE, e);
+            throw new IllegalStateException("ONNX Runtime could not load " + resource, e);
         }
     }
 
@@ -98,21 +108,25 @@ public final class OnnxRuntimeEncoder implements AutoCloseable {
         }
     }
 
-    /** Mean-pooled over each text's own tokens and L2-normalised: sentence-transformers' recipe. */
+    /**
+     * Pooled as the card says and L2-normalised: sentence-transformers' recipe. Mean pooling averages each
+     * text's own tokens (the attention-masked mean); CLS pooling takes the first token's vector.
+     */
     public float[][] embed(int[][] ids) {
         float[][][] hidden = hiddenStates(ids);
         float[][] out = new float[ids.length][];
         for (int b = 0; b < ids.length; b++) {
             int h = hidden[b][0].length;
             double[] sum = new double[h];
-            for (int t = 0; t < ids[b].length; t++) {
+            int pooled = pooling == Pooling.CLS ? 1 : ids[b].length;
+            for (int t = 0; t < pooled; t++) {
                 for (int i = 0; i < h; i++) {
                     sum[i] += hidden[b][t][i];
                 }
             }
             double norm = 0;
             for (int i = 0; i < h; i++) {
-                sum[i] /= ids[b].length;
+                sum[i] /= pooled;
                 norm += sum[i] * sum[i];
             }
             norm = Math.max(Math.sqrt(norm), 1e-12);

