@@ -29,18 +29,20 @@ import java.util.Set;
  *       vectors in the same run ({@link LuceneHnsw}): build time, then recall@10 against the exact answer and
  *       single-thread QPS over a range of beam widths. Whether Lucene used its SIMD scorers is printed and
  *       recorded: on JDK 17 (Lucene 9.12) it cannot, on JDK 25 (Lucene 10, the lucene-10 profile) it does.</li>
+ *   <li>the same index in bf16 and int8 ({@link EncodedIndexRows}): bytes per vector, exact-scan QPS,
+ *       recall@10 after rescoring and QPS at each beam width, each beside the float figure.</li>
  * </ol>
  * Usage: {@code bench/search --vectors 100000 [--queries 500] [--exact-queries 100] [--no-hnsw] [--no-lucene]
- * [--lucene-only]}; results also in {@code target/bench/search.json}. A million vectors need
+ * [--lucene-only] [--encodings bf16,int8|none]}; results also in {@code target/bench/search.json}. A million vectors need
  * {@code BENCH_JAVA_OPTS=-Xmx14g}.
  */
 public final class VectorSearchBenchmark {
-    private static final String MODEL = "synthetic@1";
-    private static final int DIM = 384;
-    private static final int M = 16;
-    private static final int EF_CONSTRUCTION = 100;
+    static final String MODEL = "synthetic@1";
+    static final int DIM = 384;
+    static final int M = 16;
+    static final int EF_CONSTRUCTION = 100;
     private static final int[] EF_SEARCH = {10, 20, 40, 80, 160};
-    private static final int K = 10;
+    static final int K = 10;
 
     public static void main(String[] args) throws Exception {
         int n = intArg(args, "--vectors", 100_000);
@@ -94,18 +96,13 @@ public final class VectorSearchBenchmark {
         }
 
         double gb = (double) n * DIM * Float.BYTES / 1e9;
+        double floatExactQps = Double.NaN;
         for (Metric metric : new Metric[] {Metric.COSINE, Metric.EUCLIDEAN}) {
-            long[] nanos = new long[exactQueries];
-            for (int w = 0; w < Math.min(10, exactQueries); w++) {
-                index.search(SearchRequest.of(qs[w], MODEL, K, metric).withExact(true));
-            }
-            for (int q = 0; q < exactQueries; q++) {
-                long s = System.nanoTime();
-                index.search(SearchRequest.of(qs[q % queries], MODEL, K, metric).withExact(true));
-                nanos[q] = System.nanoTime() - s;
-            }
-            Arrays.sort(nanos);
+            long[] nanos = exactNanos(index, qs, metric, exactQueries);
             double mean = Arrays.stream(nanos).average().orElse(0) / 1e9;
+            if (metric == Metric.COSINE) {
+                floatExactQps = 1 / mean;
+            }
             report.root().withArray("exact").addObject().put("metric", metric.userName())
                     .put("qps", BenchReport.round(1 / mean, 1)).put("p50Ms", BenchReport.round(nanos[exactQueries / 2] / 1e6, 2))
                     .put("p99Ms", BenchReport.round(nanos[Math.min(exactQueries - 1, (int) (exactQueries * 0.99))] / 1e6, 2))
@@ -116,16 +113,18 @@ public final class VectorSearchBenchmark {
                     nanos[Math.min(exactQueries - 1, (int) (exactQueries * 0.99))] / 1e6, gb / mean,
                     100 * gb / mean / bwAll, Parallel.threads());
         }
-        if (!hnsw) {
-            report.write();
-            return;
-        }
-
         // Ground truth: the exact top 10 by cosine.
         int[][] truth = new int[queries][];
         for (int q = 0; q < queries; q++) {
             truth[q] = index.search(SearchRequest.of(qs[q], MODEL, K, Metric.COSINE).withExact(true)).stream()
                     .mapToInt(h -> Integer.parseInt(h.id().substring(1))).toArray();
+        }
+        EncodedIndexRows encoded = new EncodedIndexRows(EncodedIndexRows.encodings(args), data, qs, truth,
+                exactQueries, report);
+        if (!hnsw) {
+            encoded.run(index, floatExactQps, null, null);
+            report.write();
+            return;
         }
 
         LuceneHnsw peer = null;
@@ -139,16 +138,22 @@ public final class VectorSearchBenchmark {
         }
         LuceneHnsw lucenePeer = peer;
         System.out.println("efSearch | semstream recall@10  QPS | Lucene recall@10  QPS | QPS ours/Lucene");
-        for (int ef : EF_SEARCH) {
+        double[] floatQps = new double[EF_SEARCH.length];
+        for (int e = 0; e < EF_SEARCH.length; e++) {
+            int ef = EF_SEARCH[e];
             double[] ours = luceneOnly ? new double[] {Double.NaN, Double.NaN} : measure(qs, truth,
                     q -> ids(index.search(SearchRequest.of(qs[q], MODEL, K, Metric.COSINE).withEfSearch(ef))));
             double[] theirs = lucenePeer == null ? new double[] {Double.NaN, Double.NaN} : measure(qs, truth,
                     q -> lucenePeer.search(qs[q], ef, K));
+            floatQps[e] = ours[1];
             System.out.printf(Locale.ROOT, "%8d | %16.4f %7.0f | %13.4f %7.0f | %.2f%n", ef, ours[0], ours[1],
                     theirs[0], theirs[1], ours[1] / theirs[1]);
             report.addRow().put("efSearch", ef).put("semstreamRecall", BenchReport.round(ours[0], 4))
                     .put("semstreamQps", BenchReport.round(ours[1], 0)).put("luceneRecall", BenchReport.round(theirs[0], 4))
                     .put("luceneQps", BenchReport.round(theirs[1], 0)).put("qpsRatio", BenchReport.round(ours[1] / theirs[1], 2));
+        }
+        if (!luceneOnly) {
+            encoded.run(index, floatExactQps, EF_SEARCH, floatQps);
         }
         report.write();
     }
@@ -159,8 +164,23 @@ public final class VectorSearchBenchmark {
         return new double[] {memory.read(1, 5), memory.read(Parallel.threads(), 5)};
     }
 
+    /** Nanoseconds of each of {@code count} exact searches of the queries in turn, sorted, after a warm-up. */
+    static long[] exactNanos(VectorIndex index, float[][] qs, Metric metric, int count) {
+        long[] nanos = new long[count];
+        for (int w = 0; w < Math.min(10, count); w++) {
+            index.search(SearchRequest.of(qs[w], MODEL, K, metric).withExact(true));
+        }
+        for (int q = 0; q < count; q++) {
+            long s = System.nanoTime();
+            index.search(SearchRequest.of(qs[q % qs.length], MODEL, K, metric).withExact(true));
+            nanos[q] = System.nanoTime() - s;
+        }
+        Arrays.sort(nanos);
+        return nanos;
+    }
+
     /** recall@10 and single-thread QPS over all queries, after a warm-up pass. */
-    private static double[] measure(float[][] qs, int[][] truth, QueryRunner runner) throws IOException {
+    static double[] measure(float[][] qs, int[][] truth, QueryRunner runner) throws IOException {
         for (int q = 0; q < Math.min(qs.length, 200); q++) {
             runner.run(q);
         }
@@ -183,15 +203,15 @@ public final class VectorSearchBenchmark {
         return new double[] {found / (double) (qs.length * K), qs.length / seconds};
     }
 
-    private static int[] ids(List<SearchHit> hits) {
+    static int[] ids(List<SearchHit> hits) {
         return hits.stream().mapToInt(h -> Integer.parseInt(h.id().substring(1))).toArray();
     }
 
-    private interface QueryRunner {
+    interface QueryRunner {
         int[] run(int query) throws IOException;
     }
 
-    private static int intArg(String[] args, String name, int fallback) {
+    static int intArg(String[] args, String name, int fallback) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return Integer.parseInt(args[i + 1].replace("_", ""));
@@ -200,7 +220,7 @@ public final class VectorSearchBenchmark {
         return fallback;
     }
 
-    private static boolean flag(String[] args, String name) {
+    static boolean flag(String[] args, String name) {
         return Arrays.asList(args).contains(name);
     }
 }
