@@ -1,9 +1,5 @@
 package dev.semstream.store;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /**
  * How an index holds its vectors for searching. The exact scan and the graph walk read only these codes;
  * with an encoding other than {@link #FLOAT} the best candidates are then rescored at full precision from
@@ -35,20 +31,16 @@ public enum VectorEncoding {
 
     /** Reads a user's encoding name ({@code float}, {@code bf16}, {@code int8}; any case). */
     public static VectorEncoding parse(String name) {
-        if (name != null) {
-            String wanted = name.trim().toUpperCase(Locale.ROOT);
-            for (VectorEncoding e : values()) {
-                if (e.name().equals(wanted)) {
-                    return e;
-                }
-            }
+        VectorEncoding found = UserNames.find(values(), name);
+        if (found == null) {
+            throw new IllegalArgumentException("unknown vector encoding '" + name + "'; expected one of "
+                    + UserNames.list(values()));
         }
-        throw new IllegalArgumentException("unknown vector encoding '" + name + "'; expected one of "
-                + Arrays.stream(values()).map(VectorEncoding::userName).collect(Collectors.joining(", ")));
+        return found;
     }
 
     /** The name users write, e.g. {@code int8}. */
     public String userName() {
-        return name().toLowerCase(Locale.ROOT);
+        return UserNames.of(this);
     }
 }

@@ -26,7 +26,7 @@ class EncodedSearchKernelsTest {
     @MethodSource("shapes")
     void int8ScansMatchDefinition(SearchKernels k, int rows, int dim) {
         Random rnd = new Random(rows * 1000L + dim);
-        float[] q = random(rnd, dim + 3);
+        float[] q = KernelReference.random(rnd, dim + 3);
         byte[] slab = new byte[rows * dim + 5];
         rnd.nextBytes(slab);
         slab[5] = Byte.MIN_VALUE;
@@ -59,7 +59,7 @@ class EncodedSearchKernelsTest {
     @MethodSource("shapes")
     void bf16ScansMatchDefinition(SearchKernels k, int rows, int dim) {
         Random rnd = new Random(rows * 1000L + dim);
-        float[] q = random(rnd, dim + 3);
+        float[] q = KernelReference.random(rnd, dim + 3);
         short[] slab = new short[rows * dim + 5];
         for (int i = 0; i < slab.length; i++) {
             slab[i] = BFloat16.of(rnd.nextFloat() * 2 - 1);
@@ -92,7 +92,7 @@ class EncodedSearchKernelsTest {
     void vectorScansMatchTheScalarOnes() {
         Random rnd = new Random(7);
         int dim = 384;
-        float[] q = random(rnd, dim);
+        float[] q = KernelReference.random(rnd, dim);
         byte[] bytes = new byte[8 * dim];
         rnd.nextBytes(bytes);
         short[] halves = new short[8 * dim];
@@ -123,13 +123,5 @@ class EncodedSearchKernelsTest {
         assertEquals(Float.POSITIVE_INFINITY, BFloat16.toFloat(BFloat16.of(Float.POSITIVE_INFINITY)));
         assertEquals(true, Float.isNaN(BFloat16.toFloat(BFloat16.of(Float.NaN))));
         assertEquals(3.0e38f, BFloat16.toFloat(BFloat16.of(3.0e38f)), 3.0e38f / 128);
-    }
-
-    private static float[] random(Random rnd, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = rnd.nextFloat() * 2 - 1;
-        }
-        return x;
     }
 }
