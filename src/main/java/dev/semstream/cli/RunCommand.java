@@ -10,8 +10,10 @@ import dev.semstream.model.load.HfGpt2Checkpoint;
 import dev.semstream.model.load.LoadedGpt;
 import dev.semstream.query.ApiAccess;
 import dev.semstream.topology.EmbedderConfig;
+import dev.semstream.store.VectorEncoding;
 import dev.semstream.topology.GraphBuildPolicy;
 import dev.semstream.topology.InputFormat;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,6 +68,13 @@ final class RunCommand implements Callable<Integer> {
             description = "A partition is searched by exact scan until it holds this many vectors, then gets an HNSW "
                     + "graph, built in the background (default: ${DEFAULT-VALUE}; 0: a graph from the first vector).")
     int hnswMinVectors;
+
+    @Option(names = "--vector-encoding", paramLabel = "ENCODING", defaultValue = "float",
+            converter = RunCommand.EncodingName.class,
+            description = "How the search index holds vectors: float, bf16 (half the memory) or int8 (a quarter);"
+                    + " bf16 and int8 rescore the best candidates at full precision, kept off the heap."
+                    + " Default: ${DEFAULT-VALUE}.")
+    VectorEncoding vectorEncoding;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX",
             description = "Topic name prefix (default: the one in topology/topics.json, semstream).")
@@ -145,7 +154,8 @@ final class RunCommand implements Callable<Integer> {
         }
         EmbedderConfig config = EmbedderConfig.defaults().withInputFormat(inputFormat)
                 .withBatching(batchSize, Duration.ofMillis(flushMillis))
-                .withGraphBuild(new GraphBuildPolicy(hnswMinVectors, GraphBuildPolicy.defaults().inlineBuildMax()));
+                .withGraphBuild(new GraphBuildPolicy(hnswMinVectors, GraphBuildPolicy.defaults().inlineBuildMax()))
+                .withVectorEncoding(vectorEncoding);
         AppSettings settings = new AppSettings(cluster.bootstrapServers, cluster.schemaRegistryUrl,
                 cluster.dataDir, cluster.propertiesFile, System.getenv(), Map.of(),
                 AppSettings.DEFAULT_APPLICATION_ID, topicPrefix, true, config, httpHost, httpPort, access, kafkaPort,
@@ -231,5 +241,17 @@ final class RunCommand implements Callable<Integer> {
                     + " \"Once upon a time\" --temperature 0.8 --max-tokens 40");
         }
         err.println("Stop:             Ctrl-C");
+    }
+
+    /** Reads {@code --vector-encoding} as {@link VectorEncoding#parse} does, in any case. */
+    static final class EncodingName implements CommandLine.ITypeConverter<VectorEncoding> {
+        @Override
+        public VectorEncoding convert(String value) {
+            try {
+                return VectorEncoding.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

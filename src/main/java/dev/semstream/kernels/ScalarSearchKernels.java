@@ -60,4 +60,52 @@ final class ScalarSearchKernels extends SearchKernels {
             out[outOff + r] = squaredDistance(q, qOff, rows, rowsOff + r * dim, dim);
         }
     }
+
+    @Override
+    public float dotInt8(float[] q, int qOff, byte[] codes, int off, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += q[qOff + i] * codes[off + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void dotInt8Rows(float[] q, int qOff, byte[] rows, int rowsOff, int count, int dim, float[] out,
+                            int outOff) {
+        for (int r = 0; r < count; r++) {
+            out[outOff + r] = dotInt8(q, qOff, rows, rowsOff + r * dim, dim);
+        }
+    }
+
+    @Override
+    public void dotInt8Gathered(float[] q, int qOff, byte[][] rows, int[] offsets, int count, int dim, float[] out) {
+        for (int r = 0; r < count; r++) {
+            out[r] = dotInt8(q, qOff, rows[r], offsets[r], dim);
+        }
+    }
+
+    @Override
+    public float dotBf16(float[] q, int qOff, short[] codes, int off, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += q[qOff + i] * BFloat16.toFloat(codes[off + i]);
+        }
+        return s;
+    }
+
+    @Override
+    public void dotBf16Rows(float[] q, int qOff, short[] rows, int rowsOff, int count, int dim, float[] out,
+                            int outOff) {
+        for (int r = 0; r < count; r++) {
+            out[outOff + r] = dotBf16(q, qOff, rows, rowsOff + r * dim, dim);
+        }
+    }
+
+    @Override
+    public void dotBf16Gathered(float[] q, int qOff, short[][] rows, int[] offsets, int count, int dim, float[] out) {
+        for (int r = 0; r < count; r++) {
+            out[r] = dotBf16(q, qOff, rows[r], offsets[r], dim);
+        }
+    }
 }

@@ -60,6 +60,36 @@ public abstract class SearchKernels {
     public abstract void squaredDistanceGathered(float[] q, int qOff, float[][] rows, int[] offsets, int count,
                                                  int dim, float[] out);
 
+    /*
+     * Scans over encoded rows (a quantised index): the query stays a float vector, each row is widened to
+     * floats as it is read, so only the row side carries the encoding's error and a row costs 1 (int8) or 2
+     * (bf16) bytes per dimension to read instead of 4. The dot products come out raw, in code units; the
+     * caller applies a row's scale. Euclidean distances of encoded rows follow from the dot product and the
+     * norms (|q - r|^2 = |q|^2 - 2 q.r + |r|^2), so there is no distance kernel per encoding.
+     */
+
+    /** {@code sum q[i] * codes[i]} over one row of int8 codes. */
+    public abstract float dotInt8(float[] q, int qOff, byte[] codes, int off, int n);
+
+    /** As {@link #dotRows}, over consecutive rows of int8 codes. */
+    public abstract void dotInt8Rows(float[] q, int qOff, byte[] rows, int rowsOff, int count, int dim, float[] out,
+                                     int outOff);
+
+    /** As {@link #dotGathered}, over rows of int8 codes anywhere. */
+    public abstract void dotInt8Gathered(float[] q, int qOff, byte[][] rows, int[] offsets, int count, int dim,
+                                         float[] out);
+
+    /** {@code sum q[i] * bf16(codes[i])} over one row of {@link BFloat16} codes. */
+    public abstract float dotBf16(float[] q, int qOff, short[] codes, int off, int n);
+
+    /** As {@link #dotRows}, over consecutive rows of {@link BFloat16} codes. */
+    public abstract void dotBf16Rows(float[] q, int qOff, short[] rows, int rowsOff, int count, int dim, float[] out,
+                                     int outOff);
+
+    /** As {@link #dotGathered}, over rows of {@link BFloat16} codes anywhere. */
+    public abstract void dotBf16Gathered(float[] q, int qOff, short[][] rows, int[] offsets, int count, int dim,
+                                         float[] out);
+
     /** Sum of squares, for L2 norms. */
     public float sumOfSquares(float[] x, int off, int n) {
         return dot(x, off, x, off, n);

@@ -110,6 +110,39 @@ final class VectorSearchKernels extends SearchKernels {
         }
     }
 
+    @Override
+    public float dotInt8(float[] q, int qOff, byte[] codes, int off, int n) {
+        return VectorEncodedDots.dotInt8(q, qOff, codes, off, n);
+    }
+
+    @Override
+    public void dotInt8Rows(float[] q, int qOff, byte[] rows, int rowsOff, int count, int dim, float[] out,
+                            int outOff) {
+        VectorEncodedDots.dotInt8Rows(q, qOff, rows, rowsOff, count, dim, out, outOff);
+    }
+
+    @Override
+    public void dotInt8Gathered(float[] q, int qOff, byte[][] rows, int[] offsets, int count, int dim, float[] out) {
+        VectorEncodedDots.dotInt8Gathered(q, qOff, rows, offsets, count, dim, out);
+    }
+
+    @Override
+    public float dotBf16(float[] q, int qOff, short[] codes, int off, int n) {
+        return VectorEncodedDots.dotBf16(q, qOff, codes, off, n);
+    }
+
+    @Override
+    public void dotBf16Rows(float[] q, int qOff, short[] rows, int rowsOff, int count, int dim, float[] out,
+                            int outOff) {
+        VectorEncodedDots.dotBf16Rows(q, qOff, rows, rowsOff, count, dim, out, outOff);
+    }
+
+    @Override
+    public void dotBf16Gathered(float[] q, int qOff, short[][] rows, int[] offsets, int count, int dim,
+                                float[] out) {
+        VectorEncodedDots.dotBf16Gathered(q, qOff, rows, offsets, count, dim, out);
+    }
+
     /** {@code out[o + j] = q . rj[bj ..]} for the four rows j. Arrays and offsets only, no vectors, cross calls. */
     private static void dot4(float[] q, int qOff, float[] r0, int b0, float[] r1, int b1, float[] r2, int b2,
                              float[] r3, int b3, int dim, float[] out, int o) {

@@ -1,6 +1,7 @@
 package dev.semstream.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,8 +13,22 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorWidth {
     static final VectorSpecies<Float> FLOATS = choose(System.getProperty("semstream.simd.bits", ""));
+    /**
+     * As many int8 codes as {@link #FLOATS} has lanes, for widening a row of codes to one float vector; null
+     * when that would be narrower than the 64 bits the API's smallest shape holds (128-bit floats).
+     */
+    static final VectorSpecies<Byte> BYTES_PER_FLOAT = narrower(byte.class, Byte.SIZE);
+    /** As many bf16 codes as {@link #FLOATS} has lanes; null as for {@link #BYTES_PER_FLOAT}. */
+    static final VectorSpecies<Short> SHORTS_PER_FLOAT = narrower(short.class, Short.SIZE);
+    /** Ints of {@link #FLOATS}'s shape, where bf16 codes are widened before they become floats. */
+    static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
 
     private VectorWidth() {
+    }
+
+    private static <E> VectorSpecies<E> narrower(Class<E> lane, int laneBits) {
+        int bits = FLOATS.length() * laneBits;
+        return bits < 64 ? null : VectorSpecies.of(lane, VectorShape.forBitSize(bits));
     }
 
     static VectorSpecies<Float> choose(String bits) {

@@ -19,11 +19,13 @@ final class GraphSearch {
      *
      * @param accept      the rows a hit may be; null for every stored row (no deletions, no filter)
      * @param acceptCount how many rows {@code accept} holds
+     * @param candidates  how many of the beam's best to return: k, or more for rescoring (the beam is
+     *                    {@code max(ef, k)} wide either way, so at most that many)
      */
-    static TopK search(IndexContents contents, QueryScorer scorer, int k, int ef, BitSet accept, int acceptCount,
-                       int visitLimit) {
+    static TopK search(IndexContents contents, QueryScorer scorer, int k, int candidates, int ef, BitSet accept,
+                       int acceptCount, int visitLimit) {
         HnswGraph graph = contents.graph();
-        TopK top = new TopK(k, contents::idOf);
+        TopK top = new TopK(candidates, contents::idOf);
         int entry = graph.entryNode();
         if (entry < 0) {
             return top;

@@ -18,14 +18,21 @@ package dev.semstream.store;
  * @param seed                     seeds the random levels of new nodes, so builds are reproducible
  * @param graph                    false: no HNSW graph is built and every search is exact; saves the graph's
  *                                 build time and memory where scans are fast enough (small indexes)
+ * @param vectorEncoding           how the rows are held for searching (see {@link VectorEncoding}); the index can
+ *                                 change encoding only by being rebuilt from full-precision vectors
+ * @param rescoreFactor            with an encoding other than float: a search for k hits takes the best
+ *                                 {@code k * rescoreFactor} candidates by their codes (the graph: at most its
+ *                                 beam) and rescores them at full precision
  */
 public record IndexConfig(String modelId, int dimension, int m, int efConstruction, int efSearch, Metric graphMetric,
                           double compactDeletedFraction, int compactMinDeleted, double exactFilterFraction,
-                          long seed, boolean graph) {
+                          long seed, boolean graph, VectorEncoding vectorEncoding,
+                          int rescoreFactor) {
 
     public static final int DEFAULT_M = 16;
     public static final int DEFAULT_EF_CONSTRUCTION = 100;
     public static final int DEFAULT_EF_SEARCH = 64;
+    public static final int DEFAULT_RESCORE_FACTOR = 4;
 
     public IndexConfig {
         if (modelId == null || modelId.isEmpty()) {
@@ -48,6 +55,12 @@ public record IndexConfig(String modelId, int dimension, int m, int efConstructi
         }
         if (!(exactFilterFraction >= 0 && exactFilterFraction <= 1)) {
             throw new IllegalArgumentException("exactFilterFraction must be in [0, 1]");
+        }
+        if (vectorEncoding == null) {
+            throw new IllegalArgumentException("vectorEncoding is missing");
+        }
+        if (rescoreFactor < 1) {
+            throw new IllegalArgumentException("rescoreFactor must be positive, was " + rescoreFactor);
         }
     }
 
@@ -76,35 +89,62 @@ public record IndexConfig(String modelId, int dimension, int m, int efConstructi
         }
     }
 
+    /**
+     * How many candidates a search for k hits takes by the rows' codes before rescoring: k itself for float
+     * rows, which need no rescoring.
+     */
+    int candidates(int k) {
+        return vectorEncoding == VectorEncoding.FLOAT ? k : (int) Math.min(Integer.MAX_VALUE, (long) k * rescoreFactor);
+    }
+
     /** Whether an index of this config holds vectors of this model and dimension (all others it refuses). */
     boolean holds(String vectorModelId, int vectorDimension) {
         return modelId.equals(vectorModelId) && vectorDimension == dimension;
     }
 
-    /** Defaults for one model: M 16, efConstruction 100, efSearch 64, cosine graph, compaction at 25% deleted. */
+    /**
+     * Defaults for one model: M 16, efConstruction 100, efSearch 64, cosine graph, compaction at 25% deleted,
+     * float rows (rescoring factor 4 once encoded).
+     */
     public static IndexConfig of(String modelId, int dimension) {
         return new IndexConfig(modelId, dimension, DEFAULT_M, DEFAULT_EF_CONSTRUCTION, DEFAULT_EF_SEARCH,
-                Metric.COSINE, 0.25, 1000, 0.02, 42L, true);
+                Metric.COSINE, 0.25, 1000, 0.02, 42L, true, VectorEncoding.FLOAT,
+                DEFAULT_RESCORE_FACTOR);
     }
 
     public IndexConfig withHnsw(int m, int efConstruction, int efSearch) {
         return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, compactDeletedFraction,
-                compactMinDeleted, exactFilterFraction, seed, graph);
+                compactMinDeleted, exactFilterFraction, seed, graph, vectorEncoding,
+                rescoreFactor);
     }
 
     public IndexConfig withCompaction(double deletedFraction, int minDeleted) {
         return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, deletedFraction,
-                minDeleted, exactFilterFraction, seed, graph);
+                minDeleted, exactFilterFraction, seed, graph, vectorEncoding,
+                rescoreFactor);
     }
 
     public IndexConfig withExactFilterFraction(double fraction) {
         return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, compactDeletedFraction,
-                compactMinDeleted, fraction, seed, graph);
+                compactMinDeleted, fraction, seed, graph, vectorEncoding,
+                rescoreFactor);
     }
 
     /** Without an HNSW graph: every search is an exact scan. */
     public IndexConfig withoutGraph() {
         return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, compactDeletedFraction,
-                compactMinDeleted, exactFilterFraction, seed, false);
+                compactMinDeleted, exactFilterFraction, seed, false, vectorEncoding,
+                rescoreFactor);
+    }
+
+    /** Rows held in another encoding (rescored at full precision: see {@link #rescoreFactor()}). */
+    public IndexConfig withVectorEncoding(VectorEncoding encoding) {
+        return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, compactDeletedFraction,
+                compactMinDeleted, exactFilterFraction, seed, graph, encoding, rescoreFactor);
+    }
+
+    public IndexConfig withRescoreFactor(int factor) {
+        return new IndexConfig(modelId, dimension, m, efConstruction, efSearch, graphMetric, compactDeletedFraction,
+                compactMinDeleted, exactFilterFraction, seed, graph, vectorEncoding, factor);
     }
 }

@@ -40,7 +40,7 @@ final class IndexContents {
     IndexContents(IndexConfig config, SearchKernels kernels) {
         this.config = config;
         this.kernels = kernels;
-        this.column = new VectorColumn(config.dimension());
+        this.column = new VectorColumn(config.dimension(), config.vectorEncoding());
         this.graph = new HnswGraph(config.m());
         this.builder = config.graph() ? new HnswBuilder(graph, column, kernels, config) : null;
     }
@@ -188,10 +188,9 @@ final class IndexContents {
     }
 
     private boolean sameVector(int ordinal, float[] vector) {
-        float[] slab = column.slabOf(ordinal);
-        int off = column.offsetOf(ordinal);
+        float[] stored = column.copyOf(ordinal);
         for (int i = 0; i < vector.length; i++) {
-            if (Float.floatToIntBits(slab[off + i]) != Float.floatToIntBits(vector[i])) {
+            if (Float.floatToIntBits(stored[i]) != Float.floatToIntBits(vector[i])) {
                 return false;
             }
         }

@@ -1,9 +1,5 @@
 package dev.semstream.store;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /**
  * How a query is compared with stored vectors, and what the score of a hit means.
  *
@@ -21,21 +17,17 @@ public enum Metric {
 
     /** Reads a user's metric name ({@code cosine}, {@code euclidean}, {@code dot}; any case). */
     public static Metric parse(String name) {
-        if (name != null) {
-            String wanted = name.trim().toUpperCase(Locale.ROOT);
-            for (Metric m : values()) {
-                if (m.name().equals(wanted)) {
-                    return m;
-                }
-            }
+        Metric found = UserNames.find(values(), name);
+        if (found == null) {
+            throw new InvalidRequestException("unknown metric '" + name + "'; expected one of "
+                    + UserNames.list(values()));
         }
-        throw new InvalidRequestException("unknown metric '" + name + "'; expected one of "
-                + Arrays.stream(values()).map(Metric::userName).collect(Collectors.joining(", ")));
+        return found;
     }
 
     /** The name users write, e.g. {@code cosine}. */
     public String userName() {
-        return name().toLowerCase(Locale.ROOT);
+        return UserNames.of(this);
     }
 
     /** Whether a higher score is a better hit (false only for Euclidean distance). */

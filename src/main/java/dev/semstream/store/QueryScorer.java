@@ -8,11 +8,16 @@ import dev.semstream.kernels.SearchKernels;
  * logic: cosine similarity and dot product as they are, Euclidean distance as its negated square
  * (monotone in the distance, and no square root per row). {@link #userScore} turns one back into the
  * metric's own scale for the hit.
+ *
+ * <p>Rows held in another {@link VectorEncoding} than float are scored as their decoded codes (cosine and
+ * Euclidean with the decoded row's norm, so the score is the metric's of the decoded vector), and the best
+ * of them again at full precision by {@link #scoreFull}, with the same kernels a float row is scored by.
  */
 final class QueryScorer {
     private final Metric metric;
     private final SearchKernels kernels;
     private final VectorColumn column;
+    private final VectorEncoding encoding;
     private final float[] query;
     private final int queryOffset;
     private final float queryNorm;
@@ -23,6 +28,7 @@ final class QueryScorer {
         this.metric = metric;
         this.kernels = kernels;
         this.column = column;
+        this.encoding = column.encoding();
         this.query = query;
         this.queryOffset = queryOffset;
         this.queryNorm = queryNorm;
@@ -45,8 +51,16 @@ final class QueryScorer {
         return new QueryScorer(request.metric(), kernels, column, query, 0, norm);
     }
 
-    /** Scores rows against a stored row, for linking it into the graph. */
+    /**
+     * Scores rows against a stored row, for linking it into the graph. An encoded row is decoded first: the
+     * graph is built from the codes the searches will walk it with, and never reads the full-precision rows.
+     */
     static QueryScorer forNode(Metric metric, SearchKernels kernels, VectorColumn column, int ordinal) {
+        if (column.encoding() != VectorEncoding.FLOAT) {
+            float[] decoded = new float[column.dimension()];
+            column.decode(ordinal, decoded);
+            return new QueryScorer(metric, kernels, column, decoded, 0, column.codeNorm(ordinal));
+        }
         return new QueryScorer(metric, kernels, column, column.slabOf(ordinal), column.offsetOf(ordinal),
                 column.norm(ordinal));
     }
@@ -57,6 +71,14 @@ final class QueryScorer {
 
     /** The score of one stored row. */
     float score(int ordinal) {
+        if (encoding == VectorEncoding.BF16) {
+            return ofCodes(kernels.dotBf16(query, queryOffset, column.bf16SlabOf(ordinal), column.offsetOf(ordinal),
+                    dimension), ordinal);
+        }
+        if (encoding == VectorEncoding.INT8) {
+            return ofCodes(column.scale(ordinal) * kernels.dotInt8(query, queryOffset, column.int8SlabOf(ordinal),
+                    column.offsetOf(ordinal), dimension), ordinal);
+        }
         float[] slab = column.slabOf(ordinal);
         int off = column.offsetOf(ordinal);
         return switch (metric) {
@@ -73,11 +95,15 @@ final class QueryScorer {
      */
     static final class Gather {
         private float[][] rows = new float[64][];
+        private short[][] bf16Rows = new short[64][];
+        private byte[][] int8Rows = new byte[64][];
         private int[] offsets = new int[64];
 
         private void ensure(int count) {
             if (rows.length < count) {
                 rows = new float[count][];
+                bf16Rows = new short[count][];
+                int8Rows = new byte[count][];
                 offsets = new int[count];
             }
         }
@@ -89,6 +115,10 @@ final class QueryScorer {
      */
     void scoreNodes(int[] nodes, int count, float[] out, Gather scratch) {
         scratch.ensure(count);
+        if (encoding != VectorEncoding.FLOAT) {
+            scoreEncodedNodes(nodes, count, out, scratch);
+            return;
+        }
         float[][] rows = scratch.rows;
         int[] offsets = scratch.offsets;
         for (int i = 0; i < count; i++) {
@@ -119,6 +149,18 @@ final class QueryScorer {
     void scoreRun(int firstOrdinal, int count, float[] out) {
         assert (firstOrdinal >>> VectorColumn.SLAB_SHIFT) == ((firstOrdinal + count - 1) >>> VectorColumn.SLAB_SHIFT)
                 : "run " + firstOrdinal + "+" + count + " crosses a slab";
+        if (encoding != VectorEncoding.FLOAT) {
+            int off = column.offsetOf(firstOrdinal);
+            if (encoding == VectorEncoding.BF16) {
+                kernels.dotBf16Rows(query, queryOffset, column.bf16SlabOf(firstOrdinal), off, count, dimension, out, 0);
+            } else {
+                kernels.dotInt8Rows(query, queryOffset, column.int8SlabOf(firstOrdinal), off, count, dimension, out, 0);
+            }
+            for (int i = 0; i < count; i++) {
+                out[i] = ofCodes(column.scale(firstOrdinal + i) * out[i], firstOrdinal + i);
+            }
+            return;
+        }
         float[] slab = column.slabOf(firstOrdinal);
         int off = column.offsetOf(firstOrdinal);
         switch (metric) {
@@ -136,6 +178,57 @@ final class QueryScorer {
                 }
             }
         }
+    }
+
+    private void scoreEncodedNodes(int[] nodes, int count, float[] out, Gather scratch) {
+        int[] offsets = scratch.offsets;
+        for (int i = 0; i < count; i++) {
+            offsets[i] = column.offsetOf(nodes[i]);
+        }
+        if (encoding == VectorEncoding.BF16) {
+            short[][] rows = scratch.bf16Rows;
+            for (int i = 0; i < count; i++) {
+                rows[i] = column.bf16SlabOf(nodes[i]);
+            }
+            kernels.dotBf16Gathered(query, queryOffset, rows, offsets, count, dimension, out);
+        } else {
+            byte[][] rows = scratch.int8Rows;
+            for (int i = 0; i < count; i++) {
+                rows[i] = column.int8SlabOf(nodes[i]);
+            }
+            kernels.dotInt8Gathered(query, queryOffset, rows, offsets, count, dimension, out);
+        }
+        for (int i = 0; i < count; i++) {
+            out[i] = ofCodes(column.scale(nodes[i]) * out[i], nodes[i]);
+        }
+    }
+
+    /**
+     * The score of an encoded row from the query's dot product with its decoded codes: Euclidean by
+     * {@code |q - r|^2 = |q|^2 - 2 q.r + |r|^2}, with the decoded row's norm.
+     */
+    private float ofCodes(float dot, int ordinal) {
+        return switch (metric) {
+            case DOT -> dot;
+            case COSINE -> cosine(dot, column.codeNorm(ordinal));
+            case EUCLIDEAN -> {
+                float rowNorm = column.codeNorm(ordinal);
+                yield -(queryNorm * queryNorm - 2 * dot + rowNorm * rowNorm);
+            }
+        };
+    }
+
+    /**
+     * The score of stored row {@code ordinal} at full precision, from {@code row[0..dimension)} (the row as it was
+     * added): by the same kernels and norms as a float row's {@link #score}, so a rescored hit scores as it would
+     * in a float index.
+     */
+    float scoreFull(int ordinal, float[] row) {
+        return switch (metric) {
+            case DOT -> kernels.dot(query, queryOffset, row, 0, dimension);
+            case COSINE -> cosine(kernels.dot(query, queryOffset, row, 0, dimension), column.norm(ordinal));
+            case EUCLIDEAN -> -kernels.squaredDistance(query, queryOffset, row, 0, dimension);
+        };
     }
 
     /** A score on the metric's own scale: Euclidean distance back from its negated square. */

@@ -142,13 +142,27 @@ public final class VectorIndex {
         }
     }
 
+    /** What each stored vector costs on the heap and off it, by the index's encoding (see {@link VectorMemory}). */
+    public VectorMemory memory() {
+        lock.readLock().lock();
+        try {
+            return VectorMemory.of(contents.column(), contents.graph(), config.m());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /**
      * Offers every live vector to the sample, under the read lock (a write waits for the pass); nothing if
      * the sample is of another model or dimension than this index holds.
      */
     public void sample(VectorSample sample) {
         if (config.holds(sample.modelId(), sample.dimension())) {
-            forEachLive((c, o) -> sample.offer(c.idOf(o), c.column().slabOf(o), c.column().offsetOf(o)));
+            float[] row = new float[config.dimension()];
+            forEachLive((c, o) -> {
+                c.column().readFull(o, row, 0);
+                sample.offer(c.idOf(o), row, 0);
+            });
         }
     }
 
@@ -159,8 +173,10 @@ public final class VectorIndex {
      */
     public void project(PlaneProjection plane, String colorKey, MapPoints points) {
         if (config.holds(plane.modelId(), plane.dimensions())) {
+            float[] row = new float[config.dimension()];
             forEachLive((c, o) -> {
-                float[] xy = plane.project(c.column().slabOf(o), c.column().offsetOf(o));
+                c.column().readFull(o, row, 0);
+                float[] xy = plane.project(row, 0);
                 IndexContents.StoredFields f = c.fieldsOf(o);
                 points.add(f.id(), xy[0], xy[1], f.text(), colorKey == null ? null : f.metadata().get(colorKey));
             });
@@ -218,6 +234,7 @@ public final class VectorIndex {
     private List<SearchHit> searchLocked(IndexContents c, SearchRequest request) {
         QueryScorer scorer = QueryScorer.forRequest(request, kernels, c.column());
         int k = request.k();
+        int candidates = config.candidates(k);
         BitSet accept;
         int acceptCount;
         if (!request.filters().isEmpty()) {
@@ -240,10 +257,13 @@ public final class VectorIndex {
             int ef = request.efSearch() > 0 ? request.efSearch() : config.efSearch();
             // An exact scan of the matches scores acceptCount rows; a beam that scores more is the worse plan.
             int visitLimit = filtered ? Math.max(acceptCount, ef) : Integer.MAX_VALUE;
-            top = GraphSearch.search(c, scorer, k, ef, accept, acceptCount, visitLimit);
+            top = GraphSearch.search(c, scorer, k, candidates, ef, accept, acceptCount, visitLimit);
         }
         if (top == null) {
-            top = ExactSearch.search(c, scorer, k, accept, acceptCount);
+            top = ExactSearch.search(c, scorer, candidates, accept, acceptCount);
+        }
+        if (config.vectorEncoding() != VectorEncoding.FLOAT) {
+            top = Rescoring.best(c, scorer, top, k);
         }
         return hits(c, scorer, top, request.includeVectors());
     }

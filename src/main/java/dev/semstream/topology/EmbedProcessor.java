@@ -3,7 +3,9 @@ package dev.semstream.topology;
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.metrics.EmbedderMetrics;
+import dev.semstream.model.Encoder;
 import dev.semstream.model.TextVector;
+import dev.semstream.store.IndexConfig;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.VectorEntry;
 import dev.semstream.topology.RejectedInput.Reason;
@@ -76,7 +78,9 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
         this.vectors = context.getStateStore(EmbedderConfig.VECTOR_STORE);
         this.buffer = context.getStateStore(EmbedderConfig.BUFFER_STORE);
         // init runs once the stores are restored, so the index is built from exactly what the store holds.
-        this.index = StoreBackedIndex.open(context.taskId().partition(), indexes, vectors, encoding.encoder(),
+        Encoder encoder = encoding.encoder();
+        this.index = StoreBackedIndex.open(context.taskId().partition(), indexes, vectors,
+                IndexConfig.of(encoder.modelId(), encoder.dimensions()).withVectorEncoding(config.vectorEncoding()),
                 config.graphBuild());
         // Check twice per interval, so no text waits much longer than the interval; at most every 10 ms,
         // so finished batches are emitted soon even when no record arrives.

@@ -33,18 +33,20 @@ import java.util.Set;
  *       above upsert one by one), and its recall and QPS at each beam;</li>
  *   <li>Faiss's figures as issue 14 gives them ({@link FaissFigures}: not measured here) and ours over them;
  *       {@code --vectors 200000} is the size they were measured at.</li>
+ *   <li>the same index in bf16 and int8 ({@link EncodedIndexRows}): bytes per vector, exact-scan QPS,
+ *       recall@10 after rescoring and QPS at each beam width, each beside the float figure.</li>
  * </ol>
  * Usage: {@code bench/search --vectors 100000 [--queries 500] [--exact-queries 100] [--no-hnsw] [--no-lucene]
- * [--lucene-only]}; results also in {@code target/bench/search.json}. A million vectors need
+ * [--lucene-only] [--encodings bf16,int8|none]}; results also in {@code target/bench/search.json}. A million vectors need
  * {@code BENCH_JAVA_OPTS=-Xmx14g}.
  */
 public final class VectorSearchBenchmark {
-    private static final String MODEL = "synthetic@1";
-    private static final int DIM = 384;
-    private static final int M = 16;
-    private static final int EF_CONSTRUCTION = 100;
+    static final String MODEL = "synthetic@1";
+    static final int DIM = 384;
+    static final int M = 16;
+    static final int EF_CONSTRUCTION = 100;
     private static final int[] EF_SEARCH = {10, 20, 40, 80, 160};
-    private static final int K = 10;
+    static final int K = 10;
 
     public static void main(String[] args) throws Exception {
         int n = intArg(args, "--vectors", 100_000);
@@ -106,16 +108,7 @@ public final class VectorSearchBenchmark {
         double gb = (double) n * DIM * Float.BYTES / 1e9;
         double exactCosineQps = Double.NaN;
         for (Metric metric : new Metric[] {Metric.COSINE, Metric.EUCLIDEAN}) {
-            long[] nanos = new long[exactQueries];
-            for (int w = 0; w < Math.min(10, exactQueries); w++) {
-                index.search(SearchRequest.of(qs[w], MODEL, K, metric).withExact(true));
-            }
-            for (int q = 0; q < exactQueries; q++) {
-                long s = System.nanoTime();
-                index.search(SearchRequest.of(qs[q % queries], MODEL, K, metric).withExact(true));
-                nanos[q] = System.nanoTime() - s;
-            }
-            Arrays.sort(nanos);
+            long[] nanos = exactNanos(index, qs, metric, exactQueries);
             double mean = Arrays.stream(nanos).average().orElse(0) / 1e9;
             if (metric == Metric.COSINE) {
                 exactCosineQps = 1 / mean;
@@ -130,16 +123,18 @@ public final class VectorSearchBenchmark {
                     nanos[Math.min(exactQueries - 1, (int) (exactQueries * 0.99))] / 1e6, gb / mean,
                     100 * gb / mean / bwAll, Parallel.threads());
         }
-        if (!hnsw) {
-            report.write();
-            return;
-        }
-
         // Ground truth: the exact top 10 by cosine.
         int[][] truth = new int[queries][];
         for (int q = 0; q < queries; q++) {
             truth[q] = index.search(SearchRequest.of(qs[q], MODEL, K, Metric.COSINE).withExact(true)).stream()
                     .mapToInt(h -> Integer.parseInt(h.id().substring(1))).toArray();
+        }
+        EncodedIndexRows encoded = new EncodedIndexRows(EncodedIndexRows.encodings(args), data, qs, truth,
+                exactQueries, report);
+        if (!hnsw) {
+            encoded.run(index, exactCosineQps, null, null);
+            report.write();
+            return;
         }
 
         LuceneHnsw peer = null;
@@ -154,6 +149,7 @@ public final class VectorSearchBenchmark {
         LuceneHnsw lucenePeer = peer;
         System.out.println("efSearch | semstream recall@10  QPS | Lucene recall@10  QPS | QPS ours/Lucene");
         double[][] oursByEf = new double[EF_SEARCH.length][];
+        double[] floatQps = new double[EF_SEARCH.length];
         for (int e = 0; e < EF_SEARCH.length; e++) {
             int ef = EF_SEARCH[e];
             double[] ours = luceneOnly ? new double[] {Double.NaN, Double.NaN} : measure(qs, truth,
@@ -161,6 +157,7 @@ public final class VectorSearchBenchmark {
             oursByEf[e] = ours;
             double[] theirs = lucenePeer == null ? new double[] {Double.NaN, Double.NaN} : measure(qs, truth,
                     q -> lucenePeer.search(qs[q], ef, K));
+            floatQps[e] = ours[1];
             System.out.printf(Locale.ROOT, "%8d | %16.4f %7.0f | %13.4f %7.0f | %.2f%n", ef, ours[0], ours[1],
                     theirs[0], theirs[1], ours[1] / theirs[1]);
             report.addRow().put("efSearch", ef).put("semstreamRecall", BenchReport.round(ours[0], 4))
@@ -171,6 +168,9 @@ public final class VectorSearchBenchmark {
             parallelGraphRows(report, parallelIndex, qs, truth, oursByEf);
             FaissFigures.compare(report, n, Parallel.threads(), ourBuild, parallelBuild, oursByEf[indexOfEf(20)],
                     oursByEf[indexOfEf(40)], exactCosineQps);
+        }
+        if (!luceneOnly) {
+            encoded.run(index, exactCosineQps, EF_SEARCH, floatQps);
         }
         report.write();
     }
@@ -225,8 +225,23 @@ public final class VectorSearchBenchmark {
         return new double[] {memory.read(1, 5), memory.read(Parallel.threads(), 5)};
     }
 
+    /** Nanoseconds of each of {@code count} exact searches of the queries in turn, sorted, after a warm-up. */
+    static long[] exactNanos(VectorIndex index, float[][] qs, Metric metric, int count) {
+        long[] nanos = new long[count];
+        for (int w = 0; w < Math.min(10, count); w++) {
+            index.search(SearchRequest.of(qs[w], MODEL, K, metric).withExact(true));
+        }
+        for (int q = 0; q < count; q++) {
+            long s = System.nanoTime();
+            index.search(SearchRequest.of(qs[q % qs.length], MODEL, K, metric).withExact(true));
+            nanos[q] = System.nanoTime() - s;
+        }
+        Arrays.sort(nanos);
+        return nanos;
+    }
+
     /** recall@10 and single-thread QPS over all queries, after a warm-up pass. */
-    private static double[] measure(float[][] qs, int[][] truth, QueryRunner runner) throws IOException {
+    static double[] measure(float[][] qs, int[][] truth, QueryRunner runner) throws IOException {
         for (int q = 0; q < Math.min(qs.length, 200); q++) {
             runner.run(q);
         }
@@ -249,15 +264,15 @@ public final class VectorSearchBenchmark {
         return new double[] {found / (double) (qs.length * K), qs.length / seconds};
     }
 
-    private static int[] ids(List<SearchHit> hits) {
+    static int[] ids(List<SearchHit> hits) {
         return hits.stream().mapToInt(h -> Integer.parseInt(h.id().substring(1))).toArray();
     }
 
-    private interface QueryRunner {
+    interface QueryRunner {
         int[] run(int query) throws IOException;
     }
 
-    private static int intArg(String[] args, String name, int fallback) {
+    static int intArg(String[] args, String name, int fallback) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return Integer.parseInt(args[i + 1].replace("_", ""));
@@ -266,7 +281,7 @@ public final class VectorSearchBenchmark {
         return fallback;
     }
 
-    private static boolean flag(String[] args, String name) {
+    static boolean flag(String[] args, String name) {
         return Arrays.asList(args).contains(name);
     }
 }

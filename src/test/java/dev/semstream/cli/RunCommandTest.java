@@ -29,6 +29,7 @@ class RunCommandTest {
             "--batch-size|0|--batch-size must be at least 1, got 0",
             "--flush-ms|0|--flush-ms must be at least 1, got 0",
             "--hnsw-min-vectors|-1|--hnsw-min-vectors must be 0 or more, got -1",
+            "--vector-encoding|fp8|unknown vector encoding 'fp8'; expected one of float, bf16, int8",
             "--http-host|0.0.0.0|beyond this machine, without a token: give --api-token TOKEN",
             "--generator-model|model/semstream-gpt --no-generator|--no-generator and --generator-model: choose one"})
     void aBadFlagIsAUsageErrorThatNamesIt(String flag, String value, String message) {

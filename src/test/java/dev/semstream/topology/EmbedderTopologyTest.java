@@ -9,6 +9,7 @@ import dev.semstream.model.TextVector;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.store.Metric;
 import dev.semstream.store.QueryableIndexes;
+import dev.semstream.store.VectorEncoding;
 import dev.semstream.store.SearchHit;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
@@ -174,6 +175,20 @@ class EmbedderTopologyTest {
         driver.close();
         driver = null;
         assertTrue(indexes.snapshot().isEmpty(), "a closed task takes its index out of the registry");
+    }
+
+    @Test
+    void thePartitionsIndexHoldsVectorsInTheConfiguredEncodingAndAnswersAtFullPrecision() {
+        start(config(InputFormat.TEXT, 1).withVectorEncoding(VectorEncoding.INT8));
+        pipeText("q", "Queries look for keys.");
+        pipeText("v", "Values carry the content.");
+        VectorIndex index = indexes.snapshot().get(0);
+        assertEquals(VectorEncoding.INT8, index.memory().encoding());
+        float[] query = encoder.embed("Values carry the content.").vector();
+        assertArrayEquals(query, index.get("v").orElseThrow().vector(), "the index reads the float vector back");
+        List<SearchHit> hits = index.search(SearchRequest.of(query, encoder.modelId(), 2, Metric.COSINE).withExact(true));
+        assertEquals(List.of("v", "q"), hits.stream().map(SearchHit::id).toList());
+        assertEquals(1.0, hits.get(0).score(), 1e-5);
     }
 
     @Test
