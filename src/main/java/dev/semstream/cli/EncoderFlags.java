@@ -32,6 +32,11 @@ final class EncoderFlags {
     @Option(names = "--no-normalize", description = "Leave vectors unnormalised (default: unit length).")
     boolean noNormalize;
 
+    /** The {@code --model} value as other instances load it (null: the bundled default). */
+    String location() {
+        return model == null ? null : model.toString();
+    }
+
     /** The options these flags describe; a usage error (exit 2) when they make no sense. */
     EncoderOptions options(CommandSpec spec) {
         if (maxTokens < 2) {

@@ -67,7 +67,7 @@ public final class QueryServer implements AutoCloseable {
     public void start(ServerParts parts) {
         this.metrics = parts.metrics();
         ingest = new Ingest(parts.clientProperties(), parts.inputTopic(), parts.inputFormat(), parts.maxTextBytes());
-        service = new QueryService(self, parts.streams(), parts.encoder(), parts.indexes(), parts.inputTopic(), ingest,
+        service = new QueryService(self, parts.streams(), parts.models(), parts.inputTopic(), ingest,
                 access.token(), parts.clientProperties(), parts.metrics().queries());
         inspection = new ModelInspection(parts.encoder(), parts.generator());
         feed = LiveFeed.start(self, parts.topics(), parts.clientProperties(), parts.metrics().consoleFeed(), mapBasis);
