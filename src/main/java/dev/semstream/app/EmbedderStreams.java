@@ -3,6 +3,7 @@ package dev.semstream.app;
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.metrics.Metrics;
+import dev.semstream.metrics.ModelReading;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.store.QueryableIndexes;
@@ -10,6 +11,8 @@ import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.EmbedderTopology;
 import dev.semstream.topology.EncodingQueue;
 import dev.semstream.topology.ModelControl;
+import dev.semstream.topology.ReembedProgress;
+import dev.semstream.topology.ReembedRate;
 import dev.semstream.topology.OversizedOutputHandler;
 import dev.semstream.topology.TopicDefinitions;
 import dev.semstream.topology.VectorStoreReader;
@@ -56,6 +59,12 @@ final class EmbedderStreams extends StreamsApplication {
         metrics.watch(indexes);
         ModelControl models = ModelStart.follow(cluster.clientProperties(), config.controlTopic(), config.inputTopic(),
                 encoder, modelLocation, EncoderModels::named, indexes, progress);
+        metrics.watchModels(() -> {
+            ReembedRate.Reading r = models.rate().observe(models.state(), System.nanoTime());
+            ReembedProgress p = r.progress();
+            return new ModelReading(models.activeModelId(), p.model(), p.done(), p.total(), p.caughtUp(),
+                    p.partitions(), r.perSecond().orElse(0.0));
+        });
         EmbedderStreams embedder = new EmbedderStreams(config, models, EmbedderTopology.build(config,
                 EncodingQueue.background(encoder), models, serdes.forValues(TextEvent.class).deserializer(),
                 serdes.forValues(Embedding.class), metrics.embedder()), properties);

@@ -9,12 +9,9 @@ import dev.semstream.topology.ControlState.ActiveModel;
 import dev.semstream.topology.ControlState.ModelBuild;
 import dev.semstream.topology.ControlTopic;
 import dev.semstream.topology.ModelControl;
-import org.apache.kafka.clients.admin.Admin;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -51,23 +48,9 @@ final class ModelStart {
             control.offer(location, loader.apply(location.equals("default") ? null : location, own.options()));
             ModelBuild build = state.build();
             if (build == null || !build.location().equals(control.ownLocation())) {
-                topic.write(ControlRecords.BUILD, ControlRecords.build(new ModelBuild(control.ownLocation(),
-                        System.currentTimeMillis(), partitions(clientProperties, inputTopic), false,
-                        DEFAULT_GRACE.toMillis())));
+                topic.requestBuild(control.ownLocation(), inputTopic, false, DEFAULT_GRACE);
             }
         }
         return control;
-    }
-
-    /** The input topic's partitions: the store partitions a re-embedding waits for. */
-    static int partitions(Map<String, Object> clientProperties, String inputTopic) {
-        try (Admin admin = Admin.create(clientProperties)) {
-            return admin.describeTopics(List.of(inputTopic)).allTopicNames().get().get(inputTopic).partitions().size();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe " + inputTopic + ": " + e.getCause(), e.getCause());
-        }
     }
 }

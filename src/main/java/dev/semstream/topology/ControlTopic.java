@@ -1,5 +1,6 @@
 package dev.semstream.topology;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -63,6 +64,28 @@ public final class ControlTopic {
                 }
             }
         }
+    }
+
+    /**
+     * Asks for a re-embedding into the model at {@code location}: writes {@code build}, with the number of
+     * store partitions (the input topic's) the switch waits for.
+     *
+     * @return the request's time, which the progress reports and the switch carry
+     */
+    public long requestBuild(String location, String inputTopic, boolean keep, Duration grace) {
+        int partitions;
+        try (Admin admin = Admin.create(clientProperties)) {
+            partitions = admin.describeTopics(List.of(inputTopic)).allTopicNames().get().get(inputTopic).partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe " + inputTopic + ": " + e.getCause(), e.getCause());
+        }
+        long requestedAt = System.currentTimeMillis();
+        write(ControlRecords.BUILD, ControlRecords.build(new ControlState.ModelBuild(location, requestedAt, partitions,
+                keep, grace.toMillis())));
+        return requestedAt;
     }
 
     /** One record, acknowledged by every in-sync replica before this returns. */

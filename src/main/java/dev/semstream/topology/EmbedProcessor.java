@@ -106,7 +106,10 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
         this.buffer = context.getStateStore(EmbedderConfig.BUFFER_STORE);
         VectorKeys.migrateLegacy(vectors);
         // init runs once the stores are restored, so the indexes are built from exactly what the store holds.
-        followControl(context.currentSystemTimeMs());
+        // Nothing may be forwarded yet: the backfill, its reports and the switch start at the first tick.
+        openIndex(control.activeEncoder().orElseThrow(() -> new IllegalStateException("the active model "
+                + control.activeModelId() + " cannot be loaded on this instance")));
+        control.buildingEncoder().ifPresent(this::openIndex);
         // Check twice per interval, so no text waits much longer than the interval; at most every 10 ms,
         // so finished batches are emitted soon even when no record arrives.
         Duration tick = Duration.ofMillis(Math.max(1, Math.min(10, config.flushInterval().toMillis() / 2)));

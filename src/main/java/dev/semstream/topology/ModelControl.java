@@ -30,6 +30,7 @@ public final class ModelControl {
     /** By location (the {@code --model} value); a failed load stays failed, with its exception. */
     private final Map<String, CompletableFuture<Encoder>> encoders = new ConcurrentHashMap<>();
     private volatile ControlState state = ControlState.EMPTY;
+    private final ReembedRate rate = new ReembedRate();
 
     /**
      * @param own         the encoder of this instance's {@code --model}, loaded already
@@ -73,6 +74,11 @@ public final class ModelControl {
     /** Where the tasks register each model's indexes, and which model queries get. */
     public QueryableIndexes indexes() {
         return indexes;
+    }
+
+    /** The re-embedding's rate and ETA as this instance observes its progress. */
+    public ReembedRate rate() {
+        return rate;
     }
 
     public ControlState state() {
