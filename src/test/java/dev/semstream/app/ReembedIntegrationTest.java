@@ -3,8 +3,6 @@ package dev.semstream.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semstream.avro.Embedding;
-import dev.semstream.embedded.EmbeddedKafka;
-import dev.semstream.embedded.EmbeddedSchemaRegistry;
 import dev.semstream.embedded.Eventually;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
@@ -16,7 +14,6 @@ import dev.semstream.topology.ControlTopic;
 import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.InputFormat;
 import dev.semstream.topology.TopicDefinitions;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,7 +23,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,52 +57,51 @@ class ReembedIntegrationTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafka kafka;
-    static EmbeddedSchemaRegistry registry;
     static Encoder miniLm;
     static Path checkpoint;
     static String smallId;
 
+    /** The cluster of the test's first instance (the embedded default), which the others join. */
+    Endpoints cluster;
+
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-        registry = EmbeddedSchemaRegistry.start(dir.resolve("registry"), Duration.ofMinutes(2));
+    static void load() {
         miniLm = EncoderModels.encoder(null, EncoderOptions.defaults());
         checkpoint = SmallEncoders.checkpoint(dir.resolve("small-model"), 3);
         smallId = EncoderModels.named(checkpoint.toString(), EncoderOptions.defaults()).modelId();
     }
 
-    @AfterAll
-    static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
-    static AppSettings settings(String prefix, String instance) {
-        return new AppSettings(kafka.bootstrapServers(), registry.url(), dir.resolve(prefix + "-" + instance), null,
-                Map.of(), Map.of("commit.interval.ms", 100), prefix + "-embedder", prefix, true,
+    /**
+     * An instance of the pipeline: the first of a test is the embedded default (broker and registry in its data
+     * directory, which a restart on the same directory keeps); the others join its cluster.
+     */
+    Pipeline startInstance(String prefix, String instance, boolean first) throws InterruptedException {
+        AppSettings settings = new AppSettings(first ? null : cluster.bootstrapServers(),
+                first ? null : cluster.schemaRegistryUrl(), dir.resolve(prefix + "-" + instance), null, Map.of(),
+                Map.of("commit.interval.ms", 100), prefix + "-embedder", prefix, true,
                 EmbedderConfig.defaults().withInputFormat(InputFormat.TEXT).withBatching(16, Duration.ofMillis(20)),
                 "localhost", 0);
-    }
-
-    static Pipeline startInstance(String prefix, String instance) throws InterruptedException {
-        Pipeline p = Pipeline.start(settings(prefix, instance), miniLm, null, null, line -> { });
-        p.awaitRunning(RunningPipeline.STARTUP);
+        Pipeline p = Pipeline.start(settings, miniLm, null, null, line -> { });
+        try {
+            p.awaitRunning(RunningPipeline.STARTUP);
+        } catch (RuntimeException | InterruptedException e) {
+            p.close();
+            throw e;
+        }
+        if (first) {
+            cluster = p.endpoints();
+        }
         return p;
     }
 
-    static Map<String, Object> clientProps() {
+    Map<String, Object> clientProps() {
         Map<String, Object> p = new HashMap<>();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        p.put("schema.registry.url", registry.url());
+        p.put("bootstrap.servers", cluster.bootstrapServers());
+        p.put("schema.registry.url", cluster.schemaRegistryUrl());
         return p;
     }
 
-    static void produce(String topic, String from, int n, Duration pause) throws InterruptedException {
+    void produce(String topic, String from, int n, Duration pause) throws InterruptedException {
         Map<String, Object> p = clientProps();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
@@ -122,7 +117,7 @@ class ReembedIntegrationTest {
     }
 
     /** The embeddings topic, read committed: per model, how many vectors each id got. */
-    static Map<String, Map<String, Integer>> vectorsPerModel(String topic) {
+    Map<String, Map<String, Integer>> vectorsPerModel(String topic) {
         Map<String, Object> p = clientProps();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -150,8 +145,16 @@ class ReembedIntegrationTest {
         return out;
     }
 
-    static int ids(String topic, String model) {
+    int ids(String topic, String model) {
         return vectorsPerModel(topic).getOrDefault(model, Map.of()).size();
+    }
+
+    static long sinceOf(String activeRecord) {
+        try {
+            return JSON.readTree(activeRecord).get("since").asLong();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static HttpResponse<String> post(Pipeline p, String path, String body) throws Exception {
@@ -165,7 +168,7 @@ class ReembedIntegrationTest {
     void twoInstancesSwitchWhileTextsStreamAndQueriesRunWithNoTextMissingOrDoubled() throws Exception {
         String prefix = "switch";
         TopicDefinitions topics = TopicDefinitions.load(prefix);
-        try (Pipeline a = startInstance(prefix, "a"); Pipeline b = startInstance(prefix, "b")) {
+        try (Pipeline a = startInstance(prefix, "a", true); Pipeline b = startInstance(prefix, "b", false)) {
             produce(topics.name("texts"), "before", 200, Duration.ZERO);
             Eventually.await(SWITCH, "the first texts embedded", () -> ids(topics.name("embeddings"), miniLm.modelId()) == 200);
 
@@ -239,21 +242,27 @@ class ReembedIntegrationTest {
         // is what is lost either way, and the restart must find what is left by scanning the store again.
         String prefix = "resume";
         TopicDefinitions topics = TopicDefinitions.load(prefix);
-        try (Pipeline first = startInstance(prefix, "a")) {
+        try (Pipeline first = startInstance(prefix, "a", true)) {
             produce(topics.name("texts"), "t", 1000, Duration.ZERO);
             Eventually.await(SWITCH, "the texts embedded", () -> ids(topics.name("embeddings"), miniLm.modelId()) == 1000);
             new ControlTopic(clientProps(), topics.name("control")).requestBuild(checkpoint.toString(),
                     topics.name("texts"), false, Duration.ofMinutes(10));
             Eventually.await(SWITCH, "the rebuild under way", () -> ids(topics.name("embeddings"), smallId) > 0);
         }
-        int before = ids(topics.name("embeddings"), smallId);
-        assertTrue(before < 1000, "stopped before the rebuild finished, so the restart has some left to do: " + before);
-        try (Pipeline second = startInstance(prefix, "a")) {
+        long restartedAt = System.currentTimeMillis();
+        try (Pipeline second = startInstance(prefix, "a", true)) {
             Eventually.await(SWITCH, "the resumed rebuild switched", () -> second.models().activeModelId().equals(smallId));
+            List<Long> switchedAt = new ArrayList<>();
+            new ControlTopic(clientProps(), topics.name("control")).readAll((k, v) -> {
+                if (k.equals(ControlRecords.ACTIVE) && v != null && v.contains(smallId)) {
+                    switchedAt.add(sinceOf(v));
+                }
+            });
+            assertEquals(1, switchedAt.size());
+            assertTrue(switchedAt.get(0) >= restartedAt, "the switch came after the restart: the stop was mid-rebuild");
+            Map<String, Integer> small = vectorsPerModel(topics.name("embeddings")).get(smallId);
+            assertEquals(1000, small.size(), "every text in the new model's vectors");
+            small.forEach((id, n) -> assertEquals(1, n, id + " re-embedded " + n + " times"));
         }
-        Map<String, Integer> small = vectorsPerModel(topics.name("embeddings")).get(smallId);
-        System.out.println("reembed resume: " + before + " of 1000 re-embedded before the stop");
-        assertEquals(1000, small.size(), "every text in the new model's vectors");
-        small.forEach((id, n) -> assertEquals(1, n, id + " re-embedded " + n + " times"));
     }
 }
