@@ -3,11 +3,16 @@ package dev.semstream.app;
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
 import dev.semstream.metrics.Metrics;
+import dev.semstream.metrics.ModelReading;
 import dev.semstream.model.Encoder;
+import dev.semstream.model.load.EncoderModels;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.EmbedderTopology;
 import dev.semstream.topology.EncodingQueue;
+import dev.semstream.topology.ModelControl;
+import dev.semstream.topology.ReembedProgress;
+import dev.semstream.topology.ReembedRate;
 import dev.semstream.topology.OversizedOutputHandler;
 import dev.semstream.topology.TopicDefinitions;
 import dev.semstream.topology.VectorStoreReader;
@@ -17,6 +22,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * The embedder's Streams application: texts in, embeddings out, every partition's vectors in a state store
@@ -24,13 +30,13 @@ import java.util.Properties;
  */
 final class EmbedderStreams extends StreamsApplication {
     private final EmbedderConfig config;
-    private final QueryableIndexes indexes;
+    private final ModelControl models;
 
-    private EmbedderStreams(EmbedderConfig config, QueryableIndexes indexes, Topology topology,
+    private EmbedderStreams(EmbedderConfig config, ModelControl models, Topology topology,
                             Properties properties) {
         super("the embedder", topology, properties);
         this.config = config;
-        this.indexes = indexes;
+        this.models = models;
     }
 
     /**
@@ -39,9 +45,10 @@ final class EmbedderStreams extends StreamsApplication {
      *                          Kafka Streams' own metrics are read from it
      */
     static EmbedderStreams create(AppSettings settings, Cluster cluster, AvroSerdes serdes, TopicDefinitions topics,
-                                  Encoder encoder, HostInfo applicationServer, Metrics metrics) {
+                                  Encoder encoder, String modelLocation, HostInfo applicationServer, Metrics metrics,
+                                  Consumer<String> progress) {
         EmbedderConfig config = settings.embedder().withTopics(topics.name("texts"), topics.name("embeddings"),
-                topics.name("dlq"));
+                topics.name("dlq")).withControlTopic(topics.name("control"));
         Properties properties = settings.streamsProperties(settings.applicationId(), cluster.bootstrapServers());
         properties.put(OversizedOutputHandler.DEAD_LETTER_TOPIC_CONFIG, config.deadLetterTopic());
         if (applicationServer != null) {
@@ -50,8 +57,16 @@ final class EmbedderStreams extends StreamsApplication {
         }
         QueryableIndexes indexes = new QueryableIndexes();
         metrics.watch(indexes);
-        EmbedderStreams embedder = new EmbedderStreams(config, indexes, EmbedderTopology.build(config,
-                EncodingQueue.background(encoder), indexes, serdes.forValues(TextEvent.class).deserializer(),
+        ModelControl models = ModelStart.follow(cluster.clientProperties(), config.controlTopic(), config.inputTopic(),
+                encoder, modelLocation, EncoderModels::named, indexes, progress);
+        metrics.watchModels(() -> {
+            ReembedRate.Reading r = models.rate().observe(models.state(), System.nanoTime());
+            ReembedProgress p = r.progress();
+            return new ModelReading(models.activeModelId(), p.model(), p.done(), p.total(), p.caughtUp(),
+                    p.partitions(), r.perSecond().orElse(0.0));
+        });
+        EmbedderStreams embedder = new EmbedderStreams(config, models, EmbedderTopology.build(config,
+                EncodingQueue.background(encoder), models, serdes.forValues(TextEvent.class).deserializer(),
                 serdes.forValues(Embedding.class), metrics.embedder()), properties);
         metrics.bind(settings.applicationId(), embedder.streams());
         return embedder;
@@ -64,11 +79,21 @@ final class EmbedderStreams extends StreamsApplication {
 
     /** The search index of every partition this instance holds, for queries. */
     QueryableIndexes indexes() {
-        return indexes;
+        return models.indexes();
     }
 
-    /** The vector store of this instance's partitions, for interactive queries. */
+    /** The models this instance embeds with and serves. */
+    ModelControl models() {
+        return models;
+    }
+
+    /** The active model's vectors in this instance's partitions, by id, for interactive queries. */
     ReadOnlyKeyValueStore<String, Embedding> vectorStore() {
-        return new VectorStoreReader(streams()).store(false);
+        return vectorStore(models.activeModelId());
+    }
+
+    /** The model's vectors in this instance's partitions, by id. */
+    ReadOnlyKeyValueStore<String, Embedding> vectorStore(String modelId) {
+        return new VectorStoreReader(streams()).store(modelId, false);
     }
 }

@@ -8,6 +8,7 @@ import dev.semstream.model.Encoder;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.query.QueryServer;
 import dev.semstream.query.ServerParts;
+import dev.semstream.topology.ModelControl;
 import dev.semstream.topology.TopicDefinitions;
 import dev.semstream.topology.TopicSyncReport;
 import org.apache.kafka.clients.admin.Admin;
@@ -76,6 +77,17 @@ public final class Pipeline implements AutoCloseable {
      */
     public static Pipeline start(AppSettings settings, Encoder encoder, TextGenerator generator,
                                  Consumer<String> progress) {
+        return start(settings, encoder, null, generator, progress);
+    }
+
+    /**
+     * As above, naming where the encoder came from.
+     *
+     * @param modelLocation the {@code --model} value the encoder was loaded from (null: the bundled
+     *                      default): what other instances load when this model is active, or being built
+     */
+    public static Pipeline start(AppSettings settings, Encoder encoder, String modelLocation, TextGenerator generator,
+                                 Consumer<String> progress) {
         Cluster cluster = null;
         QueryServer http = null;
         EmbedderStreams embedder = null;
@@ -93,8 +105,8 @@ public final class Pipeline implements AutoCloseable {
                 // Bound before the embedder is made: the address is this instance's application.server.
                 http = QueryServer.bind(settings.httpHost(), settings.httpPort(), settings.apiAccess());
             }
-            embedder = EmbedderStreams.create(settings, cluster, serdes, topics, encoder,
-                    http == null ? null : http.self(), metrics);
+            embedder = EmbedderStreams.create(settings, cluster, serdes, topics, encoder, modelLocation,
+                    http == null ? null : http.self(), metrics, progress);
             if (generator != null) {
                 sidecar = GeneratorStreams.create(settings, cluster, serdes, topics, generator,
                         http == null ? null : http.url(), metrics);
@@ -108,7 +120,7 @@ public final class Pipeline implements AutoCloseable {
                 sidecar.start(pipeline.stopped::countDown);
             }
             if (http != null) {
-                http.start(new ServerParts(embedder.streams(), encoder, generator, embedder.indexes(), topics,
+                http.start(new ServerParts(embedder.streams(), embedder.models(), generator, topics,
                         settings.embedder().inputFormat(), settings.embedder().maxTextBytes(), cluster.clientProperties(),
                         metrics));
                 progress.accept("HTTP API and web page on " + http.url());
@@ -170,6 +182,16 @@ public final class Pipeline implements AutoCloseable {
     /** The vector store of this instance's partitions, for interactive queries. */
     public ReadOnlyKeyValueStore<String, Embedding> vectorStore() {
         return embedder.vectorStore();
+    }
+
+    /** One model's vectors in this instance's partitions, by id. */
+    public ReadOnlyKeyValueStore<String, Embedding> vectorStore(String modelId) {
+        return embedder.vectorStore(modelId);
+    }
+
+    /** The models this instance embeds with and serves, as the control topic says. */
+    public ModelControl models() {
+        return embedder.models();
     }
 
     /** The search indexes of this instance's partitions (a benchmark fills them directly, without the encoder). */

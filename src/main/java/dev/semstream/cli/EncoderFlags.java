@@ -37,6 +37,11 @@ final class EncoderFlags {
     @Option(names = "--no-normalize", description = "Leave vectors unnormalised (default: unit length).")
     boolean noNormalize;
 
+    /** The {@code --model} value as other instances load it (null: the bundled default). */
+    String location() {
+        return model;
+    }
+
     /** The options these flags describe, unset ones left to the card; a usage error (exit 2) when they make no sense. */
     EncoderOptions options(CommandSpec spec) {
         if (maxTokens != null && maxTokens < 2) {

@@ -23,7 +23,7 @@ import java.util.function.Function;
 @Command(name = "semstream", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Streaming embeddings and similarity search on Kafka Streams, with an in-process transformer.",
         subcommands = {EmbedCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                SearchCommand.class, SimilarityCommand.class, PromptCommand.class, TrainCommand.class,
+                SearchCommand.class, SimilarityCommand.class, PromptCommand.class, TrainCommand.class, ReembedCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     final InputStream stdin;

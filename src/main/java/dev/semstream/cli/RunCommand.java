@@ -172,7 +172,8 @@ final class RunCommand implements Callable<Integer> {
             err.println("semstream: no --schema-registry-url given with --bootstrap-servers; starting the embedded registry");
         }
         TextGenerator generator = noGenerator ? null : loadGenerator(err);
-        Pipeline pipeline = Pipeline.start(settings, encoder, generator, line -> err.println("semstream: " + line));
+        Pipeline pipeline = Pipeline.start(settings, encoder, encoderFlags.location(), generator,
+                line -> err.println("semstream: " + line));
         // Ctrl-C (SIGINT) or SIGTERM: stop the pipeline's parts in reverse order, then let the JVM exit.
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +24,9 @@ public final class EmbedderMetrics {
     private final Timer emit;
     private final Timer eventToEmbedding;
     private final DeadLetterCounts deadLetters;
+    private final MeterRegistry registry;
+    /** Vectors written per model (inline and re-embedded), by model id. */
+    private final Map<String, Counter> byModel = new ConcurrentHashMap<>();
     /** The tokenize and encode stages, as the encoder reports them; one object for every batch. */
     private final BatchTimings encoderStages;
 
@@ -38,6 +43,7 @@ public final class EmbedderMetrics {
         this.eventToEmbedding = Meters.latency(registry, "semstream.event.to.embedding",
                 "from a text's event time (or record timestamp) to its embedding's emit");
         this.deadLetters = deadLetters;
+        this.registry = registry;
         this.encoderStages = (tokenizeNanos, encodeNanos) -> {
             tokenize.record(tokenizeNanos, TimeUnit.NANOSECONDS);
             encode.record(encodeNanos, TimeUnit.NANOSECONDS);
@@ -67,6 +73,15 @@ public final class EmbedderMetrics {
     public void embedded(long sinceEventMs) {
         textsEmbedded.increment();
         eventToEmbedding.record(Math.max(0, sinceEventMs), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One vector of the model written to the store and the embeddings topic: a text embedded inline (by
+     * each live model) or re-embedded. During a rebuild the new model's count grows by both.
+     */
+    public void modelEmbedded(String modelId) {
+        byModel.computeIfAbsent(modelId, m -> Meters.counter(registry, "semstream.model.vectors.written",
+                "vectors written to the store and the embeddings topic, per model", "model", m)).increment();
     }
 
     /** Texts embedded so far by this instance: the status line's texts/s is its rate. */

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -40,6 +41,7 @@ public final class Metrics implements AutoCloseable {
     private final List<KafkaStreamsMetrics> bridges = new ArrayList<>();
     private ScheduledExecutorService bridgeRefresh;
     private volatile PartitionGauges partitions;
+    private volatile ModelGauges models;
 
     public Metrics() {
         DeadLetterCounts deadLetters = new DeadLetterCounts(registry);
@@ -97,11 +99,20 @@ public final class Metrics implements AutoCloseable {
         partitions = new PartitionGauges(registry, indexes);
     }
 
+    /** Reports the active model and a re-embedding's progress, read at each scrape. */
+    public void watchModels(Supplier<ModelReading> reading) {
+        models = new ModelGauges(registry, reading);
+    }
+
     /** Every metric now, in {@link #CONTENT_TYPE}. */
     public String scrape() {
         PartitionGauges p = partitions;
         if (p != null) {
             p.refresh();
+        }
+        ModelGauges m = models;
+        if (m != null) {
+            m.refresh();
         }
         return registry.scrape();
     }

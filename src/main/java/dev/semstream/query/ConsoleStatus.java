@@ -38,6 +38,9 @@ final class ConsoleStatus {
     private final MeterHistory history;
     private final PeerClient peers;
 
+    /** The active model and a re-embedding's progress: the control topic's, the same on every instance. */
+    private final ModelsStatus models;
+
     ConsoleStatus(HostInfo self, ServerParts parts, PeerClient peers) {
         this.self = self;
         this.streams = parts.streams();
@@ -46,6 +49,7 @@ final class ConsoleStatus {
         this.generator = parts.generator() != null;
         this.history = parts.metrics().history();
         this.peers = peers;
+        this.models = new ModelsStatus(PeerClient.address(self), parts.models(), parts.models().rate());
         history.start();
     }
 
@@ -84,6 +88,7 @@ final class ConsoleStatus {
         totals.put("vectors", vectors);
         totals.put("instances", answers.size());
         totals.put("partitions", partitions.size());
+        o.set("models", models.write());
         o.put("tookMs", (System.nanoTime() - start) / 1e6);
         return o;
     }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Gets one stored embedding by id from whichever instance holds it: first the instance that owns the
@@ -27,12 +28,16 @@ final class EmbeddingLookup {
     private final KafkaStreams streams;
     private final VectorStoreReader stores;
     private final PeerClient peers;
+    /** The model whose vectors are looked up: the active one (each instance follows the same control topic). */
+    private final Supplier<String> model;
 
-    EmbeddingLookup(HostInfo self, KafkaStreams streams, VectorStoreReader stores, PeerClient peers) {
+    EmbeddingLookup(HostInfo self, KafkaStreams streams, VectorStoreReader stores, PeerClient peers,
+                    Supplier<String> model) {
         this.self = self;
         this.streams = streams;
         this.stores = stores;
         this.peers = peers;
+        this.model = model;
     }
 
     /** The embedding as JSON, or empty if no instance holds the id. */
@@ -74,7 +79,7 @@ final class EmbeddingLookup {
     Optional<JsonNode> local(String id, boolean stale) {
         Embedding e;
         try {
-            e = stores.get(id, stale);
+            e = stores.get(model.get(), id, stale);
         } catch (InvalidStateStoreException notReady) {
             throw ApiException.unavailable("the vector store is not queryable now (" + streams.state()
                     + "): it may be restoring; retry, or ask with stale=true");

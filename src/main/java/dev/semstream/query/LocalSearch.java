@@ -18,25 +18,25 @@ import java.util.TreeSet;
 /**
  * Searches this instance's partitions: the index of every partition it owns and has restored, and, for a
  * stale read, also the stores of its standby replicas and of partitions still restoring. Those have no
- * index (no processor runs on them), so their entries are searched as an index of the pipeline's model
+ * index (no processor runs on them), so their entries are searched as an index of the model
  * would search them exactly: the same scores, order and rules as an indexed partition's exact answer.
  */
 final class LocalSearch {
     private final String instance;
     private final QueryableIndexes indexes;
     private final VectorStoreReader stores;
-    /** What a partition's index holds: the vectors of the pipeline's model and dimension. */
-    private final IndexConfig partitionIndex;
 
-    LocalSearch(String instance, QueryableIndexes indexes, VectorStoreReader stores, IndexConfig partitionIndex) {
+    LocalSearch(String instance, QueryableIndexes indexes, VectorStoreReader stores) {
         this.instance = instance;
         this.indexes = indexes;
         this.stores = stores;
-        this.partitionIndex = partitionIndex;
     }
 
+    /** Over the request's model's vectors (the coordinator chose it, so every instance answers from the same one). */
     LocalAnswer search(SearchRequest request, boolean stale) {
-        Map<Integer, VectorIndex> live = indexes.snapshot();
+        Map<Integer, VectorIndex> live = indexes.snapshot(request.modelId());
+        // What a partition's index of the model holds: its vectors, of the query's dimension.
+        IndexConfig partitionIndex = IndexConfig.of(request.modelId(), request.query().length);
         List<List<SearchHit>> lists = new ArrayList<>();
         SortedSet<Integer> partitions = new TreeSet<>();
         SortedSet<Integer> stalePartitions = new TreeSet<>();
@@ -48,7 +48,7 @@ final class LocalSearch {
             SortedSet<Integer> withoutIndex = stores.localPartitions();
             withoutIndex.removeAll(live.keySet());
             for (int p : withoutIndex) {
-                Optional<List<SearchHit>> hits = stores.scanPartition(p,
+                Optional<List<SearchHit>> hits = stores.scanPartition(p, request.modelId(),
                         entries -> ExactSearch.search(partitionIndex, entries, request));
                 if (hits.isPresent()) {
                     lists.add(hits.get());

@@ -27,6 +27,7 @@ public final class QueryServer implements AutoCloseable {
     private final CurrentMapBasis mapBasis = new CurrentMapBasis();
     private EmbeddingMap map;
     private ConsoleStatus status;
+    private ModelsStatus modelsStatus;
     private LiveFeed feed;
     private Prompts prompts;
 
@@ -67,13 +68,14 @@ public final class QueryServer implements AutoCloseable {
     public void start(ServerParts parts) {
         this.metrics = parts.metrics();
         ingest = new Ingest(parts.clientProperties(), parts.inputTopic(), parts.inputFormat(), parts.maxTextBytes());
-        service = new QueryService(self, parts.streams(), parts.encoder(), parts.indexes(), parts.inputTopic(), ingest,
+        service = new QueryService(self, parts.streams(), parts.models(), parts.inputTopic(), ingest,
                 access.token(), parts.clientProperties(), parts.metrics().queries());
         inspection = new ModelInspection(parts.encoder(), parts.generator());
         feed = LiveFeed.start(self, parts.topics(), parts.clientProperties(), parts.metrics().consoleFeed(), mapBasis);
         prompts = new Prompts(parts.clientProperties(), parts.topics().name("prompts"));
         map = new EmbeddingMap(self, parts, mapBasis, new PeerClient(access.token()));
         status = new ConsoleStatus(self, parts, new PeerClient(access.token()));
+        modelsStatus = new ModelsStatus(PeerClient.address(self), parts.models(), parts.models().rate());
         server.start(this::handle);
     }
 
@@ -94,6 +96,8 @@ public final class QueryServer implements AutoCloseable {
      *                             why; 503 only when failed
      * GET  /ready                 readiness: the same body; 200 only when running
      * GET  /instances             every instance and its partitions
+     * GET  /models                the active model, a re-embedding's progress (cluster-wide), kept and retiring
+     *                             models ({@link ModelsStatus})
      * GET  /metrics               Prometheus' text format: the pipeline's, the JVM's and Kafka Streams' metrics
      * POST /search                {text | vector | id, k, metric, exact, ef, filters, includeVectors, stale, timeoutMs}
      * GET  /embeddings/{id}       one stored embedding (?stale=true to allow standby replicas)
@@ -132,6 +136,10 @@ public final class QueryServer implements AutoCloseable {
                 request.requireMethod("GET");
                 Health.Verdict verdict = service.verdict();
                 return ApiReply.json(verdict.ready() ? 200 : 503, service.health(verdict));
+            }
+            case "/models" -> {
+                request.requireMethod("GET");
+                return ApiReply.json(200, modelsStatus.write());
             }
             case "/instances" -> {
                 request.requireMethod("GET");

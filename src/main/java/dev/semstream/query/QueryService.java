@@ -14,6 +14,9 @@ import dev.semstream.store.IndexConfig;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.SearchRequest;
 import dev.semstream.store.VectorIndex;
+import dev.semstream.topology.ControlState;
+import dev.semstream.topology.ModelControl;
+import dev.semstream.topology.ReembedProgress;
 import dev.semstream.topology.TextEvents;
 import dev.semstream.topology.VectorStoreReader;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -25,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What the HTTP API does, request JSON in, response JSON out; {@link QueryServer} only carries it. */
 final class QueryService implements AutoCloseable {
@@ -33,7 +37,7 @@ final class QueryService implements AutoCloseable {
 
     private final HostInfo self;
     private final KafkaStreams streams;
-    private final Encoder encoder;
+    private final ModelControl models;
     private final QueryableIndexes indexes;
     private final LocalSearch local;
     private final FanOutSearch fanOut;
@@ -43,18 +47,17 @@ final class QueryService implements AutoCloseable {
     private final QueryMetrics metrics;
 
     /** @param clientProperties the cluster's client settings, for the health probes */
-    QueryService(HostInfo self, KafkaStreams streams, Encoder encoder, QueryableIndexes indexes, String inputTopic,
+    QueryService(HostInfo self, KafkaStreams streams, ModelControl models, String inputTopic,
                  Ingest ingest, String apiToken, Map<String, Object> clientProperties, QueryMetrics metrics) {
         this.self = self;
         this.streams = streams;
-        this.encoder = encoder;
-        this.indexes = indexes;
+        this.models = models;
+        this.indexes = models.indexes();
         PeerClient peers = new PeerClient(apiToken);
         VectorStoreReader stores = new VectorStoreReader(streams);
-        this.local = new LocalSearch(PeerClient.address(self), indexes, stores,
-                IndexConfig.of(encoder.modelId(), encoder.dimensions()));
+        this.local = new LocalSearch(PeerClient.address(self), indexes, stores);
         this.fanOut = new FanOutSearch(self, streams, inputTopic, local, peers);
-        this.lookup = new EmbeddingLookup(self, streams, stores, peers);
+        this.lookup = new EmbeddingLookup(self, streams, stores, peers, models::activeModelId);
         this.ingest = ingest;
         this.health = new Health(streams, new Reachability(clientProperties), fanOut::unanswered);
         this.metrics = metrics;
@@ -74,12 +77,15 @@ final class QueryService implements AutoCloseable {
     private ObjectNode search(SearchQuery q) {
         float[] vector;
         String modelId;
+        // The model is chosen once, here, and sent to every instance: a query during a switch is answered
+        // from one model everywhere (the old model's indexes stay through the grace period).
         if (q.text() != null) {
+            Encoder encoder = q.modelId() == null ? activeEncoder() : servable(q.modelId());
             vector = encoder.embedQuery(q.text()).vector();
             modelId = encoder.modelId();
         } else if (q.vector() != null) {
             vector = q.vector();
-            modelId = q.modelId() == null ? encoder.modelId() : q.modelId();
+            modelId = q.modelId() == null ? models.activeModelId() : q.modelId();
         } else {
             JsonNode stored = lookup.get(q.id(), q.stale())
                     .orElseThrow(() -> ApiException.notFound("no stored text has id '" + q.id() + "'"));
@@ -108,8 +114,7 @@ final class QueryService implements AutoCloseable {
         if (q.vector() == null) {
             throw ApiException.badRequest("an internal search is by vector");
         }
-        String modelId = q.modelId() == null ? encoder.modelId() : q.modelId();
-        checkModel(modelId, q.vector().length);
+        String modelId = q.modelId() == null ? models.activeModelId() : q.modelId();
         return HitJson.write(local.search(q.request(q.vector(), modelId, q.k()), q.stale()));
     }
 
@@ -130,6 +135,7 @@ final class QueryService implements AutoCloseable {
 
     /** {@code POST /similarity}: how alike two texts are, by every metric. */
     ObjectNode similarity(JsonNode json) {
+        Encoder encoder = activeEncoder();
         JsonNode body = Json.object(json);
         String a = requiredText(body, "a");
         String b = requiredText(body, "b");
@@ -146,6 +152,7 @@ final class QueryService implements AutoCloseable {
     /** {@code POST /embed}: a text's embedding, not stored. */
     ObjectNode embed(JsonNode json) {
         String text = requiredText(Json.object(json), "text");
+        Encoder encoder = activeEncoder();
         TextVector e = encoder.embed(text);
         ObjectNode o = Json.newObject();
         o.put("modelId", encoder.modelId());
@@ -242,7 +249,7 @@ final class QueryService implements AutoCloseable {
     ObjectNode health(Health.Verdict verdict) {
         ObjectNode o = health.write(verdict, Json.newObject());
         o.put("instance", PeerClient.address(self));
-        o.put("modelId", encoder.modelId());
+        o.put("modelId", models.activeModelId());
         ObjectNode partitions = o.putObject("indexedPartitions");
         long vectors = 0;
         for (Map.Entry<Integer, VectorIndex> e : indexes.snapshot().entrySet()) {
@@ -259,12 +266,36 @@ final class QueryService implements AutoCloseable {
         health.close();
     }
 
-    private void checkModel(String modelId, int dimensions) {
-        if (!modelId.equals(encoder.modelId())) {
-            throw new ApiException(409, "model_mismatch", "the query vector is from model " + modelId
-                    + ", but this pipeline's vectors are from " + encoder.modelId()
-                    + "; vectors of different models cannot be compared");
+    private Encoder activeEncoder() {
+        return models.activeEncoder().orElseThrow(() -> ApiException.unavailable("the active model "
+                + models.activeModelId() + " is not loaded on this instance"));
+    }
+
+    /**
+     * A model queries may name: the active one, a kept one, or one retired and still in its grace period;
+     * a model being built is refused until the switch (its store is incomplete), as is any other.
+     */
+    private Encoder servable(String modelId) {
+        String active = models.activeModelId();
+        ControlState state = models.state();
+        if (modelId.equals(active)) {
+            return activeEncoder();
         }
+        Optional<Encoder> loaded = models.encoder(modelId);
+        boolean inGrace = state.retired().getOrDefault(modelId, 0L) > System.currentTimeMillis();
+        if (loaded.isPresent() && (inGrace || state.kept().containsKey(modelId))) {
+            return loaded.get();
+        }
+        if (loaded.isPresent() && models.buildingEncoder().filter(b -> b.modelId().equals(modelId)).isPresent()) {
+            throw new ApiException(409, "model_building", "model " + modelId + " is still being built ("
+                    + ReembedProgress.of(state).percentDone() + "% re-embedded); the active model is " + active);
+        }
+        throw new ApiException(409, "model_mismatch", "model " + modelId + " is not served by this pipeline;"
+                + " the active model is " + active + "; vectors of different models cannot be compared");
+    }
+
+    private void checkModel(String modelId, int dimensions) {
+        Encoder encoder = servable(modelId);
         if (dimensions != encoder.dimensions()) {
             throw ApiException.badRequest("the query vector has " + dimensions + " dimensions; model "
                     + encoder.modelId() + " makes " + encoder.dimensions());

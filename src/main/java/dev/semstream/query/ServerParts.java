@@ -5,6 +5,7 @@ import dev.semstream.model.Encoder;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.topology.InputFormat;
+import dev.semstream.topology.ModelControl;
 import dev.semstream.topology.TopicDefinitions;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -18,9 +19,9 @@ import java.util.Optional;
  * pipeline's own), the topics, and the cluster's client settings.
  *
  * @param streams          the embedder's Kafka Streams, for its metadata and stores
- * @param encoder          the encoder the embedder runs
+ * @param models           the models the embedder runs (the active one, one being built, kept ones), their
+ *                         encoders and the vector indexes of this instance's partitions
  * @param generator        the decoder the generator sidecar runs on this instance, or null for none
- * @param indexes          the vector indexes of this instance's partitions
  * @param topics           every topic's name ({@code texts}, {@code embeddings}, {@code dlq}, {@code prompts},
  *                         {@code completions})
  * @param inputFormat      how this pipeline reads its input topic (run --input-format): posted texts are
@@ -29,18 +30,27 @@ import java.util.Optional;
  * @param clientProperties bootstrap servers, registry URL and pass-through settings
  * @param metrics          what {@code GET /metrics} serves; the API's latencies are recorded there too
  */
-public record ServerParts(KafkaStreams streams, Encoder encoder, TextGenerator generator, QueryableIndexes indexes,
+public record ServerParts(KafkaStreams streams, ModelControl models, TextGenerator generator,
                           TopicDefinitions topics, InputFormat inputFormat, int maxTextBytes,
                           Map<String, Object> clientProperties, Metrics metrics) {
     public ServerParts {
         Objects.requireNonNull(streams, "streams");
-        Objects.requireNonNull(encoder, "encoder");
-        Objects.requireNonNull(indexes, "indexes");
+        Objects.requireNonNull(models, "models");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(inputFormat, "inputFormat");
         Objects.requireNonNull(clientProperties, "clientProperties");
         Objects.requireNonNull(metrics, "metrics");
         clientProperties = Map.copyOf(clientProperties);
+    }
+
+    /** The encoder of the model active when the API started (the console's map and model views use it). */
+    public Encoder encoder() {
+        return models.activeEncoder().orElse(models.own());
+    }
+
+    /** The vector indexes of this instance's partitions, by model. */
+    public QueryableIndexes indexes() {
+        return models.indexes();
     }
 
     /** The generator this instance runs, if any. */

@@ -9,6 +9,7 @@ import dev.semstream.store.IndexConfig;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.VectorEntry;
 import dev.semstream.topology.RejectedInput.Reason;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -27,6 +28,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Buffers text events (decoded and keyed by id by {@link DecodeProcessor}), embeds them in batches, and writes each embedding to the vector
@@ -49,26 +52,51 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
     private final EmbedderConfig config;
     private final EncodingQueue encoding;
     private final QueryableIndexes indexes;
+    private final ModelControl control;
     private final EmbedderMetrics metrics;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Embedding> vectors;
     private KeyValueStore<String, PendingText> buffer;
-    /** This partition's search index: follows {@link #vectors}, rebuilt from it whenever the task opens. */
-    private StoreBackedIndex index;
+    /**
+     * This partition's search index per model (the active one, the one being built, kept or retiring ones):
+     * each follows its model's keys in {@link #vectors}, rebuilt from them whenever the task opens.
+     */
+    private final Map<String, StoreBackedIndex> models = new LinkedHashMap<>();
+    /** The re-embedding of this partition's texts into the model being built, or null. */
+    private Backfill backfill;
+    private long progressReportedAt;
+    private boolean reportedCaughtUp;
+    /** The build this task (partition 0's) wrote the switch for: it writes it once. */
+    private long switchWrittenFor = -1;
+    private static final long PROGRESS_EVERY_MS = 1_000;
+    /** Retired vectors deleted per punctuation at most, so the stream thread keeps its poll interval. */
+    private static final int DROP_PER_TICK = 1_000;
     /** How many batches' worth of texts a task gathers while its batch encodes before the stream thread waits. */
     private static final int BACKLOG_BATCHES = 4;
     /** The batch being encoded for this task, or null; lost on a crash, which the buffer makes harmless. */
     private InFlight inFlight;
 
-    /** Texts sent to the encoder by id, in the order the future's embeddings come back. */
-    private record InFlight(LinkedHashMap<String, PendingText> texts,
-                            CompletableFuture<List<TextVector>> result) {
+    /**
+     * Texts sent to the encoder by id, in the order each model's embeddings come back: one result per live
+     * model when the batch was sent (the active model first).
+     */
+    private record InFlight(LinkedHashMap<String, PendingText> texts, List<Encoder> encoders,
+                            List<CompletableFuture<List<TextVector>>> results) {
+        boolean isDone() {
+            return results.stream().allMatch(CompletableFuture::isDone);
+        }
+
+        void await() {
+            results.forEach(r -> r.exceptionally(failure -> null).join());
+        }
     }
 
-    EmbedProcessor(EmbedderConfig config, EncodingQueue encoding, QueryableIndexes indexes, EmbedderMetrics metrics) {
+    EmbedProcessor(EmbedderConfig config, EncodingQueue encoding, QueryableIndexes indexes, ModelControl control,
+                   EmbedderMetrics metrics) {
         this.config = config;
         this.encoding = encoding;
         this.indexes = indexes;
+        this.control = control;
         this.metrics = metrics;
     }
 
@@ -77,11 +105,12 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
         this.context = context;
         this.vectors = context.getStateStore(EmbedderConfig.VECTOR_STORE);
         this.buffer = context.getStateStore(EmbedderConfig.BUFFER_STORE);
-        // init runs once the stores are restored, so the index is built from exactly what the store holds.
-        Encoder encoder = encoding.encoder();
-        this.index = StoreBackedIndex.open(context.taskId().partition(), indexes, vectors,
-                IndexConfig.of(encoder.modelId(), encoder.dimensions()).withVectorEncoding(config.vectorEncoding()),
-                config.graphBuild());
+        VectorKeys.migrateLegacy(vectors);
+        // init runs once the stores are restored, so the indexes are built from exactly what the store holds.
+        // Nothing may be forwarded yet: the backfill, its reports and the switch start at the first tick.
+        openIndex(control.activeEncoder().orElseThrow(() -> new IllegalStateException("the active model "
+                + control.activeModelId() + " cannot be loaded on this instance")));
+        control.buildingEncoder().ifPresent(this::openIndex);
         // Check twice per interval, so no text waits much longer than the interval; at most every 10 ms,
         // so finished batches are emitted soon even when no record arrives.
         Duration tick = Duration.ofMillis(Math.max(1, Math.min(10, config.flushInterval().toMillis() / 2)));
@@ -91,7 +120,7 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
     @Override
     public void process(Record<String, PendingText> record) {
         emitOrSendNext();
-        index.swapInGraphIfBuilt();
+        models.values().forEach(StoreBackedIndex::swapInGraphIfBuilt);
         if (record.value() == null) {
             delete(record.key(), record.timestamp());
             return;
@@ -114,17 +143,18 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
         inFlight = null;
         // The store may be rolled back (an aborted transaction) or move to another instance: the index
         // leaves with the task, and the next init builds a new one from the store as it is then.
-        if (index != null) {
-            index.close();
-            index = null;
-        }
+        models.values().forEach(StoreBackedIndex::close);
+        models.clear();
+        backfill = null;
     }
 
     /** A tombstone removes the id everywhere and is passed on, so the embeddings topic compacts it away. */
     private void delete(String id, long timestamp) {
         buffer.delete(id);
-        vectors.delete(id);
-        index.delete(id);
+        models.forEach((model, index) -> {
+            vectors.delete(VectorKeys.key(model, id));
+            index.delete(id);
+        });
         context.forward(new Record<>(id, null, timestamp), EmbedderTopology.EMBEDDINGS_SINK);
     }
 
@@ -144,7 +174,8 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
      */
     private void onTick(long now) {
         emitOrSendNext();
-        index.swapInGraphIfBuilt();
+        models.values().forEach(StoreBackedIndex::swapInGraphIfBuilt);
+        followControl(now);
         if (inFlight != null) {
             return;
         }
@@ -167,7 +198,7 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
     private void sendBatch() {
         InFlight previous = inFlight;
         if (previous != null) {
-            previous.result().exceptionally(failure -> null).join();
+            previous.await();
         }
         LinkedHashMap<String, PendingText> pending = new LinkedHashMap<>();
         try (KeyValueIterator<String, PendingText> it = buffer.all()) {
@@ -185,7 +216,12 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
                 texts.add(p.event().getText());
             }
             metrics.batchSent(texts.size());
-            inFlight = new InFlight(pending, encoding.submit(texts, metrics.encoderStages()));
+            List<Encoder> encoders = liveEncoders();
+            List<CompletableFuture<List<TextVector>>> results = new ArrayList<>(encoders.size());
+            for (Encoder e : encoders) {
+                results.add(encoding.submit(e, texts, metrics.encoderStages()));
+            }
+            inFlight = new InFlight(pending, encoders, results);
         }
         if (previous != null) {
             emit(previous);
@@ -205,7 +241,7 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
      * encoder has work while the stream thread writes; else just emit.
      */
     private void emitOrSendNext() {
-        if (inFlight != null && inFlight.result().isDone() && waitingCount() >= config.batchSize()) {
+        if (inFlight != null && inFlight.isDone() && waitingCount() >= config.batchSize()) {
             sendBatch();
         } else {
             emitIfDone();
@@ -214,30 +250,46 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
 
     private void emitIfDone() {
         InFlight batch = inFlight;
-        if (batch != null && batch.result().isDone()) {
+        if (batch != null && batch.isDone()) {
             inFlight = null;
             emit(batch);
         }
     }
 
-    /** Emits a finished batch: each text still buffered as sent gets its embedding; a failed batch is retried text by text. */
+    /**
+     * Emits a finished batch: each text still buffered as sent gets its embedding of every model it was sent
+     * to; a failed batch is retried text by text.
+     */
     private void emit(InFlight batch) {
         long start = System.nanoTime();
-        List<TextVector> encoded;
+        List<List<TextVector>> encoded = new ArrayList<>(batch.results().size());
         try {
-            encoded = batch.result().join();
+            for (CompletableFuture<List<TextVector>> r : batch.results()) {
+                encoded.add(r.join());
+            }
         } catch (CompletionException | CancellationException batchFailure) {
-            embedOneByOne(batch.texts().values());
+            embedOneByOne(batch.texts().values(), batch.encoders());
             return;
         }
         int i = 0;
         for (PendingText sent : batch.texts().values()) {
             if (stillBuffered(sent)) {
-                emit(sent, encoded.get(i));
+                for (int m = 0; m < batch.encoders().size(); m++) {
+                    emit(sent, batch.encoders().get(m).modelId(), encoded.get(m).get(i));
+                }
+                buffer.delete(sent.event().getId());
+                missedByBatch(batch);
             }
             i++;
         }
         metrics.batchEmitted(System.nanoTime() - start);
+    }
+
+    /** A batch sent before the model being built was live: the backfill must look at its ids again. */
+    private void missedByBatch(InFlight batch) {
+        if (backfill != null && !batch.encoders().contains(backfill.to())) {
+            backfill.liveTextsMissed();
+        }
     }
 
     /** False when a tombstone or a newer text for the id arrived while this one was encoding. */
@@ -245,30 +297,42 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
         return sameText(buffer.get(sent.event().getId()), sent);
     }
 
-    /** A batch failed: find the text that broke it, dead-letter it, embed the rest. */
-    private void embedOneByOne(Collection<PendingText> pending) {
+    /** A batch failed: find the text that broke it (by any of the models), dead-letter it, embed the rest. */
+    private void embedOneByOne(Collection<PendingText> pending, List<Encoder> encoders) {
         for (PendingText p : pending) {
             if (!stillBuffered(p)) {
                 continue;
             }
+            List<TextVector> vectors = new ArrayList<>(encoders.size());
             try {
-                emit(p, encoding.encoder().embed(p.event().getText()));
+                for (Encoder e : encoders) {
+                    vectors.add(e.embed(p.event().getText()));
+                }
             } catch (RuntimeException e) {
                 buffer.delete(p.event().getId());
                 metrics.deadLetters().count(Reason.ENCODER_FAILED);
                 context.forward(DeadLetters.record(new RejectedInput(Reason.ENCODER_FAILED,
                         "the encoder failed on this text: " + e, e), p.topic(), p.partition(), p.offset(), p.rawKey(),
                         p.rawValue(), p.timestamp()), EmbedderTopology.DEAD_LETTER_SINK);
+                continue;
+            }
+            for (int m = 0; m < encoders.size(); m++) {
+                emit(p, encoders.get(m).modelId(), vectors.get(m));
+            }
+            buffer.delete(p.event().getId());
+            if (backfill != null && !encoders.contains(backfill.to())) {
+                backfill.liveTextsMissed();
             }
         }
     }
-    private void emit(PendingText p, TextVector e) {
+
+    private void emit(PendingText p, String modelId, TextVector e) {
         TextEvent event = p.event();
         Instant eventTime = event.getEventTime() != null ? event.getEventTime() : Instant.ofEpochMilli(p.timestamp());
         long now = context.currentSystemTimeMs();
         Embedding out = Embedding.newBuilder()
                 .setId(event.getId())
-                .setModelId(encoding.encoder().modelId())
+                .setModelId(modelId)
                 .setVector(EmbeddingRecords.vectorField(e.vector()))
                 .setDimensions(e.vector().length)
                 .setTokenCount(e.tokenCount())
@@ -278,10 +342,157 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
                 .setEventTime(eventTime)
                 .setEmbeddedAt(Instant.ofEpochMilli(now))
                 .build();
-        vectors.put(event.getId(), out);
-        index.upsert(new VectorEntry(event.getId(), e.vector(), out.getModelId(), out.getMetadata(), out.getText()));
-        buffer.delete(event.getId());
-        context.forward(new Record<>(event.getId(), out, p.timestamp()), EmbedderTopology.EMBEDDINGS_SINK);
+        write(out, e.vector(), p.timestamp());
         metrics.embedded(now - eventTime.toEpochMilli());
+    }
+
+    /** One model's vector of a text: to the store, the model's index, the embeddings topic. */
+    private void write(Embedding out, float[] vector, long timestamp) {
+        vectors.put(VectorKeys.key(out.getModelId(), out.getId()), out);
+        StoreBackedIndex index = models.get(out.getModelId());
+        if (index != null) {
+            index.upsert(new VectorEntry(out.getId(), vector, out.getModelId(), out.getMetadata(), out.getText()));
+        }
+        context.forward(new Record<>(out.getId(), out, timestamp), EmbedderTopology.EMBEDDINGS_SINK);
+        metrics.modelEmbedded(out.getModelId());
+    }
+
+    /** The models every new text is embedded by: the active one first, the one being built, kept ones. */
+    private List<Encoder> liveEncoders() {
+        List<Encoder> live = new ArrayList<>(3);
+        live.add(control.activeEncoder().orElseThrow(() -> new IllegalStateException("the active model "
+                + control.activeModelId() + " cannot be loaded on this instance")));
+        if (backfill != null) {
+            live.add(backfill.to());
+        }
+        for (String location : control.state().kept().values()) {
+            control.loaded(location).filter(e -> !live.contains(e)).ifPresent(live::add);
+        }
+        return live;
+    }
+
+    /**
+     * Follows the control topic: opens an index for every model this task serves, runs the backfill into
+     * the model being built and reports its progress, writes the switch when every partition has caught up
+     * (partition 0's task), and drops retired models' vectors after their grace period.
+     */
+    private void followControl(long now) {
+        ControlState state = control.state();
+        String active = control.activeModelId();
+        int partition = context.taskId().partition();
+        openIndex(control.activeEncoder().orElseThrow(() -> new IllegalStateException("the active model "
+                + active + " cannot be loaded on this instance")));
+        Optional<Encoder> building = control.buildingEncoder();
+        if (building.isPresent()) {
+            if (backfill == null || !backfill.to().equals(building.get()) || !backfill.from().equals(active)) {
+                backfill = new Backfill(active, building.get());
+                reportedCaughtUp = false;
+                progressReportedAt = 0;
+            }
+            openIndex(building.get());
+            backfill.step(vectors, config.batchSize(), texts -> encoding.submit(building.get(), texts,
+                    metrics.encoderStages()), (source, vector) -> write(backfilled(source, building.get().modelId(),
+                    vector, now), vector.vector(), now));
+            reportProgress(state, partition, active, now);
+            if (partition == 0 && state.caughtUp(building.get().modelId())
+                    && switchWrittenFor != state.build().requestedAt()) {
+                writeSwitch(state, active, building.get().modelId(), now);
+            }
+        } else {
+            backfill = null;
+        }
+        for (String location : state.kept().values()) {
+            control.loaded(location).ifPresent(this::openIndex);
+        }
+        for (Map.Entry<String, Long> retired : state.retired().entrySet()) {
+            String model = retired.getKey();
+            if (model.equals(active) || building.map(b -> b.modelId().equals(model)).orElse(false)) {
+                continue;
+            }
+            if (now < retired.getValue()) {
+                control.encoder(model).ifPresent(this::openIndex);
+            } else {
+                dropSome(model);
+            }
+        }
+    }
+
+    private void openIndex(Encoder encoder) {
+        models.computeIfAbsent(encoder.modelId(), m -> StoreBackedIndex.open(context.taskId().partition(), indexes,
+                vectors, IndexConfig.of(encoder.modelId(), encoder.dimensions()).withVectorEncoding(config.vectorEncoding()),
+                config.graphBuild()));
+    }
+
+    private void reportProgress(ControlState state, int partition, String active, long now) {
+        boolean caughtUp = backfill.caughtUp();
+        if (now - progressReportedAt < PROGRESS_EVERY_MS && caughtUp == reportedCaughtUp) {
+            return;
+        }
+        progressReportedAt = now;
+        reportedCaughtUp = caughtUp;
+        String model = backfill.to().modelId();
+        long done = models.get(model).live().size();
+        long total = models.get(active).live().size();
+        context.forward(new Record<>(ControlRecords.progressKey(partition), ControlRecords.progress(
+                new ControlState.BuildProgress(model, state.build().requestedAt(), done, total, caughtUp, now)), now),
+                EmbedderTopology.CONTROL_SINK);
+    }
+
+    /** Every partition has the new model's vector of every text: the new model becomes the active one. */
+    private void writeSwitch(ControlState state, String old, String next, long now) {
+        switchWrittenFor = state.build().requestedAt();
+        ControlState.ModelBuild build = state.build();
+        forwardControl(ControlRecords.ACTIVE, ControlRecords.active(new ControlState.ActiveModel(next,
+                build.location(), now, old)), now);
+        forwardControl(ControlRecords.retiredKey(next), null, now);
+        forwardControl(ControlRecords.keptKey(next), null, now);
+        ControlState.ActiveModel was = state.active();
+        if (build.keep()) {
+            forwardControl(ControlRecords.keptKey(old), ControlRecords.kept(was == null
+                    ? control.ownLocation() : was.location()), now);
+        } else {
+            forwardControl(ControlRecords.retiredKey(old), ControlRecords.retired(now + build.graceMs()), now);
+        }
+        forwardControl(ControlRecords.BUILD, null, now);
+    }
+
+    private void forwardControl(String key, String value, long now) {
+        context.forward(new Record<>(key, value, now), EmbedderTopology.CONTROL_SINK);
+    }
+
+    /** Past its grace period: a chunk of the retired model's vectors goes, then its index. */
+    private void dropSome(String model) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, Embedding> it = vectors.prefixScan(VectorKeys.prefix(model),
+                new StringSerializer())) {
+            while (it.hasNext() && keys.size() < DROP_PER_TICK) {
+                keys.add(it.next().key);
+            }
+        }
+        keys.forEach(vectors::delete);
+        if (keys.size() < DROP_PER_TICK) {
+            StoreBackedIndex index = models.remove(model);
+            if (index != null) {
+                index.close();
+            }
+            control.unload(model);
+        } else {
+            StoreBackedIndex index = models.get(model);
+            if (index != null) {
+                keys.forEach(k -> index.delete(VectorKeys.id(k)));
+            }
+        }
+    }
+
+    /** The new model's record of a stored text: its text, metadata and event time, the new vector. */
+    private static Embedding backfilled(Embedding source, String modelId, TextVector e, long now) {
+        return Embedding.newBuilder(source)
+                .setModelId(modelId)
+                .setVector(EmbeddingRecords.vectorField(e.vector()))
+                .setDimensions(e.vector().length)
+                .setTokenCount(e.tokenCount())
+                .setTruncated(e.truncated())
+                .setEmbeddedAt(Instant.ofEpochMilli(now))
+                .build();
     }
 }

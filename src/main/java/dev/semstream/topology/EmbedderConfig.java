@@ -18,16 +18,19 @@ import java.util.Objects;
  * @param graphBuild      when a partition's index gets its HNSW graph, and on which thread it is built
  * @param vectorEncoding  how partitions' indexes hold vectors for searching; the store keeps floats, so a
  *                        change takes effect as the indexes are rebuilt from it (at the next start)
+ * @param controlTopic    the model control records (active model, re-embedding, progress), read by every instance
  */
 public record EmbedderConfig(String inputTopic, String embeddingsTopic, String deadLetterTopic,
                              InputFormat inputFormat, int batchSize, Duration flushInterval, int maxTextBytes,
-                             GraphBuildPolicy graphBuild, VectorEncoding vectorEncoding) {
+                             GraphBuildPolicy graphBuild, VectorEncoding vectorEncoding, String controlTopic) {
     /** The persistent (RocksDB), changelogged store of the latest embedding per id. */
     public static final String VECTOR_STORE = "semstream-vectors";
     /** The changelogged store of texts waiting for the next batch. */
     public static final String BUFFER_STORE = "semstream-embed-buffer";
     /** The persistent, changelogged store of input records held, in order, while the Schema Registry is down. */
     public static final String HELD_STORE = "semstream-held-input";
+    /** The global store of the control topic, on every instance. */
+    public static final String CONTROL_STORE = "semstream-control";
 
     public EmbedderConfig {
         Objects.requireNonNull(inputTopic, "inputTopic");
@@ -43,6 +46,7 @@ public record EmbedderConfig(String inputTopic, String embeddingsTopic, String d
         }
         Objects.requireNonNull(graphBuild, "graphBuild");
         Objects.requireNonNull(vectorEncoding, "vectorEncoding");
+        Objects.requireNonNull(controlTopic, "controlTopic");
         if (maxTextBytes < 1 || maxTextBytes > RecordLimits.MAX_INPUT_BYTES) {
             throw new IllegalArgumentException("maxTextBytes must be from 1 to " + RecordLimits.MAX_INPUT_BYTES
                     + ", got " + maxTextBytes);
@@ -56,38 +60,43 @@ public record EmbedderConfig(String inputTopic, String embeddingsTopic, String d
     public static EmbedderConfig defaults() {
         return new EmbedderConfig("semstream.texts", "semstream.embeddings", "semstream.dlq", InputFormat.AVRO,
                 32, Duration.ofMillis(50), RecordLimits.DEFAULT_MAX_TEXT_BYTES, GraphBuildPolicy.defaults(),
-                VectorEncoding.FLOAT);
+                VectorEncoding.FLOAT, "semstream.control");
     }
 
     public EmbedderConfig withInputFormat(InputFormat format) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, format, batchSize, flushInterval,
-                maxTextBytes, graphBuild, vectorEncoding);
+                maxTextBytes, graphBuild, vectorEncoding, controlTopic);
     }
 
     public EmbedderConfig withBatching(int size, Duration interval) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, size, interval,
-                maxTextBytes, graphBuild, vectorEncoding);
+                maxTextBytes, graphBuild, vectorEncoding, controlTopic);
     }
 
     public EmbedderConfig withTopics(String input, String embeddings, String deadLetters) {
         return new EmbedderConfig(input, embeddings, deadLetters, inputFormat, batchSize, flushInterval,
-                maxTextBytes, graphBuild, vectorEncoding);
+                maxTextBytes, graphBuild, vectorEncoding, controlTopic);
     }
 
     /** When partitions get their HNSW graph (see {@link GraphBuildPolicy}). */
     public EmbedderConfig withGraphBuild(GraphBuildPolicy policy) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
-                maxTextBytes, policy, vectorEncoding);
+                maxTextBytes, policy, vectorEncoding, controlTopic);
     }
 
     public EmbedderConfig withMaxTextBytes(int max) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
-                max, graphBuild, vectorEncoding);
+                max, graphBuild, vectorEncoding, controlTopic);
     }
 
     /** How partitions' indexes hold vectors (see {@link VectorEncoding}). */
     public EmbedderConfig withVectorEncoding(VectorEncoding encoding) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
-                maxTextBytes, graphBuild, encoding);
+                maxTextBytes, graphBuild, encoding, controlTopic);
+    }
+
+    public EmbedderConfig withControlTopic(String topic) {
+        return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
+                maxTextBytes, graphBuild, vectorEncoding, topic);
     }
 }

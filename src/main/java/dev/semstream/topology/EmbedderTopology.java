@@ -43,6 +43,9 @@ public final class EmbedderTopology {
     static final String EMBED = "embed";
     static final String EMBEDDINGS_SINK = "embeddings";
     static final String DEAD_LETTER_SINK = "dead-letters";
+    /** The embed step's own writes to the control topic: its progress reports, and the switch. */
+    static final String CONTROL_SINK = "control";
+    static final String CONTROL_FOLLOW = "control-follow";
     /** The decode step's own sink to the dead-letter topic: one sink for both would join the two sub-topologies. */
     static final String DECODE_DEAD_LETTER_SINK = "decode-dead-letters";
     /** The sub-topology of the vector store (after the repartition topic): its tasks are the partitions' stores. */
@@ -63,17 +66,28 @@ public final class EmbedderTopology {
         return build(config, encoding, indexes, avroInput, embeddingSerde, new Metrics().embedder());
     }
 
+    /** As below, with a model control that can load no other model than the encoding queue's. */
+    public static Topology build(EmbedderConfig config, EncodingQueue encoding, QueryableIndexes indexes,
+                                 Deserializer<TextEvent> avroInput, Serde<Embedding> embeddingSerde,
+                                 EmbedderMetrics metrics) {
+        ModelControl control = new ModelControl(encoding.encoder(), null, (location, options) -> {
+            throw new IllegalStateException("this embedder loads no other model than " + encoding.encoder().modelId());
+        }, indexes);
+        return build(config, encoding, control, avroInput, embeddingSerde, metrics);
+    }
+
     /**
      * @param encoding       where batches are encoded: in the background, or inline for tests that want
      *                       every full batch's embeddings out before {@code pipeInput} returns
-     * @param indexes        where each task registers its partition's search index, for queries
+     * @param control        the instance's model control: which models the tasks embed with, whose
+     *                       indexes they register in {@link ModelControl}'s registry for queries
      * @param avroInput      decodes Avro {@code TextEvent}s (Schema Registry wire format); unused, may be
      *                       null, for the text and JSON formats
      * @param embeddingSerde writes {@code Embedding}s to the embeddings topic
      * @param metrics        the instance's embedder meters, shared by its tasks
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public static Topology build(EmbedderConfig config, EncodingQueue encoding, QueryableIndexes indexes,
+    public static Topology build(EmbedderConfig config, EncodingQueue encoding, ModelControl control,
                                  Deserializer<TextEvent> avroInput, Serde<Embedding> embeddingSerde,
                                  EmbedderMetrics metrics) {
         metrics.deadLetters().expect(RejectedInput.Reason.values());
@@ -94,8 +108,13 @@ public final class EmbedderTopology {
                 .process(() -> new DecodeProcessor(decoder, metrics), Named.as(DECODE), EmbedderConfig.HELD_STORE);
         byId.repartition(Repartitioned.<String, PendingText>as(REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(new PendingTextSerde()))
-                .process(() -> new EmbedProcessor(config, encoding, indexes, metrics), Named.as(EMBED),
+                .process(() -> new EmbedProcessor(config, encoding, control.indexes(), control, metrics), Named.as(EMBED),
                         EmbedderConfig.VECTOR_STORE, EmbedderConfig.BUFFER_STORE);
+        // Every instance reads the whole control topic, and a restart restores it before the tasks open.
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(EmbedderConfig.CONTROL_STORE),
+                        Serdes.String(), Serdes.String()).withLoggingDisabled(), config.controlTopic(),
+                Consumed.with(Serdes.String(), Serdes.String()).withName(CONTROL_FOLLOW),
+                () -> new ControlProcessor(control));
         Topology topology = builder.build();
         topology.addSink(EMBEDDINGS_SINK, config.embeddingsTopic(), new StringSerializer(),
                 embeddingSerde.serializer(), EMBED);
@@ -103,6 +122,7 @@ public final class EmbedderTopology {
                 new ByteArraySerializer(), DECODE);
         topology.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), new ByteArraySerializer(),
                 new ByteArraySerializer(), EMBED);
+        topology.addSink(CONTROL_SINK, config.controlTopic(), new StringSerializer(), new StringSerializer(), EMBED);
         return topology;
     }
 }

@@ -44,6 +44,14 @@ public final class EncodingQueue {
      * the encoder's exception if the batch fails.
      */
     CompletableFuture<List<TextVector>> submit(List<String> texts, BatchTimings timings) {
-        return CompletableFuture.supplyAsync(() -> encoder.embed(texts, timings), executor);
+        return submit(encoder, texts, timings);
+    }
+
+    /**
+     * As above with another model's encoder (a re-embedding's): on the same thread, so two models' batches
+     * take turns rather than compete for the cores.
+     */
+    CompletableFuture<List<TextVector>> submit(Encoder with, List<String> texts, BatchTimings timings) {
+        return CompletableFuture.supplyAsync(() -> with.embed(texts, timings), executor);
     }
 }

@@ -7,6 +7,7 @@ import dev.semstream.store.IndexStats;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.store.VectorEntry;
 import dev.semstream.store.VectorIndex;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -20,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
- * One task's search index over its partition's vector store, the store being the truth: built from the
+ * One task's search index over one model's vectors in its partition's vector store (the keys under
+ * {@link VectorKeys#prefix}), the store being the truth: built from the
  * store when the task opens (after a restore, or on the instance that took the partition over), then
  * kept in step with every upsert and delete, and registered in the instance's {@link QueryableIndexes}
  * while the task is open. The {@link VectorIndex} queries see may be replaced by a newer one (a graph
@@ -83,7 +85,7 @@ final class StoreBackedIndex {
             index.live = new VectorIndex(config.withoutGraph());
             index.live.rebuild(entries.iterator());
         }
-        registry.register(partition, index.live);
+        registry.register(config.modelId(), partition, index.live);
         if (!graphNow && policy.wantsGraph(entries.size())) {
             index.buildGraphInBackground(entries);
         }
@@ -184,8 +186,8 @@ final class StoreBackedIndex {
             return;
         }
         for (String id : changedSinceSnapshot) {
-            Embedding now = store.get(id);
-            if (now == null || !now.getModelId().equals(config.modelId())) {
+            Embedding now = store.get(VectorKeys.key(config.modelId(), id));
+            if (now == null) {
                 built.delete(id);
             } else {
                 built.upsert(EmbeddingRecords.entry(now));
@@ -197,40 +199,27 @@ final class StoreBackedIndex {
     }
 
     private void swapIn(VectorIndex built) {
-        registry.register(partition, built);
+        registry.register(config.modelId(), partition, built);
         live = built;
     }
 
     /** The task closes: its index leaves the registry, and a graph still building is dropped. */
     void close() {
-        registry.unregister(partition, live);
+        registry.unregister(config.modelId(), partition, live);
         if (graph != null) {
             graph.cancel(false);
             graph = null;
         }
     }
 
-    /**
-     * Every vector of the model in the store. Vectors another model made (the store outlived a model
-     * change) cannot be compared with this model's queries: they are left out, with a warning, and stay in
-     * the store until their texts are embedded again.
-     */
+    /** Every vector of the model in the store. */
     private static List<VectorEntry> entries(KeyValueStore<String, Embedding> store, String modelId) {
         List<VectorEntry> entries = new ArrayList<>();
-        int otherModel = 0;
-        try (KeyValueIterator<String, Embedding> it = store.all()) {
+        try (KeyValueIterator<String, Embedding> it = store.prefixScan(VectorKeys.prefix(modelId),
+                new StringSerializer())) {
             while (it.hasNext()) {
-                Embedding e = it.next().value;
-                if (e.getModelId().equals(modelId)) {
-                    entries.add(EmbeddingRecords.entry(e));
-                } else {
-                    otherModel++;
-                }
+                entries.add(EmbeddingRecords.entry(it.next().value));
             }
-        }
-        if (otherModel > 0) {
-            LOG.warn("{} stored vectors were made by another model than {}; they are not searchable until re-embedded",
-                    otherModel, modelId);
         }
         return entries;
     }

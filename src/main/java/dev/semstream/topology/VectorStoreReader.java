@@ -38,22 +38,26 @@ public final class VectorStoreReader {
     }
 
     /**
-     * The embedding stored for an id on this instance, or null.
+     * The embedding of the model stored for an id on this instance, or null.
      *
      * @param stale also from standby replicas and stores still restoring
      * @throws InvalidStateStoreException if the store cannot be read now (restoring, or rebalancing)
      */
-    public Embedding get(String id, boolean stale) {
-        return store(stale).get(id);
+    public Embedding get(String modelId, String id, boolean stale) {
+        return store(stale).get(VectorKeys.key(modelId, id));
     }
 
     /**
-     * The vector store of this instance's partitions, by id: its active and restored ones, with {@code stale}
-     * also its standby replicas and those still restoring.
+     * One model's vectors in this instance's partitions, by id: its active and restored ones, with
+     * {@code stale} also its standby replicas and those still restoring.
      *
      * @throws InvalidStateStoreException if the store cannot be read now (restoring, or rebalancing)
      */
-    public ReadOnlyKeyValueStore<String, Embedding> store(boolean stale) {
+    public ReadOnlyKeyValueStore<String, Embedding> store(String modelId, boolean stale) {
+        return new ModelStoreView(store(stale), modelId);
+    }
+
+    private ReadOnlyKeyValueStore<String, Embedding> store(boolean stale) {
         StoreQueryParameters<ReadOnlyKeyValueStore<String, Embedding>> params = parameters();
         return streams.store(stale ? params.enableStaleStores() : params);
     }
@@ -76,16 +80,17 @@ public final class VectorStoreReader {
     }
 
     /**
-     * What {@code scan} makes of the search entries of one partition's store on this instance, whether the
+     * What {@code scan} makes of the search entries of one model in one partition's store on this instance, whether the
      * store is active, restoring or a standby replica (a stale read); empty if this instance cannot read that
      * store now: it holds none, or the partition moved away during the scan. The entries are read from the
      * store as {@code scan} asks for them, and the store's cursor is closed when it returns.
      */
-    public <T> Optional<T> scanPartition(int partition, Function<Iterator<VectorEntry>, T> scan) {
+    public <T> Optional<T> scanPartition(int partition, String modelId, Function<Iterator<VectorEntry>, T> scan) {
         try {
             ReadOnlyKeyValueStore<String, Embedding> store = streams.store(parameters().enableStaleStores()
                     .withPartition(partition));
-            try (KeyValueIterator<String, Embedding> records = store.all()) {
+            try (KeyValueIterator<String, Embedding> records = store.prefixScan(VectorKeys.prefix(modelId),
+                    new StringSerializer())) {
                 return Optional.of(scan.apply(new Iterator<>() {
                     @Override
                     public boolean hasNext() {

@@ -21,8 +21,8 @@ class PartitionGaugesTest {
         QueryableIndexes indexes = new QueryableIndexes();
         VectorIndex floats = filled(VectorEncoding.FLOAT);
         VectorIndex int8 = filled(VectorEncoding.INT8);
-        indexes.register(0, floats);
-        indexes.register(1, int8);
+        indexes.register(MODEL, 0, floats);
+        indexes.register(MODEL, 1, int8);
         try (Metrics metrics = new Metrics()) {
             metrics.watch(indexes);
             ScrapedSeries scrape = new ScrapedSeries(metrics.scrape());

@@ -99,6 +99,11 @@ class EmbedderTopologyTest {
         store = driver.getKeyValueStore(EmbedderConfig.VECTOR_STORE);
     }
 
+    /** The stored embedding of the id by the test's encoder. */
+    Embedding stored(String id) {
+        return store.get(VectorKeys.key(encoder.modelId(), id));
+    }
+
     @AfterEach
     void close() {
         if (driver != null) {
@@ -138,7 +143,7 @@ class EmbedderTopologyTest {
             assertEquals(expected.get(i).tokenCount(), e.getTokenCount());
             assertArrayEquals(expected.get(i).vector(), EmbeddingRecords.vector(e), 1e-6f);
             assertEquals(texts.get(i), e.getText());
-            assertEquals(e, store.get("id-" + i), "the store holds what was emitted");
+            assertEquals(e, stored("id-" + i), "the store holds what was emitted");
         }
         assertEquals(0, deadLetters.getQueueSize());
     }
@@ -148,9 +153,9 @@ class EmbedderTopologyTest {
         start(config(InputFormat.TEXT, 1));
         pipeText("a", "The first version of the text.");
         pipeText("a", "The second version of the text.");
-        assertEquals("The second version of the text.", store.get("a").getText());
+        assertEquals("The second version of the text.", stored("a").getText());
         pipeText("a", null);
-        assertNull(store.get("a"));
+        assertNull(stored("a"));
         List<TestRecord<String, Embedding>> out = embeddings.readRecordsToList();
         assertEquals(3, out.size());
         assertNull(out.get(2).value(), "the tombstone is forwarded");
@@ -200,7 +205,7 @@ class EmbedderTopologyTest {
         List<TestRecord<String, Embedding>> out = embeddings.readRecordsToList();
         assertEquals(1, out.size());
         assertNull(out.get(0).value());
-        assertNull(store.get("b"));
+        assertNull(stored("b"));
     }
 
     @Test
@@ -223,8 +228,8 @@ class EmbedderTopologyTest {
         List<TestRecord<String, Embedding>> out = embeddings.readRecordsToList();
         assertEquals(List.of("keep"), out.stream().map(TestRecord::key).toList(),
                 "the upserted and the deleted text of the batch are not emitted");
-        assertNull(store.get("gone"));
-        assertNull(store.get("upsert"));
+        assertNull(stored("gone"));
+        assertNull(stored("upsert"));
 
         driver.advanceWallClockTime(Duration.ofMillis(60));
         assertEquals(1, encoderWork.size(), "the new text waited its flush interval and went in a batch of its own");
@@ -267,7 +272,7 @@ class EmbedderTopologyTest {
         start(config(InputFormat.JSON, 1));
         input.pipeInput((byte[]) null, utf8("{\"id\":\"j1\",\"text\":\"Cosine versus Euclidean distance.\","
                 + "\"metadata\":{\"lang\":\"en\",\"source\":\"seed\"},\"eventTime\":1700000000123}"));
-        Embedding e = store.get("j1");
+        Embedding e = stored("j1");
         assertEquals(Map.of("lang", "en", "source", "seed"), e.getMetadata());
         assertEquals(Instant.ofEpochMilli(1700000000123L), e.getEventTime());
     }
@@ -276,7 +281,7 @@ class EmbedderTopologyTest {
     void textsOverTheMaxTokensAreTruncatedAndFlagged() {
         start(config(InputFormat.TEXT, 1));
         pipeText("long", "token ".repeat(400));
-        Embedding e = store.get("long");
+        Embedding e = stored("long");
         assertTrue(e.getTruncated());
         assertEquals(256, e.getTokenCount());
     }
@@ -352,7 +357,7 @@ class EmbedderTopologyTest {
                 .toList();
         assertEquals(List.of("h-1: The first version, sent while the registry is down.",
                 "h-1: The second version, which must win.", "h-2: Another text, without a key."), out, "in order");
-        assertEquals("The second version, which must win.", store.get("h-1").getText());
+        assertEquals("The second version, which must win.", stored("h-1").getText());
         KeyValueStore<Long, Object> held = driver.getKeyValueStore(EmbedderConfig.HELD_STORE);
         try (var all = held.all()) {
             assertTrue(!all.hasNext(), "nothing is held any more");

@@ -54,7 +54,7 @@ class StoreBackedIndexTest {
     }
 
     static void put(KeyValueStore<String, Embedding> store, String id, String text, TextVector e) {
-        store.put(id, Embedding.newBuilder().setId(id).setModelId(encoder.modelId())
+        store.put(VectorKeys.key(encoder.modelId(), id), Embedding.newBuilder().setId(id).setModelId(encoder.modelId())
                 .setVector(EmbeddingRecords.vectorField(e.vector())).setDimensions(e.vector().length)
                 .setTokenCount(e.tokenCount()).setTruncated(false).setText(text).setMetadata(Map.of())
                 .setEventTime(null).setEmbeddedAt(Instant.EPOCH).build());
@@ -79,8 +79,8 @@ class StoreBackedIndexTest {
         // Writes while the graph builds from the snapshot: the store changes first, as the processor does it.
         String newText = "A brand new text about positional embeddings.";
         put(store, "id-new", newText, encoder.embed(newText));
-        index.upsert(EmbeddingRecords.entry(store.get("id-new")));
-        store.delete("id-17");
+        index.upsert(EmbeddingRecords.entry(store.get(VectorKeys.key(encoder.modelId(), "id-new"))));
+        store.delete(VectorKeys.key(encoder.modelId(), "id-17"));
         index.delete("id-17");
 
         assertFalse(index.hasGraph());
@@ -109,7 +109,7 @@ class StoreBackedIndexTest {
     /** Stores and indexes one more text the way the processor does: the store first. */
     static void add(KeyValueStore<String, Embedding> store, StoreBackedIndex index, String id, String text) {
         put(store, id, text, encoder.embed(text));
-        index.upsert(EmbeddingRecords.entry(store.get(id)));
+        index.upsert(EmbeddingRecords.entry(store.get(VectorKeys.key(encoder.modelId(), id))));
     }
 
     @Test
@@ -155,7 +155,7 @@ class StoreBackedIndexTest {
         assertTrue(index.buildingGraph(), "30 vectors, over inlineBuildMax 10: built in the background");
         assertFalse(index.hasGraph(), "exact search answers meanwhile");
         add(store, index, "id-30", texts.get(30));
-        store.delete("id-5");
+        store.delete(VectorKeys.key(encoder.modelId(), "id-5"));
         index.delete("id-5");
         awaitGraph(index);
         assertSame(index.live(), registry.snapshot().get(2));
@@ -176,17 +176,17 @@ class StoreBackedIndexTest {
         StoreBackedIndex index = StoreBackedIndex.open(3, registry, store, config, new GraphBuildPolicy(0, 10));
         awaitGraph(index);
         for (int i = 0; i < 9; i++) {
-            store.delete("id-" + i);
+            store.delete(VectorKeys.key(encoder.modelId(), "id-" + i));
             index.delete("id-" + i);
             assertFalse(index.buildingGraph(), "9 of 40 retired is under a quarter");
         }
         assertEquals(9, index.live().stats().retired(), "the graph keeps its retired nodes; it does not compact itself");
-        store.delete("id-9");
+        store.delete(VectorKeys.key(encoder.modelId(), "id-9"));
         index.delete("id-9");
         assertTrue(index.buildingGraph(), "10 of 40: a rebuild starts, in the background (30 live > inlineBuildMax 10)");
         assertEquals(0, index.live().stats().compactions(), "and not on this thread");
         add(store, index, "id-new", "A text written while the graph is rebuilt.");
-        store.delete("id-20");
+        store.delete(VectorKeys.key(encoder.modelId(), "id-20"));
         index.delete("id-20");
         awaitGraph(index);
         VectorIndex rebuilt = registry.snapshot().get(3);

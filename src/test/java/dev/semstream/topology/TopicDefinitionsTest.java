@@ -23,7 +23,8 @@ class TopicDefinitionsTest {
     void bundledDefinitionsHoldEveryTopicOfThePipeline() {
         TopicDefinitions topics = TopicDefinitions.load();
         assertEquals("semstream", topics.prefix());
-        assertEquals(List.of("semstream.texts", "semstream.embeddings", "semstream.dlq", "semstream.prompts", "semstream.completions"),
+        assertEquals(List.of("semstream.texts", "semstream.embeddings", "semstream.dlq", "semstream.prompts", "semstream.completions",
+                "semstream.control"),
                 topics.all().stream().map(TopicDefinition::name).toList());
 
         TopicDefinition texts = topics.topic("texts");

@@ -31,7 +31,8 @@ class TopicSyncTest {
                     .all().get(30, TimeUnit.SECONDS);
 
             TopicSyncReport first = topics.ensureTopics(admin);
-            assertEquals(List.of("semstream.embeddings", "semstream.dlq", "semstream.prompts", "semstream.completions"),
+            assertEquals(List.of("semstream.embeddings", "semstream.dlq", "semstream.prompts", "semstream.completions",
+                    "semstream.control"),
                     first.created());
             assertEquals(List.of("semstream.texts"), first.alreadyPresent());
             assertEquals(1, first.warnings().size());

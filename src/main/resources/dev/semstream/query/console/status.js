@@ -13,11 +13,26 @@ async function refresh() {
       + REFRESH_MS / 1000 + " s");
     say($("status-totals"), s.totals.vectors + " vectors in " + s.totals.partitions + " partitions on "
       + s.totals.instances + " instance" + (s.totals.instances === 1 ? "" : "s"));
+    say($("status-models"), modelsLine(s.models));
     drawInstances(s.instances);
     drawHistory(s.instances);
   } catch (e) {
     say($("status-status"), e.message, "error");
   }
+}
+
+// The active model, and a re-embedding's progress (texts re-embedded of total, rate, ETA) while one runs.
+function modelsLine(m) {
+  let line = "model " + m.active.model + " active";
+  const b = m.building;
+  if (b) {
+    line += " · re-embedding into " + (b.model || b.location) + ": " + b.done + " of " + b.total + " texts ("
+      + b.percent + "%), " + b.partitionsCaughtUp + " of " + b.partitions + " partitions caught up"
+      + (b.textsPerSecond ? ", " + fmt(b.textsPerSecond, 0) + " texts/s, ETA " + b.etaSeconds + " s" : "");
+  }
+  m.retiring.forEach((r) => { line += " · " + r.model + " retiring, dropped at " + new Date(r.dropAt).toLocaleTimeString(); });
+  m.kept.forEach((k) => { line += " · " + k.model + " kept"; });
+  return line;
 }
 
 function drawInstances(instances) {

@@ -1,0 +1,239 @@
+package dev.semstream.topology;
+
+import dev.semstream.avro.Embedding;
+import dev.semstream.embedded.Eventually;
+import dev.semstream.metrics.Metrics;
+import dev.semstream.model.Encoder;
+import dev.semstream.model.EncoderOptions;
+import dev.semstream.model.load.EncoderModels;
+import dev.semstream.model.load.SmallEncoders;
+import dev.semstream.store.QueryableIndexes;
+import dev.semstream.topology.ControlState.ModelBuild;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A re-embedding through the embedder's topology: backfill, inline embedding by both models, the switch. */
+class ReembedTopologyTest {
+    static Encoder miniLm;
+    static Encoder small;
+    static final String SMALL_LOCATION = "small-checkpoint";
+
+    @TempDir
+    Path stateDir;
+    TopologyTestDriver driver;
+    TestInputTopic<byte[], byte[]> input;
+    TestInputTopic<String, String> controlIn;
+    TestOutputTopic<String, Embedding> embeddings;
+    TestOutputTopic<String, String> controlOut;
+    KeyValueStore<String, Embedding> store;
+    QueryableIndexes indexes = new QueryableIndexes();
+    Metrics metrics = new Metrics();
+    ModelControl control;
+    EmbedderConfig config = EmbedderConfig.defaults().withInputFormat(InputFormat.TEXT)
+            .withBatching(8, Duration.ofMillis(50));
+
+    @BeforeAll
+    static void loadEncoders() {
+        miniLm = EncoderModels.encoder(null, EncoderOptions.defaults());
+        small = SmallEncoders.encoder(1);
+    }
+
+    void start() {
+        control = new ModelControl(miniLm, null, (location, options) -> {
+            assertEquals(SMALL_LOCATION, location);
+            return small;
+        }, indexes);
+        Topology topology = EmbedderTopology.build(config, EncodingQueue.inline(miniLm), control, null,
+                new AvroBinarySerde<>(Embedding.class), metrics.embedder());
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reembed-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(1_700_000_000_000L));
+        input = driver.createInputTopic(config.inputTopic(), new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        controlIn = driver.createInputTopic(config.controlTopic(), new StringSerializer(), new StringSerializer());
+        embeddings = driver.createOutputTopic(config.embeddingsTopic(), new StringDeserializer(),
+                new AvroBinarySerde<>(Embedding.class).deserializer());
+        controlOut = driver.createOutputTopic(config.controlTopic(), new StringDeserializer(), new StringDeserializer());
+        store = driver.getKeyValueStore(EmbedderConfig.VECTOR_STORE);
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+        metrics.close();
+    }
+
+    void pipeText(String id, String text) {
+        input.pipeInput(id.getBytes(StandardCharsets.UTF_8), text == null ? null : text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What the tasks wrote to the control topic, piped back in as the topic would deliver it to the global store. */
+    void relayControl() {
+        for (TestRecord<String, String> r : controlOut.readRecordsToList()) {
+            controlIn.pipeInput(r.key(), r.value());
+        }
+    }
+
+    void tick() {
+        driver.advanceWallClockTime(Duration.ofMillis(20));
+        relayControl();
+    }
+
+    void requestBuild(boolean keep, Duration grace) {
+        controlIn.pipeInput(ControlRecords.BUILD, ControlRecords.build(new ModelBuild(SMALL_LOCATION,
+                1_700_000_000_000L, 1, keep, grace.toMillis())));
+        Eventually.await(Duration.ofSeconds(30), "the new model loaded", () -> control.buildingEncoder().isPresent());
+    }
+
+    Set<String> ids(String model) {
+        Set<String> out = new TreeSet<>();
+        try (KeyValueIterator<String, Embedding> it = store.prefixScan(VectorKeys.prefix(model), new StringSerializer())) {
+            it.forEachRemaining(kv -> out.add(kv.value.getId()));
+        }
+        return out;
+    }
+
+    @Test
+    void aRebuildEmbedsEveryTextOnceWithTheNewModelWhileNewTextsGetBothAndThenSwitches() {
+        start();
+        for (int i = 0; i < 20; i++) {
+            pipeText("old-" + i, "An old text, number " + i + ", about attention.");
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        assertEquals(20, ids(miniLm.modelId()).size());
+        embeddings.readRecordsToList();
+        requestBuild(false, Duration.ofMinutes(10));
+        tick();
+        // Texts during the rebuild: new ones, an update and a delete of old ones.
+        for (int i = 0; i < 5; i++) {
+            pipeText("new-" + i, "A new text, number " + i + ", during the rebuild.");
+        }
+        pipeText("old-3", "The second version of old text 3.");
+        pipeText("old-4", null);
+        for (int i = 0; i < 40 && !control.activeModelId().equals(small.modelId()); i++) {
+            tick();
+        }
+        assertEquals(small.modelId(), control.activeModelId(), "switched once every partition caught up");
+        assertEquals(small.modelId(), indexes.activeModel(), "queries get the new model's indexes");
+
+        Set<String> expected = new TreeSet<>();
+        for (int i = 0; i < 20; i++) {
+            expected.add("old-" + i);
+        }
+        expected.remove("old-4");
+        for (int i = 0; i < 5; i++) {
+            expected.add("new-" + i);
+        }
+        assertEquals(expected, ids(small.modelId()), "no text missing in the new store at the switch");
+        assertEquals("The second version of old text 3.",
+                store.get(VectorKeys.key(small.modelId(), "old-3")).getText(), "the update during the rebuild won");
+        assertNull(store.get(VectorKeys.key(miniLm.modelId(), "old-4")), "the delete removed it under every model");
+
+        Map<String, Integer> perText = new HashMap<>();
+        for (TestRecord<String, Embedding> r : embeddings.readRecordsToList()) {
+            if (r.value() != null && r.value().getModelId().equals(small.modelId())) {
+                perText.merge(r.key() + "\u0000" + r.value().getText(), 1, Integer::sum);
+                assertEquals(small.dimensions(), r.value().getDimensions());
+            }
+        }
+        perText.forEach((text, n) -> assertEquals(1, n, "embedded once by the new model: " + text));
+        assertTrue(perText.size() >= expected.size());
+        for (int i = 0; i < 5; i++) {
+            assertNotNull(store.get(VectorKeys.key(miniLm.modelId(), "new-" + i)),
+                    "a text arriving during the rebuild is embedded by the old model too");
+        }
+        ControlState state = control.state();
+        assertNull(state.build(), "the build record is cleared at the switch");
+        assertEquals(miniLm.modelId(), state.active().previous());
+        assertTrue(state.retired().containsKey(miniLm.modelId()), "the old model is retired");
+    }
+
+    @Test
+    void afterTheGracePeriodTheOldModelsVectorsAreDropped() {
+        start();
+        for (int i = 0; i < 10; i++) {
+            pipeText("t-" + i, "Text " + i + " before the switch.");
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        requestBuild(false, Duration.ofSeconds(1));
+        for (int i = 0; i < 40 && !control.activeModelId().equals(small.modelId()); i++) {
+            tick();
+        }
+        assertEquals(small.modelId(), control.activeModelId());
+        assertEquals(10, ids(miniLm.modelId()).size(), "kept through the grace period");
+        assertTrue(indexes.models().contains(miniLm.modelId()), "and still queryable by name");
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        tick();
+        assertTrue(ids(miniLm.modelId()).isEmpty(), "dropped after it");
+        assertTrue(!indexes.models().contains(miniLm.modelId()), "its index left the registry");
+        assertEquals(10, ids(small.modelId()).size());
+    }
+
+    @Test
+    void withKeepTheOldModelStaysLiveAndIsEmbeddedInline() {
+        start();
+        pipeText("a", "A text before the switch.");
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        requestBuild(true, Duration.ofSeconds(1));
+        for (int i = 0; i < 40 && !control.activeModelId().equals(small.modelId()); i++) {
+            tick();
+        }
+        assertEquals(small.modelId(), control.activeModelId());
+        assertTrue(control.state().kept().containsKey(miniLm.modelId()));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        pipeText("b", "A text after the switch.");
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        assertEquals(Set.of("a", "b"), ids(miniLm.modelId()), "a kept model is embedded inline, never dropped");
+        assertEquals(Set.of("a", "b"), ids(small.modelId()));
+    }
+
+    @Test
+    void aStoreWrittenBeforeKeysCarriedTheModelIsRewrittenUnderEachRecordsModel() {
+        StoreBackedIndexTest.encoder = miniLm;
+        KeyValueStore<String, Embedding> legacy = StoreBackedIndexTest.storeWith(List.of("A text.", "Another text."));
+        // storeWith writes model-keyed records; make them legacy ones, as the previous version wrote them.
+        for (String id : List.of("id-0", "id-1")) {
+            Embedding e = legacy.get(VectorKeys.key(miniLm.modelId(), id));
+            legacy.delete(VectorKeys.key(miniLm.modelId(), id));
+            legacy.put(id, e);
+        }
+        assertEquals(2, VectorKeys.migrateLegacy(legacy));
+        assertNull(legacy.get("id-0"), "the legacy key is gone");
+        assertEquals("Another text.", legacy.get(VectorKeys.key(miniLm.modelId(), "id-1")).getText());
+        assertEquals(0, VectorKeys.migrateLegacy(legacy), "and a second open finds nothing to do");
+    }
+}
