@@ -62,16 +62,16 @@ final class ScalarSearchKernels extends SearchKernels {
     }
 
     @Override
-    public float dotInt8(float[] q, int qOff, byte[] codes, int off, int n) {
-        float s = 0f;
+    public int dotInt8(byte[] a, int aOff, byte[] b, int bOff, int n) {
+        int s = 0;
         for (int i = 0; i < n; i++) {
-            s += q[qOff + i] * codes[off + i];
+            s += a[aOff + i] * b[bOff + i];
         }
         return s;
     }
 
     @Override
-    public void dotInt8Rows(float[] q, int qOff, byte[] rows, int rowsOff, int count, int dim, float[] out,
+    public void dotInt8Rows(byte[] q, int qOff, byte[] rows, int rowsOff, int count, int dim, float[] out,
                             int outOff) {
         for (int r = 0; r < count; r++) {
             out[outOff + r] = dotInt8(q, qOff, rows, rowsOff + r * dim, dim);
@@ -79,7 +79,7 @@ final class ScalarSearchKernels extends SearchKernels {
     }
 
     @Override
-    public void dotInt8Gathered(float[] q, int qOff, byte[][] rows, int[] offsets, int count, int dim, float[] out) {
+    public void dotInt8Gathered(byte[] q, int qOff, byte[][] rows, int[] offsets, int count, int dim, float[] out) {
         for (int r = 0; r < count; r++) {
             out[r] = dotInt8(q, qOff, rows[r], offsets[r], dim);
         }

@@ -61,22 +61,29 @@ public abstract class SearchKernels {
                                                  int dim, float[] out);
 
     /*
-     * Scans over encoded rows (a quantised index): the query stays a float vector, each row is widened to
-     * floats as it is read, so only the row side carries the encoding's error and a row costs 1 (int8) or 2
-     * (bf16) bytes per dimension to read instead of 4. The dot products come out raw, in code units; the
-     * caller applies a row's scale. Euclidean distances of encoded rows follow from the dot product and the
-     * norms (|q - r|^2 = |q|^2 - 2 q.r + |r|^2), so there is no distance kernel per encoding.
+     * Scans over encoded rows (a quantised index), reading 1 (int8) or 2 (bf16) bytes a dimension instead of 4.
+     * Int8 rows are scored against a query quantised the same way, in integer arithmetic: widening each code to
+     * a float costs more than the bandwidth it saves, while products of shorts are cheap and exact. Bf16 rows
+     * are widened to floats (a shift) against a float query. The dot products come out raw, in code units; the
+     * caller applies the scales. Euclidean distances of encoded rows follow from the dot product and the norms
+     * (|q - r|^2 = |q|^2 - 2 q.r + |r|^2), so there is no distance kernel per encoding.
      */
 
-    /** {@code sum q[i] * codes[i]} over one row of int8 codes. */
-    public abstract float dotInt8(float[] q, int qOff, byte[] codes, int off, int n);
+    /**
+     * {@code sum a[i] * b[i]} over two rows of int8 codes in [-127, 127] (a quantised query and a stored row),
+     * summed in integers: exact, the same in every implementation.
+     */
+    public abstract int dotInt8(byte[] a, int aOff, byte[] b, int bOff, int n);
 
-    /** As {@link #dotRows}, over consecutive rows of int8 codes. */
-    public abstract void dotInt8Rows(float[] q, int qOff, byte[] rows, int rowsOff, int count, int dim, float[] out,
+    /**
+     * As {@link #dotRows}, int8 codes against consecutive rows of int8 codes; each exact integer sum is written
+     * as a float, exactly so while {@code 127 * 127 * dim < 2^24} (dim <= 1,040).
+     */
+    public abstract void dotInt8Rows(byte[] q, int qOff, byte[] rows, int rowsOff, int count, int dim, float[] out,
                                      int outOff);
 
-    /** As {@link #dotGathered}, over rows of int8 codes anywhere. */
-    public abstract void dotInt8Gathered(float[] q, int qOff, byte[][] rows, int[] offsets, int count, int dim,
+    /** As {@link #dotGathered}, int8 codes against rows of int8 codes anywhere; sums as {@link #dotInt8Rows}. */
+    public abstract void dotInt8Gathered(byte[] q, int qOff, byte[][] rows, int[] offsets, int count, int dim,
                                          float[] out);
 
     /** {@code sum q[i] * bf16(codes[i])} over one row of {@link BFloat16} codes. */

@@ -111,36 +111,36 @@ final class VectorSearchKernels extends SearchKernels {
     }
 
     @Override
-    public float dotInt8(float[] q, int qOff, byte[] codes, int off, int n) {
-        return VectorEncodedDots.dotInt8(q, qOff, codes, off, n);
+    public int dotInt8(byte[] a, int aOff, byte[] b, int bOff, int n) {
+        return VectorInt8Dots.dotInt8(a, aOff, b, bOff, n);
     }
 
     @Override
-    public void dotInt8Rows(float[] q, int qOff, byte[] rows, int rowsOff, int count, int dim, float[] out,
+    public void dotInt8Rows(byte[] q, int qOff, byte[] rows, int rowsOff, int count, int dim, float[] out,
                             int outOff) {
-        VectorEncodedDots.dotInt8Rows(q, qOff, rows, rowsOff, count, dim, out, outOff);
+        VectorInt8Dots.dotInt8Rows(q, qOff, rows, rowsOff, count, dim, out, outOff);
     }
 
     @Override
-    public void dotInt8Gathered(float[] q, int qOff, byte[][] rows, int[] offsets, int count, int dim, float[] out) {
-        VectorEncodedDots.dotInt8Gathered(q, qOff, rows, offsets, count, dim, out);
+    public void dotInt8Gathered(byte[] q, int qOff, byte[][] rows, int[] offsets, int count, int dim, float[] out) {
+        VectorInt8Dots.dotInt8Gathered(q, qOff, rows, offsets, count, dim, out);
     }
 
     @Override
     public float dotBf16(float[] q, int qOff, short[] codes, int off, int n) {
-        return VectorEncodedDots.dotBf16(q, qOff, codes, off, n);
+        return VectorBf16Dots.dotBf16(q, qOff, codes, off, n);
     }
 
     @Override
     public void dotBf16Rows(float[] q, int qOff, short[] rows, int rowsOff, int count, int dim, float[] out,
                             int outOff) {
-        VectorEncodedDots.dotBf16Rows(q, qOff, rows, rowsOff, count, dim, out, outOff);
+        VectorBf16Dots.dotBf16Rows(q, qOff, rows, rowsOff, count, dim, out, outOff);
     }
 
     @Override
     public void dotBf16Gathered(float[] q, int qOff, short[][] rows, int[] offsets, int count, int dim,
                                 float[] out) {
-        VectorEncodedDots.dotBf16Gathered(q, qOff, rows, offsets, count, dim, out);
+        VectorBf16Dots.dotBf16Gathered(q, qOff, rows, offsets, count, dim, out);
     }
 
     /** {@code out[o + j] = q . rj[bj ..]} for the four rows j. Arrays and offsets only, no vectors, cross calls. */

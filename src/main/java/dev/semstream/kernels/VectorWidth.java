@@ -14,12 +14,14 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorWidth {
     static final VectorSpecies<Float> FLOATS = choose(System.getProperty("semstream.simd.bits", ""));
     /**
-     * As many int8 codes as {@link #FLOATS} has lanes, for widening a row of codes to one float vector; null
-     * when that would be narrower than the 64 bits the API's smallest shape holds (128-bit floats).
+     * As many bf16 codes as {@link #FLOATS} has lanes, for widening a row of codes to one float vector; null
+     * when that would be narrower than the 64 bits the API's smallest shape holds.
      */
-    static final VectorSpecies<Byte> BYTES_PER_FLOAT = narrower(byte.class, Byte.SIZE);
-    /** As many bf16 codes as {@link #FLOATS} has lanes; null as for {@link #BYTES_PER_FLOAT}. */
     static final VectorSpecies<Short> SHORTS_PER_FLOAT = narrower(short.class, Short.SIZE);
+    /** Shorts of {@link #FLOATS}'s shape: int8 codes sign-extended, for int8 x int8 products. */
+    static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class, FLOATS.vectorShape());
+    /** As many int8 codes as {@link #SHORTS} has lanes (two per float lane); null as for {@link #SHORTS_PER_FLOAT}. */
+    static final VectorSpecies<Byte> BYTES_PER_SHORT = narrower(byte.class, 2 * Byte.SIZE);
     /** Ints of {@link #FLOATS}'s shape, where bf16 codes are widened before they become floats. */
     static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
 

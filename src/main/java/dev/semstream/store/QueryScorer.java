@@ -12,19 +12,26 @@ import dev.semstream.kernels.SearchKernels;
  * <p>Rows held in another {@link VectorEncoding} than float are scored as their decoded codes (cosine and
  * Euclidean with the decoded row's norm, so the score is the metric's of the decoded vector), and the best
  * of them again at full precision by {@link #scoreFull}, with the same kernels a float row is scored by.
+ * Against int8 rows the query is quantised as the rows are ({@link VectorColumn#quantise}) and scored in
+ * integers; a stored node being linked is already in codes and is scored as it is, never decoded.
  */
 final class QueryScorer {
     private final Metric metric;
     private final SearchKernels kernels;
     private final VectorColumn column;
     private final VectorEncoding encoding;
+    /** The query at full precision; null for a node of an int8 column, which is scored by its codes alone. */
     private final float[] query;
     private final int queryOffset;
     private final float queryNorm;
+    /** Int8 columns: the query's codes and what one of them is worth; otherwise null and 0. */
+    private final byte[] queryCodes;
+    private final int queryCodesOffset;
+    private final float queryScale;
     private final int dimension;
 
     private QueryScorer(Metric metric, SearchKernels kernels, VectorColumn column, float[] query, int queryOffset,
-                        float queryNorm) {
+                        float queryNorm, byte[] queryCodes, int queryCodesOffset, float queryScale) {
         this.metric = metric;
         this.kernels = kernels;
         this.column = column;
@@ -32,7 +39,12 @@ final class QueryScorer {
         this.query = query;
         this.queryOffset = queryOffset;
         this.queryNorm = queryNorm;
+        this.queryCodes = queryCodes;
+        this.queryCodesOffset = queryCodesOffset;
+        this.queryScale = queryScale;
         this.dimension = column.dimension();
+        assert (encoding == VectorEncoding.INT8) == (queryCodes != null)
+                : "int8 codes for the query of a " + encoding + " column: " + (queryCodes != null);
     }
 
     /**
@@ -48,21 +60,31 @@ final class QueryScorer {
         if (request.metric() == Metric.COSINE && norm == 0f) {
             throw new InvalidRequestException("cosine similarity to the zero vector is undefined");
         }
-        return new QueryScorer(request.metric(), kernels, column, query, 0, norm);
+        if (column.encoding() == VectorEncoding.INT8) {
+            byte[] codes = new byte[query.length];
+            float scale = VectorColumn.quantise(query, codes, 0);
+            return new QueryScorer(request.metric(), kernels, column, query, 0, norm, codes, 0, scale);
+        }
+        return new QueryScorer(request.metric(), kernels, column, query, 0, norm, null, 0, 0f);
     }
 
     /**
-     * Scores rows against a stored row, for linking it into the graph. An encoded row is decoded first: the
-     * graph is built from the codes the searches will walk it with, and never reads the full-precision rows.
+     * Scores rows against a stored row, for linking it into the graph: the graph is built from the codes the
+     * searches will walk it with, and never reads the full-precision rows. An int8 row is its own query codes;
+     * a bf16 row is decoded to floats first.
      */
     static QueryScorer forNode(Metric metric, SearchKernels kernels, VectorColumn column, int ordinal) {
-        if (column.encoding() != VectorEncoding.FLOAT) {
-            float[] decoded = new float[column.dimension()];
-            column.decode(ordinal, decoded);
-            return new QueryScorer(metric, kernels, column, decoded, 0, column.codeNorm(ordinal));
-        }
-        return new QueryScorer(metric, kernels, column, column.slabOf(ordinal), column.offsetOf(ordinal),
-                column.norm(ordinal));
+        return switch (column.encoding()) {
+            case INT8 -> new QueryScorer(metric, kernels, column, null, 0, column.codeNorm(ordinal),
+                    column.int8SlabOf(ordinal), column.offsetOf(ordinal), column.scale(ordinal));
+            case BF16 -> {
+                float[] decoded = new float[column.dimension()];
+                column.decode(ordinal, decoded);
+                yield new QueryScorer(metric, kernels, column, decoded, 0, column.codeNorm(ordinal), null, 0, 0f);
+            }
+            case FLOAT -> new QueryScorer(metric, kernels, column, column.slabOf(ordinal), column.offsetOf(ordinal),
+                    column.norm(ordinal), null, 0, 0f);
+        };
     }
 
     Metric metric() {
@@ -76,8 +98,8 @@ final class QueryScorer {
                     dimension), ordinal);
         }
         if (encoding == VectorEncoding.INT8) {
-            return ofCodes(column.scale(ordinal) * kernels.dotInt8(query, queryOffset, column.int8SlabOf(ordinal),
-                    column.offsetOf(ordinal), dimension), ordinal);
+            return ofCodes(queryScale * column.scale(ordinal) * kernels.dotInt8(queryCodes, queryCodesOffset,
+                    column.int8SlabOf(ordinal), column.offsetOf(ordinal), dimension), ordinal);
         }
         float[] slab = column.slabOf(ordinal);
         int off = column.offsetOf(ordinal);
@@ -154,10 +176,11 @@ final class QueryScorer {
             if (encoding == VectorEncoding.BF16) {
                 kernels.dotBf16Rows(query, queryOffset, column.bf16SlabOf(firstOrdinal), off, count, dimension, out, 0);
             } else {
-                kernels.dotInt8Rows(query, queryOffset, column.int8SlabOf(firstOrdinal), off, count, dimension, out, 0);
+                kernels.dotInt8Rows(queryCodes, queryCodesOffset, column.int8SlabOf(firstOrdinal), off, count,
+                        dimension, out, 0);
             }
             for (int i = 0; i < count; i++) {
-                out[i] = ofCodes(column.scale(firstOrdinal + i) * out[i], firstOrdinal + i);
+                out[i] = ofCodes(codeUnit(firstOrdinal + i) * out[i], firstOrdinal + i);
             }
             return;
         }
@@ -196,11 +219,19 @@ final class QueryScorer {
             for (int i = 0; i < count; i++) {
                 rows[i] = column.int8SlabOf(nodes[i]);
             }
-            kernels.dotInt8Gathered(query, queryOffset, rows, offsets, count, dimension, out);
+            kernels.dotInt8Gathered(queryCodes, queryCodesOffset, rows, offsets, count, dimension, out);
         }
         for (int i = 0; i < count; i++) {
-            out[i] = ofCodes(column.scale(nodes[i]) * out[i], nodes[i]);
+            out[i] = ofCodes(codeUnit(nodes[i]) * out[i], nodes[i]);
         }
+    }
+
+    /**
+     * What one unit of a raw encoded dot product with row {@code ordinal} is worth: the product of the query's
+     * and the row's int8 scales, 1 for bf16 (its codes are their values).
+     */
+    private float codeUnit(int ordinal) {
+        return encoding == VectorEncoding.INT8 ? queryScale * column.scale(ordinal) : 1f;
     }
 
     /**
@@ -224,6 +255,7 @@ final class QueryScorer {
      * in a float index.
      */
     float scoreFull(int ordinal, float[] row) {
+        assert query != null : "a node's scorer has no full-precision query to rescore with";
         return switch (metric) {
             case DOT -> kernels.dot(query, queryOffset, row, 0, dimension);
             case COSINE -> cosine(kernels.dot(query, queryOffset, row, 0, dimension), column.norm(ordinal));

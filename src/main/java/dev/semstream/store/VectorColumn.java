@@ -97,16 +97,10 @@ final class VectorColumn {
             }
             case INT8 -> {
                 byte[] slab = slabFor(int8Slabs, ordinal, byte[]::new);
-                float largest = 0f;
-                for (float x : vector) {
-                    largest = Math.max(largest, Math.abs(x));
-                }
-                float scale = largest / INT8_MAX;
+                float scale = quantise(vector, slab, off);
                 long squares = 0;
                 for (int i = 0; i < dimension; i++) {
-                    int code = scale == 0f ? 0 : Math.max(-INT8_MAX, Math.min(INT8_MAX, Math.round(vector[i] / scale)));
-                    slab[off + i] = (byte) code;
-                    squares += code * code;
+                    squares += slab[off + i] * slab[off + i];
                 }
                 scales[ordinal] = scale;
                 codeNorms[ordinal] = (float) (scale * Math.sqrt(squares));
@@ -117,6 +111,25 @@ final class VectorColumn {
         }
         size++;
         return ordinal;
+    }
+
+    /**
+     * Encodes {@code vector} as int8 codes into {@code dst[dstOff ..]}: its largest magnitude maps to 127, every
+     * component to the nearest code, and the codes stay in [-127, 127] (symmetric, and what the int8 kernels
+     * require). Returns the scale, what one code is worth; 0 for the zero vector, whose codes are all 0. Rows
+     * and queries are encoded alike, so their products are scored in one integer kernel.
+     */
+    static float quantise(float[] vector, byte[] dst, int dstOff) {
+        float largest = 0f;
+        for (float x : vector) {
+            largest = Math.max(largest, Math.abs(x));
+        }
+        float scale = largest / INT8_MAX;
+        for (int i = 0; i < vector.length; i++) {
+            int code = scale == 0f ? 0 : Math.max(-INT8_MAX, Math.min(INT8_MAX, Math.round(vector[i] / scale)));
+            dst[dstOff + i] = (byte) code;
+        }
+        return scale;
     }
 
     /** The slab of {@code slabs} an ordinal's row goes to, added or grown to hold it. */
