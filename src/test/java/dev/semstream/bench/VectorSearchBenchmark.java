@@ -132,7 +132,7 @@ public final class VectorSearchBenchmark {
         EncodedIndexRows encoded = new EncodedIndexRows(EncodedIndexRows.encodings(args), data, qs, truth,
                 exactQueries, report);
         if (!hnsw) {
-            encoded.run(index, exactCosineQps, null, null);
+            encoded.run(index, exactCosineQps, Double.NaN, null, null);
             report.write();
             return;
         }
@@ -170,7 +170,7 @@ public final class VectorSearchBenchmark {
                     oursByEf[indexOfEf(40)], exactCosineQps);
         }
         if (!luceneOnly) {
-            encoded.run(index, exactCosineQps, EF_SEARCH, floatQps);
+            encoded.run(index, exactCosineQps, parallelBuild, EF_SEARCH, floatQps);
         }
         report.write();
     }
