@@ -49,29 +49,39 @@ final class VectorInt8Dots {
 
     static void dotInt8Rows(byte[] q, int qOff, byte[] rows, int rowsOff, int count, int dim, float[] out,
                             int outOff) {
-        int r = 0;
-        for (; B != null && r + 4 <= count; r += 4) {
-            int b0 = rowsOff + r * dim;
-            dotInt8x4(q, qOff, rows, b0, rows, b0 + dim, rows, b0 + 2 * dim, rows, b0 + 3 * dim, dim, out, outOff + r);
+        if (B == null) {
+            SCALAR.dotInt8Rows(q, qOff, rows, rowsOff, count, dim, out, outOff);
+            return;
         }
-        for (; r < count; r++) {
-            out[outOff + r] = dotInt8(q, qOff, rows, rowsOff + r * dim, dim);
+        for (int r = 0; r < count; r += 4) {
+            // The last pass of 1 to 3 rows repeats its last row in the lanes past the end and writes only its own.
+            int last = rowsOff + (count - 1) * dim;
+            int b0 = rowsOff + r * dim;
+            dotInt8x4(q, qOff, rows, b0, rows, Math.min(b0 + dim, last), rows, Math.min(b0 + 2 * dim, last), rows,
+                    Math.min(b0 + 3 * dim, last), dim, out, outOff + r, Math.min(4, count - r));
         }
     }
 
     static void dotInt8Gathered(byte[] q, int qOff, byte[][] rows, int[] offsets, int count, int dim, float[] out) {
-        int r = 0;
-        for (; B != null && r + 4 <= count; r += 4) {
-            dotInt8x4(q, qOff, rows[r], offsets[r], rows[r + 1], offsets[r + 1], rows[r + 2], offsets[r + 2],
-                    rows[r + 3], offsets[r + 3], dim, out, r);
+        if (B == null) {
+            SCALAR.dotInt8Gathered(q, qOff, rows, offsets, count, dim, out);
+            return;
         }
-        for (; r < count; r++) {
-            out[r] = dotInt8(q, qOff, rows[r], offsets[r], dim);
+        int last = count - 1;
+        for (int r = 0; r < count; r += 4) {
+            // As in dotInt8Rows: a short last pass repeats the last row. A node's unvisited neighbours are
+            // rarely a multiple of four, and one row scored alone costs nearly what four do.
+            int r1 = Math.min(r + 1, last);
+            int r2 = Math.min(r + 2, last);
+            int r3 = Math.min(r + 3, last);
+            dotInt8x4(q, qOff, rows[r], offsets[r], rows[r1], offsets[r1], rows[r2], offsets[r2], rows[r3],
+                    offsets[r3], dim, out, r, Math.min(4, count - r));
         }
     }
 
+    /** Four rows' dot products with {@code q}; the first {@code written} of them go to {@code out[o ..]}. */
     private static void dotInt8x4(byte[] q, int qOff, byte[] r0, int b0, byte[] r1, int b1, byte[] r2, int b2,
-                                  byte[] r3, int b3, int dim, float[] out, int o) {
+                                  byte[] r3, int b3, int dim, float[] out, int o, int written) {
         IntVector a0 = IntVector.zero(I);
         IntVector a1 = IntVector.zero(I);
         IntVector a2 = IntVector.zero(I);
@@ -100,8 +110,14 @@ final class VectorInt8Dots {
             s3 += qi * r3[b3 + i];
         }
         out[o] = s0;
-        out[o + 1] = s1;
-        out[o + 2] = s2;
-        out[o + 3] = s3;
+        if (written > 1) {
+            out[o + 1] = s1;
+        }
+        if (written > 2) {
+            out[o + 2] = s2;
+        }
+        if (written > 3) {
+            out[o + 3] = s3;
+        }
     }
 }
