@@ -113,11 +113,16 @@ final class EncodedIndexRows {
                 int ef = efs[e];
                 double[] ours = VectorSearchBenchmark.measure(qs, truth, q -> VectorSearchBenchmark.ids(
                         index.search(request(q).withEfSearch(ef))));
-                System.out.printf(Locale.ROOT, "%8d | %16.4f %7.0f | %.2f%n", ef, ours[0], ours[1],
-                        ours[1] / floatQps[e]);
-                row.withArray("graph").addObject().put("efSearch", ef).put("recall", BenchReport.round(ours[0], 4))
-                        .put("qps", BenchReport.round(ours[1], 0))
+                double faiss = FaissFigures.floatQpsAt(ef);
+                System.out.printf(Locale.ROOT, "%8d | %16.4f %7.0f | %.2f%s%n", ef, ours[0], ours[1],
+                        ours[1] / floatQps[e], Double.isNaN(faiss) ? "" : String.format(Locale.ROOT,
+                                " | %.2fx Faiss's float %.0f QPS (quoted, at 200,000)", ours[1] / faiss, faiss));
+                ObjectNode graphRow = row.withArray("graph").addObject().put("efSearch", ef)
+                        .put("recall", BenchReport.round(ours[0], 4)).put("qps", BenchReport.round(ours[1], 0))
                         .put("qpsRatioToFloat", BenchReport.round(ours[1] / floatQps[e], 2));
+                if (!Double.isNaN(faiss) && data.length == FaissFigures.VECTORS) {
+                    graphRow.put("qpsRatioToFaissFloat", BenchReport.round(ours[1] / faiss, 2));
+                }
             }
         }
     }

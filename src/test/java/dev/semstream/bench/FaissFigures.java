@@ -25,6 +25,11 @@ final class FaissFigures {
     private FaissFigures() {
     }
 
+    /** Faiss's single-thread float QPS at beam {@code ef}, where the issue gives one (20 and 40); NaN otherwise. */
+    static double floatQpsAt(int ef) {
+        return ef == 20 ? QPS_EF_20 : ef == 40 ? QPS_EF_40 : Double.NaN;
+    }
+
     /**
      * Prints and records Faiss's figures beside ours: build times (ours on one thread and on all cores),
      * single-thread QPS and recall at ef 20 and 40, exact single-query QPS; ratios ours/Faiss (a build
