@@ -183,7 +183,7 @@ final class HnswBuilder {
             for (int l = Math.min(level, top); l >= 0; l--) {
                 searcher.searchLevel(graph, scorer, beamNodes, beamScores, entryCount, l, efConstruction, null,
                         Integer.MAX_VALUE);
-                entryCount = drainBestFirst(searcher.results());
+                entryCount = drainBestFirst(searcher.results(), node);
                 int linkCount = selectDiverse(beamNodes, beamScores, entryCount, graph.maxLinks(l), chosen,
                         chosenScores);
                 ReentrantLock own = graph.lockOf(node);
@@ -201,15 +201,30 @@ final class HnswBuilder {
             }
         }
 
-        /** Empties the searcher's result heap into the beam arrays, best first. */
-        private int drainBestFirst(NodeHeap results) {
+        /**
+         * Empties the searcher's result heap into the beam arrays, best first, without {@code self}. In a
+         * parallel build the node being linked can be in its own beam: another thread linked a node to it
+         * (from the links this node set on a higher level) and this node's search walked back through that
+         * one. It would score best and be chosen as its own neighbour.
+         */
+        private int drainBestFirst(NodeHeap results, int self) {
             int n = results.size();
             ensureScratch(n);
+            int kept = n;
             for (int i = n - 1; i >= 0; i--) {
-                beamScores[i] = results.topScore();
-                beamNodes[i] = results.pop();
+                float score = results.topScore();
+                int node = results.pop();
+                if (node != self) {
+                    kept--;
+                    beamScores[kept] = score;
+                    beamNodes[kept] = node;
+                }
             }
-            return n;
+            if (kept > 0) {
+                System.arraycopy(beamNodes, kept, beamNodes, 0, n - kept);
+                System.arraycopy(beamScores, kept, beamScores, 0, n - kept);
+            }
+            return n - kept;
         }
 
         /**
