@@ -64,6 +64,8 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
     private final Map<String, StoreBackedIndex> models = new LinkedHashMap<>();
     /** The re-embedding of this partition's texts into the model being built, or null. */
     private Backfill backfill;
+    /** After a switch, the previous model's texts the active one still lacks (see {@link #repairSwitch}), or null. */
+    private Backfill repair;
     private long progressReportedAt;
     private boolean reportedCaughtUp;
     /** The build this task (partition 0's) wrote the switch for: it writes it once. */
@@ -146,6 +148,7 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
         models.values().forEach(StoreBackedIndex::close);
         models.clear();
         backfill = null;
+        repair = null;
     }
 
     /** A tombstone removes the id everywhere and is passed on, so the embeddings topic compacts it away. */
@@ -400,6 +403,7 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
             }
         } else {
             backfill = null;
+            repairSwitch(state, now);
         }
         for (String location : state.kept().values()) {
             control.loaded(location).ifPresent(this::openIndex);
@@ -415,6 +419,32 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
                 dropSome(model);
             }
         }
+    }
+
+    /**
+     * After a switch, re-embeds with the active model the previous model's texts it has no vector of, while the
+     * previous vectors are still stored (kept, or retired and in their grace period); one pass per opening of
+     * the task, which finds nothing in the common case. The switch trusts every partition's last caught-up
+     * report, and a report made before its task was reopened (a restart, a move to another instance) can be
+     * stale: the reopened task may have embedded texts by the old model alone before its first tick, or while
+     * the new model was loading on its instance. Without this those texts would be missing from the new
+     * model's vectors for good.
+     */
+    private void repairSwitch(ControlState state, long now) {
+        String previous = state.active() == null ? null : state.active().previous();
+        Long dropAt = previous == null ? null : state.retired().get(previous);
+        boolean stillStored = previous != null && (state.kept().containsKey(previous) || dropAt != null && now < dropAt);
+        Optional<Encoder> active = control.activeEncoder();
+        if (!stillStored || active.isEmpty()) {
+            repair = null;
+            return;
+        }
+        Encoder to = active.get();
+        if (repair == null || !repair.from().equals(previous) || !repair.to().equals(to)) {
+            repair = new Backfill(previous, to);
+        }
+        repair.step(vectors, config.batchSize(), texts -> encoding.submit(to, texts, metrics.encoderStages()),
+                (source, vector) -> write(backfilled(source, to.modelId(), vector, now), vector.vector(), now));
     }
 
     private void openIndex(Encoder encoder) {

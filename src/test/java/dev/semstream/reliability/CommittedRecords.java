@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Every record of one topic that a read_committed consumer sees, from the beginning and then as more are committed:
@@ -53,9 +54,14 @@ final class CommittedRecords implements AutoCloseable {
 
     /** How often each key occurs among the records read so far (a null key counts as {@code null}). */
     Map<String, Integer> keyCounts() {
+        return counts(r -> r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8));
+    }
+
+    /** How often each label occurs among the records read so far, a record's label being what {@code label} makes of it. */
+    Map<String, Integer> counts(Function<ConsumerRecord<byte[], byte[]>, String> label) {
         Map<String, Integer> counts = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            counts.merge(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
+            counts.merge(label.apply(r), 1, Integer::sum);
         }
         return counts;
     }

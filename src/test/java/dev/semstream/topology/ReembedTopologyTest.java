@@ -183,6 +183,39 @@ class ReembedTopologyTest {
     }
 
     @Test
+    void textsEmbeddedByTheOldModelAloneBeforeAReopenedTasksFirstTickAreReembeddedAfterTheSwitch() {
+        start();
+        // The control topic as a run SIGKILLed between the last caught-up report and the switch left it.
+        long requestedAt = 1_700_000_000_000L;
+        controlIn.pipeInput(ControlRecords.BUILD, ControlRecords.build(new ModelBuild(SMALL_LOCATION, requestedAt, 1,
+                false, Duration.ofMinutes(10).toMillis())));
+        Eventually.await(Duration.ofSeconds(30), "the new model loaded", () -> control.buildingEncoder().isPresent());
+        controlIn.pipeInput(ControlRecords.progressKey(0), ControlRecords.progress(new ControlState.BuildProgress(
+                small.modelId(), requestedAt, 0, 0, true, requestedAt)));
+        // A full batch before the reopened task's first tick: no backfill yet, so the old model alone embeds it.
+        for (int i = 0; i < config.batchSize(); i++) {
+            pipeText("t-" + i, "Text " + i + ", arriving before the first tick.");
+        }
+        assertEquals(Set.of(), ids(small.modelId()));
+        for (int i = 0; i < 40 && !control.activeModelId().equals(small.modelId()); i++) {
+            tick();
+        }
+        assertEquals(small.modelId(), control.activeModelId(), "the switch trusted the report");
+        for (int i = 0; i < 5; i++) {
+            tick();
+        }
+        assertEquals(ids(miniLm.modelId()), ids(small.modelId()), "every text in the new model's vectors after the switch");
+        Map<String, Integer> perId = new HashMap<>();
+        for (TestRecord<String, Embedding> r : embeddings.readRecordsToList()) {
+            if (r.value().getModelId().equals(small.modelId())) {
+                perId.merge(r.key(), 1, Integer::sum);
+            }
+        }
+        assertEquals(config.batchSize(), perId.size());
+        perId.forEach((id, n) -> assertEquals(1, n, id + " embedded " + n + " times by the new model"));
+    }
+
+    @Test
     void afterTheGracePeriodTheOldModelsVectorsAreDropped() {
         start();
         for (int i = 0; i < 10; i++) {
