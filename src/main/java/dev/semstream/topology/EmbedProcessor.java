@@ -68,6 +68,8 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
     private Backfill repair;
     private long progressReportedAt;
     private boolean reportedCaughtUp;
+    /** The build whose caught-up report this task has withdrawn (see {@link #writtenWithout}); 0 for none. */
+    private long behindReportedFor;
     /** The build this task (partition 0's) wrote the switch for: it writes it once. */
     private long switchWrittenFor = -1;
     private static final long PROGRESS_EVERY_MS = 1_000;
@@ -288,10 +290,37 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
         metrics.batchEmitted(System.nanoTime() - start);
     }
 
-    /** A batch sent before the model being built was live: the backfill must look at its ids again. */
+    /** A batch's texts were written: see {@link #writtenWithout}. */
     private void missedByBatch(InFlight batch) {
-        if (backfill != null && !batch.encoders().contains(backfill.to())) {
+        writtenWithout(batch.encoders());
+    }
+
+    /**
+     * Texts were just written with {@code encoders}. If a re-embedding is asked for and they lack its model
+     * (sent before this task's backfill began, or before the model loaded on this instance), the backfill must
+     * look at their ids again, and this partition is behind: it says so on the control topic in this same
+     * transaction. A caught-up report from before (this task's before a restart, or another instance's before
+     * the partition moved) would otherwise let partition 0 switch with these texts lacking the new model's
+     * vector. The switch can still pass such a text that is written at the same moment; the repair pass after
+     * the switch ({@link #repairSwitch}) embeds those.
+     */
+    private void writtenWithout(List<Encoder> encoders) {
+        ControlState state = control.state();
+        if (state.build() == null || backfill != null && encoders.contains(backfill.to())) {
+            return;
+        }
+        if (backfill != null) {
             backfill.liveTextsMissed();
+        }
+        int partition = context.taskId().partition();
+        ControlState.BuildProgress last = state.currentProgress().get(partition);
+        if (last != null && last.caughtUp() && behindReportedFor != state.build().requestedAt()) {
+            behindReportedFor = state.build().requestedAt();
+            reportedCaughtUp = false;
+            long now = context.currentSystemTimeMs();
+            context.forward(new Record<>(ControlRecords.progressKey(partition), ControlRecords.progress(
+                    new ControlState.BuildProgress(last.model(), last.requestedAt(), last.done(), last.total(), false,
+                            now)), now), EmbedderTopology.CONTROL_SINK);
         }
     }
 
@@ -323,9 +352,7 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
                 emit(p, encoders.get(m).modelId(), vectors.get(m));
             }
             buffer.delete(p.event().getId());
-            if (backfill != null && !encoders.contains(backfill.to())) {
-                backfill.liveTextsMissed();
-            }
+            writtenWithout(encoders);
         }
     }
 
@@ -460,6 +487,9 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
         }
         progressReportedAt = now;
         reportedCaughtUp = caughtUp;
+        if (caughtUp) {
+            behindReportedFor = 0;
+        }
         String model = backfill.to().modelId();
         long done = models.get(model).live().size();
         long total = models.get(active).live().size();

@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -183,7 +184,7 @@ class ReembedTopologyTest {
     }
 
     @Test
-    void textsEmbeddedByTheOldModelAloneBeforeAReopenedTasksFirstTickAreReembeddedAfterTheSwitch() {
+    void textsEmbeddedByTheOldModelAloneBeforeAReopenedTasksFirstTickWithdrawItsCaughtUpReport() {
         start();
         // The control topic as a run SIGKILLed between the last caught-up report and the switch left it.
         long requestedAt = 1_700_000_000_000L;
@@ -197,10 +198,12 @@ class ReembedTopologyTest {
             pipeText("t-" + i, "Text " + i + ", arriving before the first tick.");
         }
         assertEquals(Set.of(), ids(small.modelId()));
+        assertFalse(control.state().currentProgress().get(0).caughtUp(),
+                "the stale caught-up report withdrawn in the transaction that wrote texts without the new model");
         for (int i = 0; i < 40 && !control.activeModelId().equals(small.modelId()); i++) {
             tick();
         }
-        assertEquals(small.modelId(), control.activeModelId(), "the switch trusted the report");
+        assertEquals(small.modelId(), control.activeModelId(), "the switch, once the backfill caught up again");
         for (int i = 0; i < 5; i++) {
             tick();
         }
