@@ -163,6 +163,13 @@ class ReembedIntegrationTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    static JsonNode get(Pipeline p, String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(p.queryServer().orElseThrow().url() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), path + ": " + r.body());
+        return JSON.readTree(r.body());
+    }
+
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void twoInstancesSwitchWhileTextsStreamAndQueriesRunWithNoTextMissingOrDoubled() throws Exception {
@@ -171,6 +178,7 @@ class ReembedIntegrationTest {
         try (Pipeline a = startInstance(prefix, "a", true); Pipeline b = startInstance(prefix, "b", false)) {
             produce(topics.name("texts"), "before", 200, Duration.ZERO);
             Eventually.await(SWITCH, "the first texts embedded", () -> ids(topics.name("embeddings"), miniLm.modelId()) == 200);
+            assertEquals(miniLm.modelId(), get(a, "/map").get("basis").get("modelId").asText(), "the map before the switch");
 
             AtomicBoolean stop = new AtomicBoolean();
             ConcurrentLinkedQueue<String> queryErrors = new ConcurrentLinkedQueue<>();
@@ -229,6 +237,16 @@ class ReembedIntegrationTest {
                 assertEquals(smallId, answer.get("modelId").asText(), "answered by the new model after the switch");
                 assertEquals(3, answer.get("hits").size());
             }
+            // The console follows the switch: the map's axes are computed again from the new model's vectors, a
+            // text is projected and tokenized by the new model.
+            JsonNode map = get(a, "/map");
+            assertEquals(smallId, map.get("basis").get("modelId").asText(), "the map is the new model's: " + map.get("basis"));
+            assertTrue(map.get("count").asInt() > 0, "with the new model's vectors on it");
+            HttpResponse<String> projected = post(a, "/map/project", "{\"text\": \"keys and values\"}");
+            assertEquals(200, projected.statusCode(), projected.body());
+            HttpResponse<String> tokens = post(b, "/inspect/tokens", "{\"text\": \"keys and values\"}");
+            assertEquals(smallId, JSON.readTree(tokens.body()).get("encoder").get("modelId").asText(), tokens.body());
+
             HttpResponse<String> stale = post(a, "/search", "{\"vector\": [0.1, 0.2], \"modelId\": \"no-such-model@0\"}");
             assertEquals(409, stale.statusCode());
             assertTrue(stale.body().contains(smallId), "the 409 names the active model: " + stale.body());
