@@ -3,6 +3,7 @@ package dev.semstream.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semstream.avro.Embedding;
+import dev.semstream.embedded.CommittedRecords;
 import dev.semstream.embedded.Eventually;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
@@ -14,14 +15,10 @@ import dev.semstream.topology.ControlTopic;
 import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.InputFormat;
 import dev.semstream.topology.TopicDefinitions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +29,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,27 +116,17 @@ class ReembedIntegrationTest {
 
     /** The embeddings topic, read committed: per model, how many vectors each id got. */
     Map<String, Map<String, Integer>> vectorsPerModel(String topic) {
-        Map<String, Object> p = clientProps();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         Map<String, Map<String, Integer>> out = new HashMap<>();
-        try (AvroDeserializer<Embedding> values = new AvroDeserializer<>()) {
-            Map<String, Object> config = new HashMap<>(p);
+        try (AvroDeserializer<Embedding> values = new AvroDeserializer<>();
+             CommittedRecords records = new CommittedRecords(cluster.bootstrapServers(), topic)) {
+            Map<String, Object> config = new HashMap<>(clientProps());
             config.put("specific.avro.value.type", Embedding.class);
             values.configure(config, false);
-            try (KafkaConsumer<String, Embedding> consumer = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
-                List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                        .map(i -> new TopicPartition(topic, i.partition())).toList();
-                consumer.assign(parts);
-                consumer.seekToBeginning(parts);
-                Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-                long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-                while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, Embedding> r : consumer.poll(Duration.ofMillis(200))) {
-                        if (r.value() != null) {
-                            out.computeIfAbsent(r.value().getModelId(), m -> new HashMap<>()).merge(r.key(), 1, Integer::sum);
-                        }
-                    }
+            for (ConsumerRecord<byte[], byte[]> r : records.readToEnd(Duration.ofMinutes(1))) {
+                if (r.value() != null) {
+                    Embedding e = values.deserialize(topic, r.value());
+                    out.computeIfAbsent(e.getModelId(), m -> new HashMap<>())
+                            .merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
                 }
             }
         }
