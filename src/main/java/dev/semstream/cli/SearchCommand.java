@@ -63,6 +63,11 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--stale", description = "Also answer from standby replicas and restoring stores (may lag the stream).")
     boolean stale;
 
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = {"Embed the text with this model id and search its vectors (default: the active model);",
+                    "during a `semstream reembed`, the old model's id while it is kept or in its grace period."})
+    String model;
+
     @Option(names = "--json", description = "Print the API's JSON answer instead of a table.")
     boolean json;
 
@@ -84,6 +89,9 @@ final class SearchCommand implements Callable<Integer> {
         body.put("metric", metric);
         body.put("exact", exact);
         body.put("stale", stale);
+        if (model != null) {
+            body.put("modelId", model);
+        }
         ObjectNode f = body.putObject("filters");
         filters.forEach(f::put);
         JsonNode answer = ApiCall.post(apiUrl(url, dataDir), "/search", body);
@@ -141,6 +149,12 @@ final class SearchCommand implements Callable<Integer> {
                 throw new IllegalStateException("no semstream API at " + base + ": start one with `semstream run`, or pass --url");
             }
             JsonNode answer = JSON.readTree(response.body());
+            if (response.statusCode() == 409) {
+                // A model the pipeline does not serve (model_mismatch) or is still building (model_building):
+                // the code says which, the message which model is active.
+                throw new IllegalArgumentException(answer.path("error").asText("conflict") + ": "
+                        + answer.path("message").asText(response.body()) + " (HTTP 409)");
+            }
             if (response.statusCode() != 200) {
                 throw new IllegalArgumentException(answer.path("message").asText(response.body())
                         + " (HTTP " + response.statusCode() + ")");

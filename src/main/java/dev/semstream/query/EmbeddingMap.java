@@ -23,8 +23,8 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The embedding map: every stored vector of the pipeline's model on the plane of its principal
- * components. The axes are computed here from a sample drawn from every instance ({@link PrincipalPlane},
+ * The embedding map: every stored vector of the active model on the plane of its principal
+ * components (after a model switch, the new model's: the old model's axes are computed again). The axes are computed here from a sample drawn from every instance ({@link PrincipalPlane},
  * {@link VectorSample}), kept in {@link CurrentMapBasis} (the live feed places new vectors with them), and
  * computed again when there are none, when asked, or when the store has grown or shrunk by more than a
  * quarter since. Each instance places its own vectors on the axes and this one merges them, each partition
@@ -32,7 +32,7 @@ import java.util.TreeSet;
  *
  * <pre>
  * GET  /map?color=KEY&amp;refresh=true&amp;limit=N   the map (over every instance)
- * POST /map/project {text | vector}            where a text or vector falls on the current map
+ * POST /map/project {text | vector}            where a text or vector falls on the current map ({@link MapProjection})
  * POST /internal/map/sample                    this instance's share of the sample
  * POST /internal/map/points                    this instance's vectors placed on given axes
  * </pre>
@@ -56,7 +56,8 @@ final class EmbeddingMap {
     private final HostInfo self;
     private final KafkaStreams streams;
     private final String inputTopic;
-    private final Encoder encoder;
+    private final ActiveEncoder encoder;
+    private final MapProjection projection;
     private final LocalMap local;
     private final PeerClient peers;
     private final CurrentMapBasis current;
@@ -68,7 +69,8 @@ final class EmbeddingMap {
         this.self = self;
         this.streams = parts.streams();
         this.inputTopic = parts.inputTopic();
-        this.encoder = parts.encoder();
+        this.encoder = new ActiveEncoder(parts.models());
+        this.projection = new MapProjection(encoder, current);
         this.local = new LocalMap(PeerClient.address(self), parts.indexes());
         this.peers = peers;
         this.current = current;
@@ -81,7 +83,7 @@ final class EmbeddingMap {
                 yield ApiReply.json(200, map(request.queryParameter("color"),
                         "true".equals(request.queryParameter("refresh")), limit(request.queryParameter("limit"))));
             }
-            case "/map/project" -> ApiReply.json(200, project(request.postBody()));
+            case "/map/project" -> ApiReply.json(200, projection.project(request.postBody()));
             case "/internal/map/sample" -> ApiReply.json(200, internalSample(request.postBody()));
             case "/internal/map/points" -> ApiReply.json(200, internalPoints(request.postBody()));
             default -> throw ApiException.notFound("no such endpoint: " + request.rawPath());
@@ -92,8 +94,10 @@ final class EmbeddingMap {
         long start = System.nanoTime();
         Computed axes = computed;
         boolean fresh = false;
-        if (axes == null || refresh) {
-            axes = compute().orElse(axes);
+        // After a model switch the old model's axes are of no use: the map is the active model's.
+        boolean otherModel = axes != null && !axes.basis().projection().modelId().equals(encoder.modelId());
+        if (axes == null || refresh || otherModel) {
+            axes = compute().orElse(otherModel ? null : axes);
             fresh = true;
         }
         Placed placed = axes == null ? null : place(axes.basis().projection(), colorKey, limit);
@@ -132,41 +136,6 @@ final class EmbeddingMap {
         return o;
     }
 
-    /** {@code POST /map/project}: a text (embedded here) or a vector, on the current axes. */
-    ObjectNode project(JsonNode json) {
-        JsonNode body = Json.object(json);
-        String text = Json.text(body, "text");
-        float[] vector = Json.floats(body, "vector");
-        if ((text == null) == (vector == null)) {
-            throw ApiException.badRequest("give exactly one of 'text' or 'vector'");
-        }
-        MapBasis basis = current.get().orElseThrow(() -> ApiException.badRequest(
-                "there is no map yet: GET /map first, which computes its axes"));
-        String modelId = text != null ? encoder.modelId() : Optional.ofNullable(Json.text(body, "modelId"))
-                .orElse(encoder.modelId());
-        if (text != null) {
-            if (text.isBlank()) {
-                throw ApiException.badRequest("'text' is blank");
-            }
-            vector = encoder.embedQuery(text).vector();
-        }
-        PlaneProjection plane = basis.projection();
-        if (!modelId.equals(plane.modelId())) {
-            throw new ApiException(409, "model_mismatch", "the vector is from model " + modelId
-                    + ", but the map's axes are of " + plane.modelId());
-        }
-        if (vector.length != plane.dimensions()) {
-            throw ApiException.badRequest("the vector has " + vector.length + " dimensions; the map's axes have "
-                    + plane.dimensions());
-        }
-        float[] xy = plane.project(vector);
-        ObjectNode o = Json.newObject();
-        o.put("basis", basis.id());
-        o.put("x", xy[0]);
-        o.put("y", xy[1]);
-        return o;
-    }
-
     ObjectNode internalSample(JsonNode json) {
         JsonNode body = Json.object(json);
         String modelId = Json.text(body, "modelId");
@@ -191,8 +160,9 @@ final class EmbeddingMap {
 
     /** New axes from a sample of every instance's vectors; empty when no vector of the model is stored. */
     private synchronized Optional<Computed> compute() {
-        String modelId = encoder.modelId();
-        int dimension = encoder.dimensions();
+        Encoder active = encoder.get();
+        String modelId = active.modelId();
+        int dimension = active.dimensions();
         ObjectNode body = Json.newObject();
         body.put("modelId", modelId);
         body.put("dimensions", dimension);

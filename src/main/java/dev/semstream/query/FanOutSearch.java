@@ -5,22 +5,17 @@ import dev.semstream.store.SearchHit;
 import dev.semstream.store.SearchRequest;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A search over every instance: asks each (this one in process, the others over HTTP, all at once) for its
- * local top-k, merges them into the global top-k, and reports which partitions answered. An instance that
+ * A search over every instance: asks each ({@link EveryInstance}: this one in process, the others over HTTP,
+ * all at once) for its local top-k, merges them into the global top-k, and reports which partitions answered. An instance that
  * fails or misses the deadline leaves its partitions unanswered and the result partial, never an error.
  */
 final class FanOutSearch {
@@ -49,6 +44,10 @@ final class FanOutSearch {
         }
     }
 
+    /** One instance's answer and how long after the search began it came. */
+    private record Timed(LocalAnswer answer, long elapsedNanos) {
+    }
+
     Unanswered unanswered() {
         return unanswered;
     }
@@ -70,36 +69,27 @@ final class FanOutSearch {
         SearchRequest perInstance = excludeId == null || request.k() == SearchRequest.MAX_K ? request
                 : new SearchRequest(request.query(), request.modelId(), request.k() + 1, request.metric(),
                 request.exact(), request.efSearch(), request.filters(), request.includeVectors());
-        SortedSet<Integer> expected = new TreeSet<>();
-        Map<HostInfo, CompletableFuture<LocalAnswer>> calls = new LinkedHashMap<>();
         ObjectNode body = SearchQuery.internalBody(perInstance, stale);
-        for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
-            expected.addAll(partitionsOf(instance.topicPartitions()));
-            if (stale) {
-                expected.addAll(partitionsOf(instance.standbyTopicPartitions()));
-            }
-            if (!instance.hostInfo().equals(self)) {
-                calls.put(instance.hostInfo(), peers.search(instance.hostInfo(), body, timeout));
-            }
-        }
+        List<EveryInstance.Answer<Timed>> answers = EveryInstance.ask(streams, self,
+                () -> new Timed(local.search(perInstance, stale), System.nanoTime() - start),
+                host -> peers.search(host, body, timeout).thenApply(a -> new Timed(a, System.nanoTime() - start)),
+                timeout);
+        SortedSet<Integer> expected = new TreeSet<>();
         List<ObjectNode> instances = new ArrayList<>();
         List<List<SearchHit>> lists = new ArrayList<>();
         SortedSet<Integer> answered = new TreeSet<>();
         SortedSet<Integer> staleAnswered = new TreeSet<>();
-        LocalAnswer mine = local.search(perInstance, stale);
-        collect(mine, lists, answered, staleAnswered, instances, System.nanoTime() - start);
-        long deadline = start + timeout.toNanos();
-        for (Map.Entry<HostInfo, CompletableFuture<LocalAnswer>> call : calls.entrySet()) {
-            try {
-                long left = Math.max(0, deadline - System.nanoTime());
-                LocalAnswer answer = call.getValue().get(left, TimeUnit.NANOSECONDS);
-                collect(answer, lists, answered, staleAnswered, instances, System.nanoTime() - start);
-            } catch (Exception failed) {
-                call.getValue().cancel(true);
+        for (EveryInstance.Answer<Timed> a : answers) {
+            expected.addAll(partitionsOf(a.instance().topicPartitions()));
+            if (stale) {
+                expected.addAll(partitionsOf(a.instance().standbyTopicPartitions()));
+            }
+            if (a.answered()) {
+                collect(a.value().answer(), lists, answered, staleAnswered, instances, a.value().elapsedNanos());
+            } else {
                 ObjectNode o = Json.newObject();
-                o.put("instance", PeerClient.address(call.getKey()));
-                o.put("error", EveryInstance.isTimeout(failed)
-                        ? "no answer within " + timeout.toMillis() + " ms" : String.valueOf(EveryInstance.rootMessage(failed)));
+                o.put("instance", a.address());
+                o.put("error", a.error());
                 instances.add(o);
             }
         }

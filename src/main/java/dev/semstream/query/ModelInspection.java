@@ -18,7 +18,8 @@ import java.util.BitSet;
 /**
  * The console's "inside the model" routes, {@code POST /inspect/*}: tokens, attention weights and the next-token
  * distribution, computed by the encoder and generator the pipeline runs (not copies), through the model's own
- * hooks, so what they show is what the engine does.
+ * hooks, so what they show is what the engine does. The encoder is the active model's at each request, so a
+ * model switch shows the new model's tokens and attention.
  */
 final class ModelInspection {
     /** Attention is [layers][heads][tokens][tokens]: at 128 tokens a 6 x 12 encoder already sends 1.2M weights. */
@@ -26,18 +27,19 @@ final class ModelInspection {
     static final int DEFAULT_ATTENTION_TOKENS = 64;
     static final int DEFAULT_TOP = 20;
 
-    private final Encoder encoder;
+    private final ActiveEncoder activeEncoder;
     private final TextGenerator generator;
 
     /** @param generator null when this instance runs none */
-    ModelInspection(Encoder encoder, TextGenerator generator) {
-        this.encoder = encoder;
+    ModelInspection(ActiveEncoder activeEncoder, TextGenerator generator) {
+        this.activeEncoder = activeEncoder;
         this.generator = generator;
     }
 
     /** {@code POST /inspect/tokens {text}}: how each model cuts the text. */
     ObjectNode tokens(JsonNode json) {
         String text = requiredText(Json.object(json), "text");
+        Encoder encoder = activeEncoder.get();
         ObjectNode o = Json.newObject();
         ObjectNode e = o.putObject("encoder");
         // As the encoder reads a stored text: behind its card's passage prefix, the same as /inspect/attention.
@@ -47,7 +49,7 @@ final class ModelInspection {
         e.put("truncated", encoding.truncated());
         ArrayNode tokens = e.putArray("tokens");
         for (int id : encoding.ids()) {
-            tokens.addObject().put("id", id).put("piece", encoderPiece(id))
+            tokens.addObject().put("id", id).put("piece", encoderPiece(encoder, id))
                     .put("special", encoder.tokenizer().isSpecial(id));
         }
         if (generator == null) {
@@ -76,7 +78,9 @@ final class ModelInspection {
         }
         AttentionMap map;
         String modelId;
+        Encoder encoder = null;
         if (model.equals("encoder")) {
+            encoder = activeEncoder.get();
             modelId = encoder.modelId();
             try {
                 map = encoder.attention(text, maxTokens);
@@ -95,7 +99,7 @@ final class ModelInspection {
         ArrayNode pieces = o.putArray("tokens");
         ArrayNode ids = o.putArray("ids");
         for (int id : map.ids()) {
-            pieces.add(model.equals("encoder") ? encoderPiece(id) : generatorPiece(id));
+            pieces.add(encoder != null ? encoderPiece(encoder, id) : generatorPiece(id));
             ids.add(id);
         }
         o.put("truncated", map.truncated());
@@ -182,7 +186,7 @@ final class ModelInspection {
         return generator;
     }
 
-    private String encoderPiece(int id) {
+    private static String encoderPiece(Encoder encoder, int id) {
         Tokenizer t = encoder.tokenizer();
         return t.tokenOf(id).orElse("[" + id + "]");
     }

@@ -70,7 +70,7 @@ public final class QueryServer implements AutoCloseable {
         ingest = new Ingest(parts.clientProperties(), parts.inputTopic(), parts.inputFormat(), parts.maxTextBytes());
         service = new QueryService(self, parts.streams(), parts.models(), parts.inputTopic(), ingest,
                 access.token(), parts.clientProperties(), parts.metrics().queries());
-        inspection = new ModelInspection(parts.encoder(), parts.generator());
+        inspection = new ModelInspection(new ActiveEncoder(parts.models()), parts.generator());
         feed = LiveFeed.start(self, parts.topics(), parts.clientProperties(), parts.metrics().consoleFeed(), mapBasis);
         prompts = new Prompts(parts.clientProperties(), parts.topics().name("prompts"));
         map = new EmbeddingMap(self, parts, mapBasis, new PeerClient(access.token()));

@@ -38,6 +38,7 @@ final class QueryService implements AutoCloseable {
     private final HostInfo self;
     private final KafkaStreams streams;
     private final ModelControl models;
+    private final ActiveEncoder activeEncoder;
     private final QueryableIndexes indexes;
     private final LocalSearch local;
     private final FanOutSearch fanOut;
@@ -52,6 +53,7 @@ final class QueryService implements AutoCloseable {
         this.self = self;
         this.streams = streams;
         this.models = models;
+        this.activeEncoder = new ActiveEncoder(models);
         this.indexes = models.indexes();
         PeerClient peers = new PeerClient(apiToken);
         VectorStoreReader stores = new VectorStoreReader(streams);
@@ -80,7 +82,7 @@ final class QueryService implements AutoCloseable {
         // The model is chosen once, here, and sent to every instance: a query during a switch is answered
         // from one model everywhere (the old model's indexes stay through the grace period).
         if (q.text() != null) {
-            Encoder encoder = q.modelId() == null ? activeEncoder() : servable(q.modelId());
+            Encoder encoder = q.modelId() == null ? activeEncoder.get() : servable(q.modelId());
             vector = encoder.embedQuery(q.text()).vector();
             modelId = encoder.modelId();
         } else if (q.vector() != null) {
@@ -135,7 +137,7 @@ final class QueryService implements AutoCloseable {
 
     /** {@code POST /similarity}: how alike two texts are, by every metric. */
     ObjectNode similarity(JsonNode json) {
-        Encoder encoder = activeEncoder();
+        Encoder encoder = activeEncoder.get();
         JsonNode body = Json.object(json);
         String a = requiredText(body, "a");
         String b = requiredText(body, "b");
@@ -152,7 +154,7 @@ final class QueryService implements AutoCloseable {
     /** {@code POST /embed}: a text's embedding, not stored. */
     ObjectNode embed(JsonNode json) {
         String text = requiredText(Json.object(json), "text");
-        Encoder encoder = activeEncoder();
+        Encoder encoder = activeEncoder.get();
         TextVector e = encoder.embed(text);
         ObjectNode o = Json.newObject();
         o.put("modelId", encoder.modelId());
@@ -266,11 +268,6 @@ final class QueryService implements AutoCloseable {
         health.close();
     }
 
-    private Encoder activeEncoder() {
-        return models.activeEncoder().orElseThrow(() -> ApiException.unavailable("the active model "
-                + models.activeModelId() + " is not loaded on this instance"));
-    }
-
     /**
      * A model queries may name: the active one, a kept one, or one retired and still in its grace period;
      * a model being built is refused until the switch (its store is incomplete), as is any other.
@@ -279,7 +276,7 @@ final class QueryService implements AutoCloseable {
         String active = models.activeModelId();
         ControlState state = models.state();
         if (modelId.equals(active)) {
-            return activeEncoder();
+            return activeEncoder.get();
         }
         Optional<Encoder> loaded = models.encoder(modelId);
         boolean inGrace = state.retired().getOrDefault(modelId, 0L) > System.currentTimeMillis();

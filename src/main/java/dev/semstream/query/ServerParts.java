@@ -1,7 +1,6 @@
 package dev.semstream.query;
 
 import dev.semstream.metrics.Metrics;
-import dev.semstream.model.Encoder;
 import dev.semstream.model.TextGenerator;
 import dev.semstream.store.QueryableIndexes;
 import dev.semstream.topology.InputFormat;
@@ -41,11 +40,6 @@ public record ServerParts(KafkaStreams streams, ModelControl models, TextGenerat
         Objects.requireNonNull(clientProperties, "clientProperties");
         Objects.requireNonNull(metrics, "metrics");
         clientProperties = Map.copyOf(clientProperties);
-    }
-
-    /** The encoder of the model active when the API started (the console's map and model views use it). */
-    public Encoder encoder() {
-        return models.activeEncoder().orElse(models.own());
     }
 
     /** The vector indexes of this instance's partitions, by model. */

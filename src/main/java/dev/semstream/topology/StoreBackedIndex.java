@@ -1,7 +1,6 @@
 package dev.semstream.topology;
 
 import dev.semstream.avro.Embedding;
-import dev.semstream.model.Encoder;
 import dev.semstream.store.IndexConfig;
 import dev.semstream.store.IndexStats;
 import dev.semstream.store.QueryableIndexes;
@@ -67,13 +66,7 @@ final class StoreBackedIndex {
         this.policy = policy;
     }
 
-    /** Builds the partition's index from its store and registers it. */
-    static StoreBackedIndex open(int partition, QueryableIndexes registry, KeyValueStore<String, Embedding> store,
-                               Encoder encoder, GraphBuildPolicy policy) {
-        return open(partition, registry, store, IndexConfig.of(encoder.modelId(), encoder.dimensions()), policy);
-    }
-
-    /** As above with the index settings given (tests use small compaction thresholds). */
+    /** Builds the partition's index of {@code config}'s model from its store and registers it. */
     static StoreBackedIndex open(int partition, QueryableIndexes registry, KeyValueStore<String, Embedding> store,
                                IndexConfig config, GraphBuildPolicy policy) {
         StoreBackedIndex index = new StoreBackedIndex(partition, registry, store, config, policy);

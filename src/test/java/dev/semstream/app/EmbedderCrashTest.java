@@ -2,23 +2,19 @@ package dev.semstream.app;
 
 import dev.semstream.avro.Embedding;
 import dev.semstream.avro.TextEvent;
+import dev.semstream.embedded.CommittedRecords;
 import dev.semstream.embedded.EmbeddedKafka;
 import dev.semstream.embedded.EmbeddedSchemaRegistry;
+import dev.semstream.embedded.Eventually;
 import dev.semstream.reference.TextCorpus;
 import dev.semstream.registry.AvroSerializer;
 import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.TopicDefinitions;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,36 +143,25 @@ class EmbedderCrashTest {
         return process;
     }
 
-    static void waitForCommittedEmbeddings(int atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (countCommitted(topics.name("embeddings")).size() < atLeast) {
-            assertTrue(System.nanoTime() < deadline, "fewer than " + atLeast + " embeddings in time");
-            Thread.sleep(200); // polling the topic with a deadline
+    static void waitForCommittedEmbeddings(int atLeast) {
+        try (CommittedRecords embeddings = new CommittedRecords(bootstrapServers(), topics.name("embeddings"))) {
+            Eventually.await(DEADLINE, "at least " + atLeast + " embeddings committed", () -> {
+                embeddings.poll();
+                return embeddings.keyCounts().size() >= atLeast;
+            });
         }
     }
 
     /** How often each key occurs on a topic, reading committed records up to the current end. */
     static Map<String, Integer> countCommitted(String topic) {
-        Map<String, Object> p = new HashMap<>(clientProps);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        Map<String, Integer> counts = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertTrue(System.nanoTime() < deadline, "could not read " + topic + " to its end");
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    counts.merge(r.key(), 1, Integer::sum);
-                }
-            }
+        try (CommittedRecords records = new CommittedRecords(bootstrapServers(), topic)) {
+            records.readToEnd(Duration.ofMinutes(1));
+            return records.keyCounts();
         }
-        return counts;
+    }
+
+    static String bootstrapServers() {
+        return (String) clientProps.get("bootstrap.servers");
     }
 
     static String read(File f) {

@@ -3,6 +3,7 @@ package dev.semstream.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semstream.avro.Embedding;
+import dev.semstream.embedded.CommittedRecords;
 import dev.semstream.embedded.Eventually;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
@@ -14,14 +15,10 @@ import dev.semstream.topology.ControlTopic;
 import dev.semstream.topology.EmbedderConfig;
 import dev.semstream.topology.InputFormat;
 import dev.semstream.topology.TopicDefinitions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +29,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,27 +116,17 @@ class ReembedIntegrationTest {
 
     /** The embeddings topic, read committed: per model, how many vectors each id got. */
     Map<String, Map<String, Integer>> vectorsPerModel(String topic) {
-        Map<String, Object> p = clientProps();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         Map<String, Map<String, Integer>> out = new HashMap<>();
-        try (AvroDeserializer<Embedding> values = new AvroDeserializer<>()) {
-            Map<String, Object> config = new HashMap<>(p);
+        try (AvroDeserializer<Embedding> values = new AvroDeserializer<>();
+             CommittedRecords records = new CommittedRecords(cluster.bootstrapServers(), topic)) {
+            Map<String, Object> config = new HashMap<>(clientProps());
             config.put("specific.avro.value.type", Embedding.class);
             values.configure(config, false);
-            try (KafkaConsumer<String, Embedding> consumer = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
-                List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                        .map(i -> new TopicPartition(topic, i.partition())).toList();
-                consumer.assign(parts);
-                consumer.seekToBeginning(parts);
-                Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-                long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-                while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, Embedding> r : consumer.poll(Duration.ofMillis(200))) {
-                        if (r.value() != null) {
-                            out.computeIfAbsent(r.value().getModelId(), m -> new HashMap<>()).merge(r.key(), 1, Integer::sum);
-                        }
-                    }
+            for (ConsumerRecord<byte[], byte[]> r : records.readToEnd(Duration.ofMinutes(1))) {
+                if (r.value() != null) {
+                    Embedding e = values.deserialize(topic, r.value());
+                    out.computeIfAbsent(e.getModelId(), m -> new HashMap<>())
+                            .merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
                 }
             }
         }
@@ -163,6 +151,13 @@ class ReembedIntegrationTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    static JsonNode get(Pipeline p, String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(p.queryServer().orElseThrow().url() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), path + ": " + r.body());
+        return JSON.readTree(r.body());
+    }
+
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void twoInstancesSwitchWhileTextsStreamAndQueriesRunWithNoTextMissingOrDoubled() throws Exception {
@@ -171,6 +166,7 @@ class ReembedIntegrationTest {
         try (Pipeline a = startInstance(prefix, "a", true); Pipeline b = startInstance(prefix, "b", false)) {
             produce(topics.name("texts"), "before", 200, Duration.ZERO);
             Eventually.await(SWITCH, "the first texts embedded", () -> ids(topics.name("embeddings"), miniLm.modelId()) == 200);
+            assertEquals(miniLm.modelId(), get(a, "/map").get("basis").get("modelId").asText(), "the map before the switch");
 
             AtomicBoolean stop = new AtomicBoolean();
             ConcurrentLinkedQueue<String> queryErrors = new ConcurrentLinkedQueue<>();
@@ -229,6 +225,16 @@ class ReembedIntegrationTest {
                 assertEquals(smallId, answer.get("modelId").asText(), "answered by the new model after the switch");
                 assertEquals(3, answer.get("hits").size());
             }
+            // The console follows the switch: the map's axes are computed again from the new model's vectors, a
+            // text is projected and tokenized by the new model.
+            JsonNode map = get(a, "/map");
+            assertEquals(smallId, map.get("basis").get("modelId").asText(), "the map is the new model's: " + map.get("basis"));
+            assertTrue(map.get("count").asInt() > 0, "with the new model's vectors on it");
+            HttpResponse<String> projected = post(a, "/map/project", "{\"text\": \"keys and values\"}");
+            assertEquals(200, projected.statusCode(), projected.body());
+            HttpResponse<String> tokens = post(b, "/inspect/tokens", "{\"text\": \"keys and values\"}");
+            assertEquals(smallId, JSON.readTree(tokens.body()).get("encoder").get("modelId").asText(), tokens.body());
+
             HttpResponse<String> stale = post(a, "/search", "{\"vector\": [0.1, 0.2], \"modelId\": \"no-such-model@0\"}");
             assertEquals(409, stale.statusCode());
             assertTrue(stale.body().contains(smallId), "the 409 names the active model: " + stale.body());

@@ -218,6 +218,17 @@ abstract class QueryContract {
         CliRun bad = cli("search", q, "--k", "0", "--url", urlA);
         assertEquals(1, bad.exit());
         assertTrue(bad.err().contains("'k' must be between 1 and 1000, was 0 (HTTP 400)"), bad.err());
+        CliRun named = cli("search", q, "--k", "4", "--metric", "euclidean", "--model", encoder.modelId(), "--url", urlA,
+                "--json");
+        assertEquals(0, named.exit(), named.err());
+        JsonNode namedAnswer = HttpJson.MAPPER.readTree(named.out());
+        assertEquals(encoder.modelId(), namedAnswer.get("modelId").asText());
+        assertEquals(truth(encoder.embed(q).vector(), "euclidean", 4, Map.of(), null), HttpJson.hitIds(namedAnswer));
+        CliRun unserved = cli("search", q, "--model", "gpt2@000000000000", "--url", urlA);
+        assertEquals(1, unserved.exit(), unserved.err());
+        assertTrue(unserved.err().contains("model_mismatch: model gpt2@000000000000 is not served by this pipeline;"
+                + " the active model is " + encoder.modelId()) && unserved.err().contains("(HTTP 409)"), unserved.err());
+        assertEquals("", unserved.out(), "no table for a refused query");
 
         String x = "The model predicts the next word.";
         String y = "A language model guesses the following token.";

@@ -1,5 +1,7 @@
 package dev.semstream.reliability;
 
+import dev.semstream.embedded.CommittedRecords;
+
 import dev.semstream.app.AppSettings;
 import dev.semstream.app.Pipeline;
 import dev.semstream.app.RunningPipeline;

@@ -1,5 +1,6 @@
 package dev.semstream.reliability;
 
+import dev.semstream.embedded.CommittedRecords;
 import dev.semstream.app.Endpoints;
 
 import java.net.ServerSocket;

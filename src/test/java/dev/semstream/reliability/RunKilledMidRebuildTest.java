@@ -1,5 +1,6 @@
 package dev.semstream.reliability;
 
+import dev.semstream.embedded.CommittedRecords;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semstream.app.AppSettings;
 import dev.semstream.app.Endpoints;

@@ -25,7 +25,6 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
@@ -48,7 +47,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,6 +59,7 @@ class EmbedderTopologyTest {
 
     @TempDir
     Path stateDir;
+    EmbedderTestDriver fixture;
     TopologyTestDriver driver;
     TestInputTopic<byte[], byte[]> input;
     TestOutputTopic<String, Embedding> embeddings;
@@ -85,15 +84,11 @@ class EmbedderTopologyTest {
     void start(EmbedderConfig config, EncodingQueue encoding, Deserializer<TextEvent> avro) {
         Topology topology = EmbedderTopology.build(config, encoding, indexes, avro,
                 new AvroBinarySerde<>(Embedding.class), metrics.embedder());
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "embedder-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(1_700_000_000_000L));
-        input = driver.createInputTopic(config.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
-        embeddings = driver.createOutputTopic(config.embeddingsTopic(), new StringDeserializer(),
-                new AvroBinarySerde<>(Embedding.class).deserializer());
+        fixture = new EmbedderTestDriver(topology, config, "embedder-test", stateDir);
+        driver = fixture.driver;
+        input = fixture.input;
+        embeddings = fixture.embeddings;
+        store = fixture.store;
         deadLetters = driver.createOutputTopic(config.deadLetterTopic(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         store = driver.getKeyValueStore(EmbedderConfig.VECTOR_STORE);
@@ -106,8 +101,8 @@ class EmbedderTopologyTest {
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
+        if (fixture != null) {
+            fixture.close();
         }
         metrics.close();
     }
@@ -117,7 +112,7 @@ class EmbedderTopologyTest {
     }
 
     void pipeText(String id, String text) {
-        input.pipeInput(utf8(id), text == null ? null : utf8(text));
+        fixture.pipeText(id, text);
     }
 
     @Test
@@ -177,8 +172,8 @@ class EmbedderTopologyTest {
         assertEquals(List.of("v", "q"), hits.stream().map(SearchHit::id).toList());
         assertEquals(1.0, hits.get(0).score(), 1e-5);
 
-        driver.close();
-        driver = null;
+        fixture.close();
+        fixture = null;
         assertTrue(indexes.snapshot().isEmpty(), "a closed task takes its index out of the registry");
     }
 
@@ -418,6 +413,6 @@ class EmbedderTopologyTest {
     }
 
     static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return EmbedderTestDriver.utf8(s);
     }
 }

@@ -11,7 +11,6 @@ import dev.semstream.store.QueryableIndexes;
 import dev.semstream.topology.ControlState.ModelBuild;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
@@ -24,15 +23,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -50,6 +46,7 @@ class ReembedTopologyTest {
 
     @TempDir
     Path stateDir;
+    EmbedderTestDriver fixture;
     TopologyTestDriver driver;
     TestInputTopic<byte[], byte[]> input;
     TestInputTopic<String, String> controlIn;
@@ -75,31 +72,25 @@ class ReembedTopologyTest {
         }, indexes);
         Topology topology = EmbedderTopology.build(config, EncodingQueue.inline(miniLm), control, null,
                 new AvroBinarySerde<>(Embedding.class), metrics.embedder());
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reembed-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(1_700_000_000_000L));
-        input = driver.createInputTopic(config.inputTopic(), new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        fixture = new EmbedderTestDriver(topology, config, "reembed-test", stateDir);
+        driver = fixture.driver;
+        input = fixture.input;
+        embeddings = fixture.embeddings;
+        store = fixture.store;
         controlIn = driver.createInputTopic(config.controlTopic(), new StringSerializer(), new StringSerializer());
-        embeddings = driver.createOutputTopic(config.embeddingsTopic(), new StringDeserializer(),
-                new AvroBinarySerde<>(Embedding.class).deserializer());
         controlOut = driver.createOutputTopic(config.controlTopic(), new StringDeserializer(), new StringDeserializer());
-        store = driver.getKeyValueStore(EmbedderConfig.VECTOR_STORE);
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
+        if (fixture != null) {
+            fixture.close();
         }
         metrics.close();
     }
 
     void pipeText(String id, String text) {
-        input.pipeInput(id.getBytes(StandardCharsets.UTF_8), text == null ? null : text.getBytes(StandardCharsets.UTF_8));
+        fixture.pipeText(id, text);
     }
 
     /** What the tasks wrote to the control topic, piped back in as the topic would deliver it to the global store. */

@@ -70,7 +70,7 @@ class StoreBackedIndexTest {
         List<String> texts = TextCorpus.texts(3L, 300, 12);
         KeyValueStore<String, Embedding> store = storeWith(texts);
         QueryableIndexes registry = new QueryableIndexes();
-        StoreBackedIndex index = StoreBackedIndex.open(4, registry, store, encoder, new GraphBuildPolicy(0, 100));
+        StoreBackedIndex index = StoreBackedIndex.open(4, registry, store, indexConfig(), new GraphBuildPolicy(0, 100));
         assertSame(index.live(), registry.snapshot().get(4), "registered at once");
         assertEquals(300, index.live().size());
         float[] q = encoder.embed(texts.get(17)).vector();
@@ -107,6 +107,11 @@ class StoreBackedIndexTest {
     }
 
     /** Stores and indexes one more text the way the processor does: the store first. */
+    /** The index settings the embed tasks open a partition's index with, for the test's encoder. */
+    static IndexConfig indexConfig() {
+        return IndexConfig.of(encoder.modelId(), encoder.dimensions());
+    }
+
     static void add(KeyValueStore<String, Embedding> store, StoreBackedIndex index, String id, String text) {
         put(store, id, text, encoder.embed(text));
         index.upsert(EmbeddingRecords.entry(store.get(VectorKeys.key(encoder.modelId(), id))));
@@ -115,7 +120,7 @@ class StoreBackedIndexTest {
     @Test
     void aSmallPartitionBuildsItsGraphAsItOpens() {
         KeyValueStore<String, Embedding> store = storeWith(TextCorpus.texts(4L, 20, 8));
-        StoreBackedIndex index = StoreBackedIndex.open(0, new QueryableIndexes(), store, encoder,
+        StoreBackedIndex index = StoreBackedIndex.open(0, new QueryableIndexes(), store, indexConfig(),
                 new GraphBuildPolicy(0, 100));
         assertFalse(index.buildingGraph());
         assertTrue(index.hasGraph());
@@ -127,7 +132,7 @@ class StoreBackedIndexTest {
         List<String> texts = TextCorpus.texts(5L, 22, 8);
         KeyValueStore<String, Embedding> store = storeWith(texts.subList(0, 20));
         QueryableIndexes registry = new QueryableIndexes();
-        StoreBackedIndex index = StoreBackedIndex.open(1, registry, store, encoder, new GraphBuildPolicy(22, 100));
+        StoreBackedIndex index = StoreBackedIndex.open(1, registry, store, indexConfig(), new GraphBuildPolicy(22, 100));
         assertFalse(index.hasGraph(), "20 vectors, under the threshold of 22: no graph to keep up");
         assertFalse(index.buildingGraph());
         float[] q = encoder.embed(texts.get(3)).vector();
@@ -149,7 +154,7 @@ class StoreBackedIndexTest {
         List<String> texts = TextCorpus.texts(6L, 33, 8);
         KeyValueStore<String, Embedding> store = storeWith(texts.subList(0, 29));
         QueryableIndexes registry = new QueryableIndexes();
-        StoreBackedIndex index = StoreBackedIndex.open(2, registry, store, encoder, new GraphBuildPolicy(30, 10));
+        StoreBackedIndex index = StoreBackedIndex.open(2, registry, store, indexConfig(), new GraphBuildPolicy(30, 10));
         assertFalse(index.hasGraph());
         add(store, index, "id-29", texts.get(29));
         assertTrue(index.buildingGraph(), "30 vectors, over inlineBuildMax 10: built in the background");
@@ -172,7 +177,7 @@ class StoreBackedIndexTest {
         List<String> texts = TextCorpus.texts(7L, 40, 8);
         KeyValueStore<String, Embedding> store = storeWith(texts);
         QueryableIndexes registry = new QueryableIndexes();
-        IndexConfig config = IndexConfig.of(encoder.modelId(), encoder.dimensions()).withCompaction(0.25, 5);
+        IndexConfig config = indexConfig().withCompaction(0.25, 5);
         StoreBackedIndex index = StoreBackedIndex.open(3, registry, store, config, new GraphBuildPolicy(0, 10));
         awaitGraph(index);
         for (int i = 0; i < 9; i++) {
