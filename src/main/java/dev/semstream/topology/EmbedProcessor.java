@@ -419,7 +419,8 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
 
     private void openIndex(Encoder encoder) {
         models.computeIfAbsent(encoder.modelId(), m -> StoreBackedIndex.open(context.taskId().partition(), indexes,
-                vectors, IndexConfig.of(encoder.modelId(), encoder.dimensions()).withVectorEncoding(config.vectorEncoding()),
+                vectors, IndexConfig.of(encoder.modelId(), encoder.dimensions())
+                        .withVectorEncoding(config.vectorEncodings().forModel(encoder.modelId())),
                 config.graphBuild()));
     }
 

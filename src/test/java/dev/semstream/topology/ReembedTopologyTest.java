@@ -3,11 +3,13 @@ package dev.semstream.topology;
 import dev.semstream.avro.Embedding;
 import dev.semstream.embedded.Eventually;
 import dev.semstream.metrics.Metrics;
+import dev.semstream.metrics.ScrapedSeries;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.model.load.SmallEncoders;
 import dev.semstream.store.QueryableIndexes;
+import dev.semstream.store.VectorEncoding;
 import dev.semstream.topology.ControlState.ModelBuild;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -219,6 +221,31 @@ class ReembedTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(60));
         assertEquals(Set.of("a", "b"), ids(miniLm.modelId()), "a kept model is embedded inline, never dropped");
         assertEquals(Set.of("a", "b"), ids(small.modelId()));
+    }
+
+    @Test
+    void eachModelsIndexesTakeTheirOwnEncodingTheModelBeingBuiltToo() {
+        // The old model by its full id, the new one by its name alone (what users know before it loads).
+        String name = small.modelId().substring(0, small.modelId().indexOf('@'));
+        config = config.withVectorEncodings(VectorEncodings.parse("float," + miniLm.modelId() + "=bf16," + name + "=int8"));
+        start();
+        metrics.watch(indexes);
+        for (int i = 0; i < 4; i++) {
+            pipeText("t-" + i, "Text " + i + " about keys and values.");
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        requestBuild(false, Duration.ofMinutes(10));
+        tick();
+        assertEquals(VectorEncoding.BF16, indexes.snapshot(miniLm.modelId()).get(0).memory().encoding());
+        assertEquals(VectorEncoding.INT8, indexes.snapshot(small.modelId()).get(0).memory().encoding(),
+                "the model being built opens its indexes in its own encoding");
+        ScrapedSeries scrape = new ScrapedSeries(metrics.scrape());
+        for (Map.Entry<String, String> model : Map.of(miniLm.modelId(), "bf16", small.modelId(), "int8").entrySet()) {
+            assertEquals(indexes.snapshot(model.getKey()).get(0).memory().heapBytesPerVector(),
+                    scrape.value("semstream_index_bytes_per_vector", "model", model.getKey(), "partition", "0",
+                            "encoding", model.getValue()).orElseThrow(() -> new AssertionError(scrape.toString())),
+                    1e-9, "each model's memory is its own series");
+        }
     }
 
     @Test
