@@ -8,7 +8,11 @@ import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.model.load.SmallEncoders;
+import dev.semstream.store.Metric;
 import dev.semstream.store.QueryableIndexes;
+import dev.semstream.store.SearchHit;
+import dev.semstream.store.SearchRequest;
+import dev.semstream.store.VectorIndex;
 import dev.semstream.store.VectorEncoding;
 import dev.semstream.topology.ControlState.ModelBuild;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -30,6 +34,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -48,6 +54,7 @@ class ReembedTopologyTest {
     static Encoder miniLm;
     static Encoder small;
     static final String SMALL_LOCATION = "small-checkpoint";
+    static final long REQUESTED_AT = 1_700_000_000_000L;
 
     @TempDir
     Path stateDir;
@@ -70,11 +77,15 @@ class ReembedTopologyTest {
     }
 
     void start() {
+        start(EncodingQueue.inline(miniLm));
+    }
+
+    void start(EncodingQueue encoding) {
         control = new ModelControl(miniLm, null, (location, options) -> {
             assertEquals(SMALL_LOCATION, location);
             return small;
         }, indexes);
-        Topology topology = EmbedderTopology.build(config, EncodingQueue.inline(miniLm), control, null,
+        Topology topology = EmbedderTopology.build(config, encoding, control, null,
                 new AvroBinarySerde<>(Embedding.class), metrics.embedder());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reembed-test");
@@ -117,7 +128,7 @@ class ReembedTopologyTest {
 
     void requestBuild(boolean keep, Duration grace) {
         controlIn.pipeInput(ControlRecords.BUILD, ControlRecords.build(new ModelBuild(SMALL_LOCATION,
-                1_700_000_000_000L, 1, keep, grace.toMillis())));
+                REQUESTED_AT, 1, keep, grace.toMillis())));
         Eventually.await(Duration.ofSeconds(30), "the new model loaded", () -> control.buildingEncoder().isPresent());
     }
 
@@ -221,6 +232,89 @@ class ReembedTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(60));
         assertEquals(Set.of("a", "b"), ids(miniLm.modelId()), "a kept model is embedded inline, never dropped");
         assertEquals(Set.of("a", "b"), ids(small.modelId()));
+    }
+
+    /** {@code reembed --cancel}, as the control topic delivers it to the global store. */
+    void cancelBuild() {
+        controlIn.pipeInput(ControlRecords.CANCEL, ControlRecords.cancel(REQUESTED_AT, REQUESTED_AT + 1));
+    }
+
+    @Test
+    void aCancelMidBackfillStopsTheNewModelDropsItsVectorsAndTheOldModelStillAnswers() {
+        start();
+        for (int i = 0; i < 80; i++) {
+            pipeText("t-" + i, "Stored text " + i + " about queries, keys and values.");
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        requestBuild(false, Duration.ofMinutes(10));
+        tick();
+        tick();
+        pipeText("during", "A text that arrives while the new model is built.");
+        for (int i = 0; i < 3; i++) {
+            tick();
+        }
+        int done = ids(small.modelId()).size();
+        assertTrue(done > 0 && done < 80, "cancelled mid-backfill: " + done + " of 80 re-embedded");
+        assertNotNull(store.get(VectorKeys.key(small.modelId(), "during")), "a live text got both models");
+
+        cancelBuild();
+        assertTrue(control.state().dropping().containsKey(small.modelId()), "the partition had reported the model");
+        tick();
+        assertTrue(ids(small.modelId()).isEmpty(), "every vector of the new model is deleted");
+        assertTrue(!indexes.models().contains(small.modelId()), "and its index left the registry");
+        pipeText("after", "A text that arrives after the cancel.");
+        pipeText("t-0", "A new version of stored text 0.");
+        for (int i = 0; i < 20; i++) {
+            tick();
+        }
+        assertTrue(ids(small.modelId()).isEmpty(), "no new-model vector is written after the cancel");
+        assertTrue(control.buildingEncoder().isEmpty());
+        assertEquals(miniLm.modelId(), control.activeModelId(), "the active model stays as it was");
+        assertNull(control.state().active(), "no switch was written (the test starts with no active record)");
+        assertEquals(82, ids(miniLm.modelId()).size());
+
+        Map<String, String> latestModel = new HashMap<>();
+        for (TestRecord<String, Embedding> r : embeddings.readRecordsToList()) {
+            latestModel.put(r.key(), r.value() == null ? null : r.value().getModelId());
+        }
+        latestModel.forEach((id, model) -> assertEquals(miniLm.modelId(), model,
+                "the compacted topic's latest record of " + id + " is the active model's"));
+        assertEquals(82, latestModel.size());
+
+        VectorIndex index = indexes.snapshot().get(0);
+        float[] query = miniLm.embed("A text that arrives after the cancel.").vector();
+        List<SearchHit> hits = index.search(SearchRequest.of(query, miniLm.modelId(), 1, Metric.COSINE));
+        assertEquals("after", hits.get(0).id(), "the old model still answers");
+    }
+
+    @Test
+    void aBatchStillEncodingWithTheNewModelWhenTheCancelArrivesWritesOnlyTheActiveModelsVector() {
+        // The test runs the encoder's work itself, so the cancel arrives while a batch of both models encodes.
+        Deque<Runnable> work = new ArrayDeque<>();
+        start(new EncodingQueue(miniLm, work::add));
+        pipeText("a", "A text before the rebuild.");
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        work.forEach(Runnable::run);
+        work.clear();
+        tick();
+        requestBuild(false, Duration.ofMinutes(10));
+        tick();
+        pipeText("live", "A text embedded by both models.");
+        for (int i = 0; i < 3; i++) {
+            tick();
+        }
+        assertTrue(work.size() >= 3, "the backfill's batch and the live batch of both models wait: " + work.size());
+        embeddings.readRecordsToList();
+        cancelBuild();
+        work.forEach(Runnable::run);
+        tick();
+        assertNotNull(store.get(VectorKeys.key(miniLm.modelId(), "live")));
+        assertNull(store.get(VectorKeys.key(small.modelId(), "live")), "encoded before the cancel, never written");
+        assertTrue(ids(small.modelId()).isEmpty(), "nor the backfill's batch");
+        for (TestRecord<String, Embedding> r : embeddings.readRecordsToList()) {
+            assertEquals(miniLm.modelId(), r.value().getModelId(), "nothing of the new model is sent after the cancel: "
+                    + r.key());
+        }
     }
 
     @Test
