@@ -43,6 +43,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -67,6 +68,8 @@ class ReembedTopologyTest {
     QueryableIndexes indexes = new QueryableIndexes();
     Metrics metrics = new Metrics();
     ModelControl control;
+    /** How many loads of the new model fail first, as on an instance where its directory is missing. */
+    AtomicInteger missingLoads = new AtomicInteger();
     EmbedderConfig config = EmbedderConfig.defaults().withInputFormat(InputFormat.TEXT)
             .withBatching(8, Duration.ofMillis(50));
 
@@ -83,6 +86,9 @@ class ReembedTopologyTest {
     void start(EncodingQueue encoding) {
         control = new ModelControl(miniLm, null, (location, options) -> {
             assertEquals(SMALL_LOCATION, location);
+            if (missingLoads.getAndDecrement() > 0) {
+                throw new IllegalStateException("no model directory " + location + " on this instance");
+            }
             return small;
         }, indexes);
         Topology topology = EmbedderTopology.build(config, encoding, control, null,
@@ -315,6 +321,34 @@ class ReembedTopologyTest {
             assertEquals(miniLm.modelId(), r.value().getModelId(), "nothing of the new model is sent after the cancel: "
                     + r.key());
         }
+    }
+
+    @Test
+    void aBuildThatCouldNotLoadItsModelIsCancelledAndAskedAgainOnceTheModelIsThere() {
+        missingLoads.set(1);
+        start();
+        pipeText("a", "A text the new model never reaches.");
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        controlIn.pipeInput(ControlRecords.BUILD, ControlRecords.build(new ModelBuild(SMALL_LOCATION,
+                REQUESTED_AT, 1, false, 0)));
+        Eventually.await(Duration.ofSeconds(30), "the load failed", () -> missingLoads.get() == 0);
+        for (int i = 0; i < 5; i++) {
+            tick();
+        }
+        assertTrue(control.buildingEncoder().isEmpty(), "this instance cannot build: the switch never comes");
+        cancelBuild();
+        tick();
+        assertNull(control.state().build());
+        assertEquals(miniLm.modelId(), control.activeModelId());
+        // The directory is there now: the same location is asked for again and loads, not the failed load cached.
+        long again = REQUESTED_AT + 60_000;
+        controlIn.pipeInput(ControlRecords.BUILD, ControlRecords.build(new ModelBuild(SMALL_LOCATION, again, 1, false, 0)));
+        Eventually.await(Duration.ofSeconds(30), "the new model loaded", () -> control.buildingEncoder().isPresent());
+        for (int i = 0; i < 40 && !control.activeModelId().equals(small.modelId()); i++) {
+            tick();
+        }
+        assertEquals(small.modelId(), control.activeModelId());
+        assertEquals(Set.of("a"), ids(small.modelId()));
     }
 
     @Test
