@@ -4,6 +4,8 @@ import dev.semstream.app.Endpoints;
 import dev.semstream.topology.ControlRecords;
 import dev.semstream.topology.ControlState;
 import dev.semstream.topology.ControlState.ActiveModel;
+import dev.semstream.topology.ControlState.Cancellation;
+import dev.semstream.topology.ControlState.ModelBuild;
 import dev.semstream.topology.ControlTopic;
 import dev.semstream.topology.ModelControl;
 import dev.semstream.topology.ReembedProgress;
@@ -61,6 +63,10 @@ final class ReembedCommand implements Callable<Integer> {
     @Option(names = "--drop", paramLabel = "MODEL", description = "Drop a kept (or retired) model's vectors now.")
     String drop;
 
+    @Option(names = "--cancel", description = "Cancel the re-embedding in progress: every instance stops it and drops "
+            + "the new model's vectors; the active model stays. Too late after the switch: reembed back instead.")
+    boolean cancel;
+
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Give up waiting after this long (default: wait until the switch).")
     String timeout;
 
@@ -71,9 +77,9 @@ final class ReembedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        int modes = (model != null ? 1 : 0) + (status ? 1 : 0) + (drop != null ? 1 : 0);
+        int modes = (model != null ? 1 : 0) + (status ? 1 : 0) + (drop != null ? 1 : 0) + (cancel ? 1 : 0);
         if (modes != 1) {
-            throw new ParameterException(spec.commandLine(), "give exactly one of --model, --status or --drop");
+            throw new ParameterException(spec.commandLine(), "give exactly one of --model, --status, --drop or --cancel");
         }
         Endpoints endpoints = cluster.resolve();
         Map<String, Object> props = cluster.clientProperties(endpoints);
@@ -83,9 +89,12 @@ final class ReembedCommand implements Callable<Integer> {
             main.stdout.println(statusLine(control.read()));
             return 0;
         }
+        if (cancel) {
+            return cancel(control);
+        }
         if (drop != null) {
             control.write(ControlRecords.keptKey(drop), null);
-            control.write(ControlRecords.retiredKey(drop), "{\"dropAt\":" + System.currentTimeMillis() + "}");
+            control.write(ControlRecords.retiredKey(drop), ControlRecords.retired(System.currentTimeMillis()));
             main.stdout.println("dropping " + drop);
             return 0;
         }
@@ -110,8 +119,12 @@ final class ReembedCommand implements Callable<Integer> {
                 main.stdout.println("switched: " + active.model() + " is the active model");
                 return 0;
             }
+            if (s.wasCancelled(requestedAt)) {
+                main.stdout.println("the re-embedding was cancelled (reembed --cancel); " + activeName(s) + " stays active");
+                return 1;
+            }
             if (s.build() == null || s.build().requestedAt() != requestedAt) {
-                main.stdout.println("the re-embedding was cancelled or replaced by another request");
+                main.stdout.println("the re-embedding was replaced by another request");
                 return 1;
             }
             main.stdout.println(progressLine(rate.observe(s, System.nanoTime())));
@@ -120,6 +133,51 @@ final class ReembedCommand implements Callable<Integer> {
         }
         main.stdout.println("still re-embedding; the pipeline goes on (see reembed --status)");
         return 1;
+    }
+
+    /**
+     * Cancels the build in progress, if there is one when the cancel reaches the topic: a switch (or another
+     * request) that comes first on the topic wins, and every instance sees the same order.
+     */
+    private int cancel(ControlTopic control) {
+        ControlState before = control.read();
+        ModelBuild build = before.build();
+        if (build == null) {
+            throw new IllegalStateException(nothingToCancel(before));
+        }
+        control.write(ControlRecords.CANCEL, ControlRecords.cancel(build.requestedAt(), System.currentTimeMillis()));
+        ControlState after = control.read();
+        if (!after.wasCancelled(build.requestedAt())) {
+            throw new IllegalStateException(after.build() != null
+                    ? "the re-embedding into " + build.location() + " was replaced by another request (into "
+                    + after.build().location() + ") before the cancel; run reembed --cancel again to cancel that one"
+                    : nothingToCancel(after));
+        }
+        main.stdout.println("cancelled the re-embedding into " + build.location() + "; " + activeName(after)
+                + " stays active" + (after.dropping().isEmpty() ? ""
+                : ", and every instance drops the vectors of " + String.join(", ", after.dropping().keySet())));
+        return 0;
+    }
+
+    /** Why {@code --cancel} has nothing to do: no build, or the last one switched already (then say how to go back). */
+    static String nothingToCancel(ControlState s) {
+        ActiveModel a = s.active();
+        Cancellation c = s.cancelled();
+        if (a != null && a.previous() != null && (c == null || a.since() > c.at())) {
+            String back = s.kept().get(a.previous());
+            return "no re-embedding is in progress to cancel: the last one switched to " + a.model() + " at "
+                    + Instant.ofEpochMilli(a.since()) + ", too late to cancel; to go back, run reembed --model "
+                    + (back != null ? back : "<the --model value of " + a.previous() + ">");
+        }
+        if (c != null) {
+            return "no re-embedding is in progress to cancel: the one into " + c.location() + " was cancelled at "
+                    + Instant.ofEpochMilli(c.at());
+        }
+        return "no re-embedding is in progress to cancel (active: " + activeName(s) + ")";
+    }
+
+    private static String activeName(ControlState s) {
+        return s.active() == null ? "the active model" : s.active().model();
     }
 
     /** E.g. {@code 1,234 of 5,000 texts re-embedded into bge@1a2b (24%), 3 of 6 partitions caught up, 310 texts/s, ETA 12s}. */
@@ -133,6 +191,14 @@ final class ReembedCommand implements Callable<Integer> {
                 : s.active().model() + " (" + s.active().location() + ", since " + Instant.ofEpochMilli(s.active().since()) + ")");
         if (s.build() != null) {
             out.append("\nbuilding: ").append(ReembedProgress.of(s).describe());
+        }
+        Cancellation c = s.cancelled();
+        if (c != null && s.build() == null && (s.active() == null || c.at() > s.active().since())) {
+            out.append("\ncancelled: the re-embedding into ").append(c.location()).append(" at ")
+                    .append(Instant.ofEpochMilli(c.at()));
+            if (!s.dropping().isEmpty()) {
+                out.append(", its vectors dropped (").append(String.join(", ", s.dropping().keySet())).append(")");
+            }
         }
         s.kept().forEach((m, l) -> out.append("\nkept: ").append(m).append(" (").append(l).append(")"));
         s.retired().forEach((m, at) -> out.append("\nretired: ").append(m).append(", dropped at ")

@@ -10,9 +10,9 @@ import dev.semstream.model.load.HfGpt2Checkpoint;
 import dev.semstream.model.load.LoadedGpt;
 import dev.semstream.query.ApiAccess;
 import dev.semstream.topology.EmbedderConfig;
-import dev.semstream.store.VectorEncoding;
 import dev.semstream.topology.GraphBuildPolicy;
 import dev.semstream.topology.InputFormat;
+import dev.semstream.topology.VectorEncodings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,11 +70,13 @@ final class RunCommand implements Callable<Integer> {
     int hnswMinVectors;
 
     @Option(names = "--vector-encoding", paramLabel = "ENCODING", defaultValue = "float",
-            converter = RunCommand.EncodingName.class,
+            converter = RunCommand.EncodingsValue.class,
             description = "How the search index holds vectors: float, bf16 (half the memory) or int8 (a quarter);"
                     + " bf16 and int8 rescore the best candidates at full precision, kept off the heap."
+                    + " One for every model, or per model: MODEL=ENCODING[,MODEL=ENCODING...] with an optional"
+                    + " bare default, e.g. float,bge-small-en-v1.5=int8 (MODEL: a model id, or its name before @)."
                     + " Default: ${DEFAULT-VALUE}.")
-    VectorEncoding vectorEncoding;
+    VectorEncodings vectorEncodings;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX",
             description = "Topic name prefix (default: the one in topology/topics.json, semstream).")
@@ -155,7 +157,7 @@ final class RunCommand implements Callable<Integer> {
         EmbedderConfig config = EmbedderConfig.defaults().withInputFormat(inputFormat)
                 .withBatching(batchSize, Duration.ofMillis(flushMillis))
                 .withGraphBuild(new GraphBuildPolicy(hnswMinVectors, GraphBuildPolicy.defaults().inlineBuildMax()))
-                .withVectorEncoding(vectorEncoding);
+                .withVectorEncodings(vectorEncodings);
         AppSettings settings = new AppSettings(cluster.bootstrapServers, cluster.schemaRegistryUrl,
                 cluster.dataDir, cluster.propertiesFile, System.getenv(), Map.of(),
                 AppSettings.DEFAULT_APPLICATION_ID, topicPrefix, true, config, httpHost, httpPort, access, kafkaPort,
@@ -244,12 +246,12 @@ final class RunCommand implements Callable<Integer> {
         err.println("Stop:             Ctrl-C");
     }
 
-    /** Reads {@code --vector-encoding} as {@link VectorEncoding#parse} does, in any case. */
-    static final class EncodingName implements CommandLine.ITypeConverter<VectorEncoding> {
+    /** Reads {@code --vector-encoding} as {@link VectorEncodings#parse} does (encoding names in any case). */
+    static final class EncodingsValue implements CommandLine.ITypeConverter<VectorEncodings> {
         @Override
-        public VectorEncoding convert(String value) {
+        public VectorEncodings convert(String value) {
             try {
-                return VectorEncoding.parse(value);
+                return VectorEncodings.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }

@@ -16,20 +16,21 @@ import java.util.function.ToDoubleFunction;
 /**
  * The search index of each partition this instance answers for: {@code semstream_index_vectors},
  * {@code _retired}, {@code _graph_levels} (0: searched exactly, no graph yet) and {@code _compactions},
- * tagged by partition; and what a vector costs, {@code semstream_index_bytes_per_vector} on the heap (codes,
- * norms, graph links) and {@code semstream_index_offheap_bytes_per_vector} (the full-precision rows an
- * encoded index rescores from), tagged by partition and encoding. Read at scrape time only, from
- * {@link QueryableIndexes}, so partitions that move to another instance drop out; nothing is recorded on the
- * write path.
+ * tagged by model and partition; and what a vector costs, {@code semstream_index_bytes_per_vector} on the heap
+ * (codes, norms, graph links) and {@code semstream_index_offheap_bytes_per_vector} (the full-precision rows an
+ * encoded index rescores from), tagged by model, partition and encoding. Every model with an index here is
+ * reported (the active one, one being built, kept or retiring ones), since each model may have its own
+ * encoding. Read at scrape time only, from {@link QueryableIndexes}, so partitions that move to another
+ * instance drop out; nothing is recorded on the write path.
  */
 final class PartitionGauges {
     private final QueryableIndexes indexes;
     private final List<Gauge> gauges = new ArrayList<>();
 
     /** One partition's index as a scrape reads it. */
-    private record Partition(int id, IndexStats stats, VectorMemory memory) {
+    private record Partition(String model, int id, IndexStats stats, VectorMemory memory) {
         Tags tags(boolean byEncoding) {
-            Tags partition = Tags.of("partition", String.valueOf(id));
+            Tags partition = Tags.of("model", model, "partition", String.valueOf(id));
             return byEncoding ? partition.and("encoding", memory.encoding().userName()) : partition;
         }
     }
@@ -60,11 +61,13 @@ final class PartitionGauges {
         gauges.add(new Gauge(MultiGauge.builder(name).description(description).register(registry), byEncoding, value));
     }
 
-    /** Before a scrape: one row per partition held now, the rows of partitions gone removed. */
+    /** Before a scrape: one row per model and partition held now, the rows of those gone removed. */
     void refresh() {
         List<Partition> partitions = new ArrayList<>();
-        for (Map.Entry<Integer, VectorIndex> e : indexes.snapshot().entrySet()) {
-            partitions.add(new Partition(e.getKey(), e.getValue().stats(), e.getValue().memory()));
+        for (String model : indexes.models()) {
+            for (Map.Entry<Integer, VectorIndex> e : indexes.snapshot(model).entrySet()) {
+                partitions.add(new Partition(model, e.getKey(), e.getValue().stats(), e.getValue().memory()));
+            }
         }
         for (Gauge gauge : gauges) {
             List<MultiGauge.Row<?>> rows = new ArrayList<>(partitions.size());

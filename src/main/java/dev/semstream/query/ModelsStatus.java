@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * {@code GET /models}: the active model, the one being built with its progress (texts re-embedded of total,
- * rate, ETA, partitions caught up), kept and retiring models, and what this instance holds of each. The
- * progress is the whole cluster's without a fan-out: every store partition's owner reports it on the
- * control topic, which every instance follows.
+ * rate, ETA, partitions caught up), kept and retiring models, the last re-embedding cancelled, and what this
+ * instance holds of each. The progress is the whole cluster's without a fan-out: every store partition's
+ * owner reports it on the control topic, which every instance follows.
  */
 final class ModelsStatus {
     private final String self;
@@ -62,6 +62,15 @@ final class ModelsStatus {
         ArrayNode retiring = o.putArray("retiring");
         s.retired().forEach((model, dropAt) -> retiring.addObject().put("model", model)
                 .put("dropAt", Instant.ofEpochMilli(dropAt).toString()));
+        if (s.cancelled() == null) {
+            o.putNull("cancelled");
+        } else {
+            ObjectNode c = o.putObject("cancelled");
+            c.put("location", s.cancelled().location());
+            c.put("requestedAt", Instant.ofEpochMilli(s.cancelled().requestedAt()).toString());
+            c.put("at", Instant.ofEpochMilli(s.cancelled().at()).toString());
+            s.dropping().keySet().forEach(c.putArray("dropped")::add);
+        }
         ObjectNode here = o.putObject("instance");
         here.put("instance", self);
         ObjectNode vectors = here.putObject("vectors");

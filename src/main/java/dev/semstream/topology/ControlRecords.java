@@ -19,6 +19,7 @@ import java.util.Map;
 public final class ControlRecords {
     public static final String ACTIVE = "active";
     public static final String BUILD = "build";
+    public static final String CANCEL = "cancel";
     static final String PROGRESS = "progress:";
     static final String RETIRED = "retired:";
     static final String KEPT = "kept:";
@@ -36,6 +37,14 @@ public final class ControlRecords {
         return o.toString();
     }
 
+    /**
+     * The switch's {@code active}: names the build it completes, so a switch that crossed a cancel of that
+     * build on the topic (its task had not read the cancel yet) is ignored by every instance alike.
+     */
+    static String switched(ActiveModel a, long build) {
+        return withBuild(active(a), build);
+    }
+
     public static String build(ModelBuild b) {
         ObjectNode o = JSON.createObjectNode();
         o.put("location", b.location());
@@ -46,11 +55,11 @@ public final class ControlRecords {
         return o.toString();
     }
 
-    static String progressKey(int partition) {
+    public static String progressKey(int partition) {
         return PROGRESS + partition;
     }
 
-    static String progress(BuildProgress p) {
+    public static String progress(BuildProgress p) {
         ObjectNode o = JSON.createObjectNode();
         o.put("model", p.model());
         o.put("requestedAt", p.requestedAt());
@@ -65,42 +74,83 @@ public final class ControlRecords {
         return RETIRED + model;
     }
 
-    static String retired(long dropAt) {
+    public static String retired(long dropAt) {
         return JSON.createObjectNode().put("dropAt", dropAt).toString();
+    }
+
+    /** The switch's {@code retired:<old>}, naming its build (see {@link #switched}). */
+    static String retired(long dropAt, long build) {
+        return withBuild(retired(dropAt), build);
     }
 
     public static String keptKey(String model) {
         return KEPT + model;
     }
 
-    static String kept(String location) {
+    public static String kept(String location) {
         return JSON.createObjectNode().put("location", location).toString();
+    }
+
+    /** The switch's {@code kept:<old>}, naming its build (see {@link #switched}). */
+    static String kept(String location, long build) {
+        return withBuild(kept(location), build);
+    }
+
+    /** {@code reembed --cancel}: the build requested at {@code requestedAt} is cancelled. */
+    public static String cancel(long requestedAt, long at) {
+        return JSON.createObjectNode().put("requestedAt", requestedAt).put("at", at).toString();
+    }
+
+    private static String withBuild(String json, long build) {
+        return ((ObjectNode) parse(json)).put("build", build).toString();
     }
 
     /** The state after one record; keys this version does not know are ignored (a newer writer's). */
     public static ControlState apply(ControlState s, String key, String value) {
         JsonNode v = value == null ? null : parse(value);
+        if (v != null && v.has("build") && s.wasCancelled(v.get("build").asLong())) {
+            // A switch to a build cancelled before it on the topic: the cancel won, the active model stays.
+            return s;
+        }
         if (key.equals(ACTIVE)) {
             ActiveModel a = v == null ? null : new ActiveModel(v.get("model").asText(), v.get("location").asText(),
                     v.path("since").asLong(), v.hasNonNull("previous") ? v.get("previous").asText() : null);
-            return new ControlState(a, s.build(), s.progress(), s.retired(), s.kept());
+            if (a != null && s.dropping().containsKey(a.model())) {
+                // Built again since its cancel and switched to: its vectors are the active ones now.
+                Map<String, Long> dropping = new HashMap<>(s.dropping());
+                dropping.remove(a.model());
+                s = s.withDropping(dropping);
+            }
+            return s.withActive(a);
         }
         if (key.equals(BUILD)) {
             ModelBuild b = v == null ? null : new ModelBuild(v.get("location").asText(), v.get("requestedAt").asLong(),
                     v.get("partitions").asInt(), v.path("keep").asBoolean(false), v.path("graceMs").asLong());
-            return new ControlState(s.active(), b, s.progress(), s.retired(), s.kept());
+            return s.withBuild(b);
+        }
+        if (key.equals(CANCEL)) {
+            // Only the build it names: one switched or replaced before the cancel reached the topic stays as it is.
+            boolean current = v != null && s.build() != null && s.build().requestedAt() == v.get("requestedAt").asLong();
+            return current ? s.cancel(v.get("at").asLong()) : s;
         }
         if (key.startsWith(PROGRESS)) {
             Map<Integer, BuildProgress> progress = new HashMap<>(s.progress());
             int partition = Integer.parseInt(key.substring(PROGRESS.length()));
             if (v == null) {
                 progress.remove(partition);
-            } else {
-                progress.put(partition, new BuildProgress(v.get("model").asText(), v.get("requestedAt").asLong(),
-                        v.get("done").asLong(), v.get("total").asLong(), v.get("caughtUp").asBoolean(),
-                        v.path("at").asLong()));
+                return s.withProgress(progress);
             }
-            return new ControlState(s.active(), s.build(), Map.copyOf(progress), s.retired(), s.kept());
+            BuildProgress p = new BuildProgress(v.get("model").asText(), v.get("requestedAt").asLong(),
+                    v.get("done").asLong(), v.get("total").asLong(), v.get("caughtUp").asBoolean(), v.path("at").asLong());
+            progress.put(partition, p);
+            s = s.withProgress(progress);
+            if (s.wasCancelled(p.requestedAt()) && !s.dropping().containsKey(p.model())) {
+                // A task that had not read the cancel yet, and wrote vectors of the model: they go too.
+                Map<String, Long> dropping = new HashMap<>(s.dropping());
+                dropping.put(p.model(), s.cancelled().at());
+                s = s.withDropping(dropping);
+            }
+            return s;
         }
         if (key.startsWith(RETIRED)) {
             Map<String, Long> retired = new HashMap<>(s.retired());
@@ -110,7 +160,7 @@ public final class ControlRecords {
             } else {
                 retired.put(model, v.get("dropAt").asLong());
             }
-            return new ControlState(s.active(), s.build(), s.progress(), Map.copyOf(retired), s.kept());
+            return s.withRetired(retired);
         }
         if (key.startsWith(KEPT)) {
             Map<String, String> kept = new HashMap<>(s.kept());
@@ -120,7 +170,7 @@ public final class ControlRecords {
             } else {
                 kept.put(model, v.get("location").asText());
             }
-            return new ControlState(s.active(), s.build(), s.progress(), s.retired(), Map.copyOf(kept));
+            return s.withKept(kept);
         }
         return s;
     }

@@ -378,6 +378,10 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
 
     /** One model's vector of a text: to the store, the model's index, the embeddings topic. */
     private void write(Embedding out, float[] vector, long timestamp) {
+        if (dropping(control.state(), out.getModelId())) {
+            // Encoded before its build was cancelled: the model is going, so the vector is not written.
+            return;
+        }
         vectors.put(VectorKeys.key(out.getModelId(), out.getId()), out);
         StoreBackedIndex index = models.get(out.getModelId());
         if (index != null) {
@@ -404,7 +408,7 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
     /**
      * Follows the control topic: opens an index for every model this task serves, runs the backfill into
      * the model being built and reports its progress, writes the switch when every partition has caught up
-     * (partition 0's task), and drops retired models' vectors after their grace period.
+     * (partition 0's task), drops retired models' vectors after their grace period and a cancelled build's at once.
      */
     private void followControl(long now) {
         ControlState state = control.state();
@@ -435,6 +439,11 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
         for (String location : state.kept().values()) {
             control.loaded(location).ifPresent(this::openIndex);
         }
+        for (String model : state.dropping().keySet()) {
+            if (dropping(state, model)) {
+                dropSome(model, active, now);
+            }
+        }
         for (Map.Entry<String, Long> retired : state.retired().entrySet()) {
             String model = retired.getKey();
             if (model.equals(active) || building.map(b -> b.modelId().equals(model)).orElse(false)) {
@@ -443,7 +452,7 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
             if (now < retired.getValue()) {
                 control.encoder(model).ifPresent(this::openIndex);
             } else {
-                dropSome(model);
+                dropSome(model, null, now);
             }
         }
     }
@@ -474,9 +483,25 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
                 (source, vector) -> write(backfilled(source, to.modelId(), vector, now), vector.vector(), now));
     }
 
+    /**
+     * A model of a cancelled build that nothing serves now: not active, kept, or being built again (loaded
+     * here, or reported by a partition). Its vectors are not written, and every task deletes them at once.
+     */
+    private boolean dropping(ControlState state, String model) {
+        if (!state.dropping().containsKey(model) || model.equals(control.activeModelId())
+                || state.kept().containsKey(model)) {
+            return false;
+        }
+        if (control.buildingEncoder().map(b -> b.modelId().equals(model)).orElse(false)) {
+            return false;
+        }
+        return state.currentProgress().values().stream().noneMatch(p -> p.model().equals(model));
+    }
+
     private void openIndex(Encoder encoder) {
         models.computeIfAbsent(encoder.modelId(), m -> StoreBackedIndex.open(context.taskId().partition(), indexes,
-                vectors, IndexConfig.of(encoder.modelId(), encoder.dimensions()).withVectorEncoding(config.vectorEncoding()),
+                vectors, IndexConfig.of(encoder.modelId(), encoder.dimensions())
+                        .withVectorEncoding(config.vectorEncodings().forModel(encoder.modelId())),
                 config.graphBuild()));
     }
 
@@ -502,16 +527,17 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
     private void writeSwitch(ControlState state, String old, String next, long now) {
         switchWrittenFor = state.build().requestedAt();
         ControlState.ModelBuild build = state.build();
-        forwardControl(ControlRecords.ACTIVE, ControlRecords.active(new ControlState.ActiveModel(next,
-                build.location(), now, old)), now);
+        forwardControl(ControlRecords.ACTIVE, ControlRecords.switched(new ControlState.ActiveModel(next,
+                build.location(), now, old), build.requestedAt()), now);
         forwardControl(ControlRecords.retiredKey(next), null, now);
         forwardControl(ControlRecords.keptKey(next), null, now);
         ControlState.ActiveModel was = state.active();
         if (build.keep()) {
             forwardControl(ControlRecords.keptKey(old), ControlRecords.kept(was == null
-                    ? control.ownLocation() : was.location()), now);
+                    ? control.ownLocation() : was.location(), build.requestedAt()), now);
         } else {
-            forwardControl(ControlRecords.retiredKey(old), ControlRecords.retired(now + build.graceMs()), now);
+            forwardControl(ControlRecords.retiredKey(old), ControlRecords.retired(now + build.graceMs(),
+                    build.requestedAt()), now);
         }
         forwardControl(ControlRecords.BUILD, null, now);
     }
@@ -520,8 +546,14 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
         context.forward(new Record<>(key, value, now), EmbedderTopology.CONTROL_SINK);
     }
 
-    /** Past its grace period: a chunk of the retired model's vectors goes, then its index. */
-    private void dropSome(String model) {
+    /**
+     * Past its grace period, or its build cancelled: a chunk of the model's vectors goes, then its index.
+     *
+     * @param republish for a cancelled build, the active model: each id's active record is sent to the
+     *                  embeddings topic again, so the compacted topic's latest record of the id is the active
+     *                  model's rather than the cancelled one's; null after a switch, where it is already
+     */
+    private void dropSome(String model, String republish, long now) {
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, Embedding> it = vectors.prefixScan(VectorKeys.prefix(model),
                 new StringSerializer())) {
@@ -530,6 +562,15 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
             }
         }
         keys.forEach(vectors::delete);
+        if (republish != null) {
+            for (String key : keys) {
+                String id = VectorKeys.id(key);
+                Embedding current = vectors.get(VectorKeys.key(republish, id));
+                if (current != null) {
+                    context.forward(new Record<>(id, current, now), EmbedderTopology.EMBEDDINGS_SINK);
+                }
+            }
+        }
         if (keys.size() < DROP_PER_TICK) {
             StoreBackedIndex index = models.remove(model);
             if (index != null) {

@@ -16,13 +16,13 @@ import java.util.Objects;
  * @param flushInterval   wall-clock time after which a smaller batch is flushed anyway
  * @param maxTextBytes    texts longer than this (UTF-8 bytes) go to the dead-letter topic
  * @param graphBuild      when a partition's index gets its HNSW graph, and on which thread it is built
- * @param vectorEncoding  how partitions' indexes hold vectors for searching; the store keeps floats, so a
- *                        change takes effect as the indexes are rebuilt from it (at the next start)
+ * @param vectorEncodings how each model's partition indexes hold vectors for searching; the store keeps
+ *                        floats, so a change takes effect as the indexes are rebuilt from it (at the next start)
  * @param controlTopic    the model control records (active model, re-embedding, progress), read by every instance
  */
 public record EmbedderConfig(String inputTopic, String embeddingsTopic, String deadLetterTopic,
                              InputFormat inputFormat, int batchSize, Duration flushInterval, int maxTextBytes,
-                             GraphBuildPolicy graphBuild, VectorEncoding vectorEncoding, String controlTopic) {
+                             GraphBuildPolicy graphBuild, VectorEncodings vectorEncodings, String controlTopic) {
     /** The persistent (RocksDB), changelogged store of the latest embedding per id. */
     public static final String VECTOR_STORE = "semstream-vectors";
     /** The changelogged store of texts waiting for the next batch. */
@@ -45,7 +45,7 @@ public record EmbedderConfig(String inputTopic, String embeddingsTopic, String d
             throw new IllegalArgumentException("flushInterval must be positive, got " + flushInterval);
         }
         Objects.requireNonNull(graphBuild, "graphBuild");
-        Objects.requireNonNull(vectorEncoding, "vectorEncoding");
+        Objects.requireNonNull(vectorEncodings, "vectorEncodings");
         Objects.requireNonNull(controlTopic, "controlTopic");
         if (maxTextBytes < 1 || maxTextBytes > RecordLimits.MAX_INPUT_BYTES) {
             throw new IllegalArgumentException("maxTextBytes must be from 1 to " + RecordLimits.MAX_INPUT_BYTES
@@ -55,48 +55,48 @@ public record EmbedderConfig(String inputTopic, String embeddingsTopic, String d
 
     /**
      * The default topics (see topology/), Avro input, batches of 32 or every 50 ms, texts up to 64 KiB,
-     * an HNSW graph from 10,000 vectors a partition, float vectors.
+     * an HNSW graph from 10,000 vectors a partition, float vectors for every model.
      */
     public static EmbedderConfig defaults() {
         return new EmbedderConfig("semstream.texts", "semstream.embeddings", "semstream.dlq", InputFormat.AVRO,
                 32, Duration.ofMillis(50), RecordLimits.DEFAULT_MAX_TEXT_BYTES, GraphBuildPolicy.defaults(),
-                VectorEncoding.FLOAT, "semstream.control");
+                VectorEncodings.of(VectorEncoding.FLOAT), "semstream.control");
     }
 
     public EmbedderConfig withInputFormat(InputFormat format) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, format, batchSize, flushInterval,
-                maxTextBytes, graphBuild, vectorEncoding, controlTopic);
+                maxTextBytes, graphBuild, vectorEncodings, controlTopic);
     }
 
     public EmbedderConfig withBatching(int size, Duration interval) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, size, interval,
-                maxTextBytes, graphBuild, vectorEncoding, controlTopic);
+                maxTextBytes, graphBuild, vectorEncodings, controlTopic);
     }
 
     public EmbedderConfig withTopics(String input, String embeddings, String deadLetters) {
         return new EmbedderConfig(input, embeddings, deadLetters, inputFormat, batchSize, flushInterval,
-                maxTextBytes, graphBuild, vectorEncoding, controlTopic);
+                maxTextBytes, graphBuild, vectorEncodings, controlTopic);
     }
 
     /** When partitions get their HNSW graph (see {@link GraphBuildPolicy}). */
     public EmbedderConfig withGraphBuild(GraphBuildPolicy policy) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
-                maxTextBytes, policy, vectorEncoding, controlTopic);
+                maxTextBytes, policy, vectorEncodings, controlTopic);
     }
 
     public EmbedderConfig withMaxTextBytes(int max) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
-                max, graphBuild, vectorEncoding, controlTopic);
+                max, graphBuild, vectorEncodings, controlTopic);
     }
 
-    /** How partitions' indexes hold vectors (see {@link VectorEncoding}). */
-    public EmbedderConfig withVectorEncoding(VectorEncoding encoding) {
+    /** How each model's partition indexes hold vectors (see {@link VectorEncodings}). */
+    public EmbedderConfig withVectorEncodings(VectorEncodings encodings) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
-                maxTextBytes, graphBuild, encoding, controlTopic);
+                maxTextBytes, graphBuild, encodings, controlTopic);
     }
 
     public EmbedderConfig withControlTopic(String topic) {
         return new EmbedderConfig(inputTopic, embeddingsTopic, deadLetterTopic, inputFormat, batchSize, flushInterval,
-                maxTextBytes, graphBuild, vectorEncoding, topic);
+                maxTextBytes, graphBuild, vectorEncodings, topic);
     }
 }

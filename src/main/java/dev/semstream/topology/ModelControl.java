@@ -59,8 +59,16 @@ public final class ModelControl {
 
     /** One control record, as the global store took it. */
     public synchronized void follow(String key, String value) {
-        ControlState next = ControlRecords.apply(state, key, value);
+        ControlState was = state;
+        ControlState next = ControlRecords.apply(was, key, value);
         state = next;
+        if (next.cancelled() != null && next.cancelled() != was.cancelled()) {
+            // A build is often cancelled because its model could not load (a directory missing here): asked
+            // for again once it is there, it loads afresh rather than stay failed. A load still under way is
+            // let go of too (it ends unused); a loaded encoder goes once its vectors are dropped.
+            encoders.computeIfPresent(next.cancelled().location(), (l, f) -> l.equals(ownLocation)
+                    || (f.isDone() && !f.isCompletedExceptionally()) ? f : null);
+        }
         if (next.active() != null) {
             load(next.active().location());
         }

@@ -3,6 +3,7 @@ package dev.semstream.app;
 import dev.semstream.topology.ControlRecords;
 import dev.semstream.topology.ControlState;
 import dev.semstream.topology.ControlState.ActiveModel;
+import dev.semstream.topology.ControlState.BuildProgress;
 import dev.semstream.topology.ControlTopic;
 import dev.semstream.topology.TopicDefinitions;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +30,7 @@ class ReembedCommandTest {
 
     @BeforeAll
     static void start() {
-        kafka = BrokerWithTopics.start(dir, "re1", "re2");
+        kafka = BrokerWithTopics.start(dir, "re1", "re2", "re3", "re4");
     }
 
     @AfterAll
@@ -92,5 +94,71 @@ class ReembedCommandTest {
         assertTrue(waited.out().contains("switched: new@2 is the active model"), waited.out());
         assertNull(topic.read().build());
         assertEquals(0, reembed("re2", "--model", "/models/new").exit(), "asking for the active model again is a no-op");
+    }
+
+    @Test
+    void cancelRemovesTheBuildInProgressAndIsRefusedWithNoneOrAfterTheSwitch() {
+        ControlTopic topic = control("re3");
+        topic.write(ControlRecords.ACTIVE, ControlRecords.active(new ActiveModel("old@1", "default", 1, null)));
+        Cli.Run none = reembed("re3", "--cancel");
+        assertEquals(1, none.exit(), none.out() + none.err());
+        assertTrue(none.err().contains("no re-embedding is in progress to cancel (active: old@1)"), none.err());
+        assertEquals(2, reembed("re3", "--cancel", "--status").exit(), "one mode at a time");
+
+        assertEquals(0, reembed("re3", "--model", "/models/new", "--no-wait").exit());
+        long requestedAt = topic.read().build().requestedAt();
+        // A partition's task began: it reports the new model's id, which the cancel drops everywhere.
+        topic.write(ControlRecords.progressKey(0), ControlRecords.progress(new BuildProgress("new@2", requestedAt, 3, 9,
+                false, System.currentTimeMillis())));
+        Cli.Run cancelled = reembed("re3", "--cancel");
+        assertEquals(0, cancelled.exit(), cancelled.out() + cancelled.err());
+        assertTrue(cancelled.out().contains("cancelled the re-embedding into /models/new; old@1 stays active, "
+                + "and every instance drops the vectors of new@2"), cancelled.out());
+        ControlState s = topic.read();
+        assertNull(s.build(), "the build request is gone");
+        assertTrue(s.wasCancelled(requestedAt));
+        assertEquals("old@1", s.active().model());
+        String status = reembed("re3", "--status").out();
+        assertTrue(status.contains("cancelled: the re-embedding into /models/new at ")
+                && status.contains("its vectors dropped (new@2)") && !status.contains("building:"), status);
+        Cli.Run again = reembed("re3", "--cancel");
+        assertEquals(1, again.exit());
+        assertTrue(again.err().contains("no re-embedding is in progress to cancel: the one into /models/new was cancelled at"),
+                again.err());
+
+        // Asked again, and this time the pipeline switched (keeping the old model): too late, go back instead.
+        assertEquals(0, reembed("re3", "--model", "/models/new", "--no-wait", "--keep").exit());
+        topic.write(ControlRecords.ACTIVE, ControlRecords.active(new ActiveModel("new@2", "/models/new",
+                System.currentTimeMillis(), "old@1")));
+        topic.write(ControlRecords.keptKey("old@1"), ControlRecords.kept("default"));
+        topic.write(ControlRecords.BUILD, null);
+        Cli.Run late = reembed("re3", "--cancel");
+        assertEquals(1, late.exit());
+        assertTrue(late.err().contains("the last one switched to new@2 at ")
+                && late.err().contains("too late to cancel; to go back, run reembed --model default"), late.err());
+        assertEquals("new@2", topic.read().active().model(), "the refused cancel changed nothing");
+    }
+
+    @Test
+    void aWaitingReembedEndsWhenTheBuildIsCancelled() throws Exception {
+        ControlTopic topic = control("re4");
+        topic.write(ControlRecords.ACTIVE, ControlRecords.active(new ActiveModel("old@1", "default", 1, null)));
+        Cli.Run[] cancel = new Cli.Run[1];
+        // Another user cancels once the build is asked for.
+        Thread other = new Thread(() -> {
+            while (topic.read().build() == null) {
+                Thread.onSpinWait();
+            }
+            cancel[0] = reembed("re4", "--cancel");
+        });
+        other.setDaemon(true);
+        other.start();
+        Cli.Run waited = reembed("re4", "--model", "/models/new", "--timeout", "2m");
+        other.join();
+        assertNotNull(cancel[0]);
+        assertEquals(0, cancel[0].exit(), cancel[0].out() + cancel[0].err());
+        assertEquals(1, waited.exit(), waited.out() + waited.err());
+        assertTrue(waited.out().contains("the re-embedding was cancelled (reembed --cancel); old@1 stays active"),
+                waited.out());
     }
 }

@@ -30,6 +30,8 @@ class RunCommandTest {
             "--flush-ms|0|--flush-ms must be at least 1, got 0",
             "--hnsw-min-vectors|-1|--hnsw-min-vectors must be 0 or more, got -1",
             "--vector-encoding|fp8|unknown vector encoding 'fp8'; expected one of float, bf16, int8",
+            "--vector-encoding|float,=int8|no model before '=' in '=int8'",
+            "--vector-encoding|bge-small-en-v1.5=int8,bge-small-en-v1.5=bf16|model bge-small-en-v1.5 is given twice",
             "--http-host|0.0.0.0|beyond this machine, without a token: give --api-token TOKEN",
             "--generator-model|model/semstream-gpt --no-generator|--no-generator and --generator-model: choose one"})
     void aBadFlagIsAUsageErrorThatNamesIt(String flag, String value, String message) {

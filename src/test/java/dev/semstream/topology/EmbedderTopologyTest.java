@@ -179,7 +179,7 @@ class EmbedderTopologyTest {
 
     @Test
     void thePartitionsIndexHoldsVectorsInTheConfiguredEncodingAndAnswersAtFullPrecision() {
-        start(config(InputFormat.TEXT, 1).withVectorEncoding(VectorEncoding.INT8));
+        start(config(InputFormat.TEXT, 1).withVectorEncodings(VectorEncodings.of(VectorEncoding.INT8)));
         pipeText("q", "Queries look for keys.");
         pipeText("v", "Values carry the content.");
         VectorIndex index = indexes.snapshot().get(0);

@@ -3,11 +3,17 @@ package dev.semstream.topology;
 import dev.semstream.avro.Embedding;
 import dev.semstream.embedded.Eventually;
 import dev.semstream.metrics.Metrics;
+import dev.semstream.metrics.ScrapedSeries;
 import dev.semstream.model.Encoder;
 import dev.semstream.model.EncoderOptions;
 import dev.semstream.model.load.EncoderModels;
 import dev.semstream.model.load.SmallEncoders;
+import dev.semstream.store.Metric;
 import dev.semstream.store.QueryableIndexes;
+import dev.semstream.store.SearchHit;
+import dev.semstream.store.SearchRequest;
+import dev.semstream.store.VectorIndex;
+import dev.semstream.store.VectorEncoding;
 import dev.semstream.topology.ControlState.ModelBuild;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -25,12 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,6 +53,7 @@ class ReembedTopologyTest {
     static Encoder miniLm;
     static Encoder small;
     static final String SMALL_LOCATION = "small-checkpoint";
+    static final long REQUESTED_AT = 1_700_000_000_000L;
 
     @TempDir
     Path stateDir;
@@ -56,6 +67,8 @@ class ReembedTopologyTest {
     QueryableIndexes indexes = new QueryableIndexes();
     Metrics metrics = new Metrics();
     ModelControl control;
+    /** How many loads of the new model fail first, as on an instance where its directory is missing. */
+    AtomicInteger missingLoads = new AtomicInteger();
     EmbedderConfig config = EmbedderConfig.defaults().withInputFormat(InputFormat.TEXT)
             .withBatching(8, Duration.ofMillis(50));
 
@@ -66,11 +79,18 @@ class ReembedTopologyTest {
     }
 
     void start() {
+        start(EncodingQueue.inline(miniLm));
+    }
+
+    void start(EncodingQueue encoding) {
         control = new ModelControl(miniLm, null, (location, options) -> {
             assertEquals(SMALL_LOCATION, location);
+            if (missingLoads.getAndDecrement() > 0) {
+                throw new IllegalStateException("no model directory " + location + " on this instance");
+            }
             return small;
         }, indexes);
-        Topology topology = EmbedderTopology.build(config, EncodingQueue.inline(miniLm), control, null,
+        Topology topology = EmbedderTopology.build(config, encoding, control, null,
                 new AvroBinarySerde<>(Embedding.class), metrics.embedder());
         fixture = new EmbedderTestDriver(topology, config, "reembed-test", stateDir);
         driver = fixture.driver;
@@ -107,7 +127,7 @@ class ReembedTopologyTest {
 
     void requestBuild(boolean keep, Duration grace) {
         controlIn.pipeInput(ControlRecords.BUILD, ControlRecords.build(new ModelBuild(SMALL_LOCATION,
-                1_700_000_000_000L, 1, keep, grace.toMillis())));
+                REQUESTED_AT, 1, keep, grace.toMillis())));
         Eventually.await(Duration.ofSeconds(30), "the new model loaded", () -> control.buildingEncoder().isPresent());
     }
 
@@ -246,6 +266,142 @@ class ReembedTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(60));
         assertEquals(Set.of("a", "b"), ids(miniLm.modelId()), "a kept model is embedded inline, never dropped");
         assertEquals(Set.of("a", "b"), ids(small.modelId()));
+    }
+
+    /** {@code reembed --cancel}, as the control topic delivers it to the global store. */
+    void cancelBuild() {
+        controlIn.pipeInput(ControlRecords.CANCEL, ControlRecords.cancel(REQUESTED_AT, REQUESTED_AT + 1));
+    }
+
+    @Test
+    void aCancelMidBackfillStopsTheNewModelDropsItsVectorsAndTheOldModelStillAnswers() {
+        start();
+        for (int i = 0; i < 80; i++) {
+            pipeText("t-" + i, "Stored text " + i + " about queries, keys and values.");
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        requestBuild(false, Duration.ofMinutes(10));
+        tick();
+        tick();
+        pipeText("during", "A text that arrives while the new model is built.");
+        for (int i = 0; i < 3; i++) {
+            tick();
+        }
+        int done = ids(small.modelId()).size();
+        assertTrue(done > 0 && done < 80, "cancelled mid-backfill: " + done + " of 80 re-embedded");
+        assertNotNull(store.get(VectorKeys.key(small.modelId(), "during")), "a live text got both models");
+
+        cancelBuild();
+        assertTrue(control.state().dropping().containsKey(small.modelId()), "the partition had reported the model");
+        tick();
+        assertTrue(ids(small.modelId()).isEmpty(), "every vector of the new model is deleted");
+        assertTrue(!indexes.models().contains(small.modelId()), "and its index left the registry");
+        pipeText("after", "A text that arrives after the cancel.");
+        pipeText("t-0", "A new version of stored text 0.");
+        for (int i = 0; i < 20; i++) {
+            tick();
+        }
+        assertTrue(ids(small.modelId()).isEmpty(), "no new-model vector is written after the cancel");
+        assertTrue(control.buildingEncoder().isEmpty());
+        assertEquals(miniLm.modelId(), control.activeModelId(), "the active model stays as it was");
+        assertNull(control.state().active(), "no switch was written (the test starts with no active record)");
+        assertEquals(82, ids(miniLm.modelId()).size());
+
+        Map<String, String> latestModel = new HashMap<>();
+        for (TestRecord<String, Embedding> r : embeddings.readRecordsToList()) {
+            latestModel.put(r.key(), r.value() == null ? null : r.value().getModelId());
+        }
+        latestModel.forEach((id, model) -> assertEquals(miniLm.modelId(), model,
+                "the compacted topic's latest record of " + id + " is the active model's"));
+        assertEquals(82, latestModel.size());
+
+        VectorIndex index = indexes.snapshot().get(0);
+        float[] query = miniLm.embed("A text that arrives after the cancel.").vector();
+        List<SearchHit> hits = index.search(SearchRequest.of(query, miniLm.modelId(), 1, Metric.COSINE));
+        assertEquals("after", hits.get(0).id(), "the old model still answers");
+    }
+
+    @Test
+    void aBatchStillEncodingWithTheNewModelWhenTheCancelArrivesWritesOnlyTheActiveModelsVector() {
+        // The test runs the encoder's work itself, so the cancel arrives while a batch of both models encodes.
+        Deque<Runnable> work = new ArrayDeque<>();
+        start(new EncodingQueue(miniLm, work::add));
+        pipeText("a", "A text before the rebuild.");
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        work.forEach(Runnable::run);
+        work.clear();
+        tick();
+        requestBuild(false, Duration.ofMinutes(10));
+        tick();
+        pipeText("live", "A text embedded by both models.");
+        for (int i = 0; i < 3; i++) {
+            tick();
+        }
+        assertTrue(work.size() >= 3, "the backfill's batch and the live batch of both models wait: " + work.size());
+        embeddings.readRecordsToList();
+        cancelBuild();
+        work.forEach(Runnable::run);
+        tick();
+        assertNotNull(store.get(VectorKeys.key(miniLm.modelId(), "live")));
+        assertNull(store.get(VectorKeys.key(small.modelId(), "live")), "encoded before the cancel, never written");
+        assertTrue(ids(small.modelId()).isEmpty(), "nor the backfill's batch");
+        for (TestRecord<String, Embedding> r : embeddings.readRecordsToList()) {
+            assertEquals(miniLm.modelId(), r.value().getModelId(), "nothing of the new model is sent after the cancel: "
+                    + r.key());
+        }
+    }
+
+    @Test
+    void aBuildThatCouldNotLoadItsModelIsCancelledAndAskedAgainOnceTheModelIsThere() {
+        missingLoads.set(1);
+        start();
+        pipeText("a", "A text the new model never reaches.");
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        controlIn.pipeInput(ControlRecords.BUILD, ControlRecords.build(new ModelBuild(SMALL_LOCATION,
+                REQUESTED_AT, 1, false, 0)));
+        Eventually.await(Duration.ofSeconds(30), "the load failed", () -> missingLoads.get() == 0);
+        for (int i = 0; i < 5; i++) {
+            tick();
+        }
+        assertTrue(control.buildingEncoder().isEmpty(), "this instance cannot build: the switch never comes");
+        cancelBuild();
+        tick();
+        assertNull(control.state().build());
+        assertEquals(miniLm.modelId(), control.activeModelId());
+        // The directory is there now: the same location is asked for again and loads, not the failed load cached.
+        long again = REQUESTED_AT + 60_000;
+        controlIn.pipeInput(ControlRecords.BUILD, ControlRecords.build(new ModelBuild(SMALL_LOCATION, again, 1, false, 0)));
+        Eventually.await(Duration.ofSeconds(30), "the new model loaded", () -> control.buildingEncoder().isPresent());
+        for (int i = 0; i < 40 && !control.activeModelId().equals(small.modelId()); i++) {
+            tick();
+        }
+        assertEquals(small.modelId(), control.activeModelId());
+        assertEquals(Set.of("a"), ids(small.modelId()));
+    }
+
+    @Test
+    void eachModelsIndexesTakeTheirOwnEncodingTheModelBeingBuiltToo() {
+        // The old model by its full id, the new one by its name alone (what users know before it loads).
+        String name = small.modelId().substring(0, small.modelId().indexOf('@'));
+        config = config.withVectorEncodings(VectorEncodings.parse("float," + miniLm.modelId() + "=bf16," + name + "=int8"));
+        start();
+        metrics.watch(indexes);
+        for (int i = 0; i < 4; i++) {
+            pipeText("t-" + i, "Text " + i + " about keys and values.");
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        requestBuild(false, Duration.ofMinutes(10));
+        tick();
+        assertEquals(VectorEncoding.BF16, indexes.snapshot(miniLm.modelId()).get(0).memory().encoding());
+        assertEquals(VectorEncoding.INT8, indexes.snapshot(small.modelId()).get(0).memory().encoding(),
+                "the model being built opens its indexes in its own encoding");
+        ScrapedSeries scrape = new ScrapedSeries(metrics.scrape());
+        for (Map.Entry<String, String> model : Map.of(miniLm.modelId(), "bf16", small.modelId(), "int8").entrySet()) {
+            assertEquals(indexes.snapshot(model.getKey()).get(0).memory().heapBytesPerVector(),
+                    scrape.value("semstream_index_bytes_per_vector", "model", model.getKey(), "partition", "0",
+                            "encoding", model.getValue()).orElseThrow(() -> new AssertionError(scrape.toString())),
+                    1e-9, "each model's memory is its own series");
+        }
     }
 
     @Test
