@@ -33,6 +33,8 @@ final class HnswBuilder {
      * want the same few lists and mostly not see each other.
      */
     private static final int SERIAL_START = 1024;
+    /** Kept neighbours a candidate is scored against in one gathered pass: the four-row kernels' width. */
+    private static final int PASS = 4;
 
     private final HnswGraph graph;
     private final VectorColumn column;
@@ -123,7 +125,7 @@ final class HnswBuilder {
     private final class Inserter {
         private final HnswSearcher searcher = new HnswSearcher(true);
         // The beam's nodes best first, the new node's chosen links, and a full neighbour's links with their
-        // scores (and the gather scratch to score them), its candidates and its re-chosen links.
+        // scores (as the graph keeps them), its candidates and its re-chosen links; the gather scratch for isDiverse.
         private int[] beamNodes = new int[0];
         private float[] beamScores = new float[0];
         private final int[] chosen;
@@ -135,6 +137,9 @@ final class HnswBuilder {
         private final int[] linkNodes;
         private final float[] linkScores;
         private final QueryScorer.Gather gather = new QueryScorer.Gather();
+        /** One pass of {@link #isDiverse}: the kept nodes it scores together and their scores. */
+        private final int[] passNodes = new int[PASS];
+        private final float[] passScores = new float[PASS];
 
         Inserter() {
             int links = graph.maxLinks(0);
@@ -189,7 +194,7 @@ final class HnswBuilder {
                 ReentrantLock own = graph.lockOf(node);
                 own.lock();
                 try {
-                    graph.setLinks(node, l, chosen, linkCount);
+                    graph.setLinks(node, l, chosen, chosenScores, linkCount);
                 } finally {
                     own.unlock();
                 }
@@ -239,21 +244,34 @@ final class HnswBuilder {
             for (int i = 0; i < count && kept < max; i++) {
                 int c = nodes[i];
                 float toNew = scores[i];
-                QueryScorer fromCandidate = QueryScorer.forNode(metric, kernels, column, c);
-                boolean diverse = true;
-                for (int j = 0; j < kept; j++) {
-                    if (fromCandidate.score(keptNodes[j]) > toNew) {
-                        diverse = false;
-                        break;
-                    }
-                }
-                if (diverse) {
+                if (isDiverse(c, toNew, keptNodes, kept)) {
                     keptNodes[kept] = c;
                     keptScores[kept] = toNew;
                     kept++;
                 }
             }
             return kept;
+        }
+
+        /**
+         * Whether candidate {@code c} scores no better against any of {@code keptNodes[0..kept)} than
+         * {@code toNew}, its score to the new node. The kept nodes are scored four a pass (their rows' loads
+         * overlap), in order, stopping after the first pass that finds a closer one: the answer of scoring
+         * them one by one, with the same scores.
+         */
+        private boolean isDiverse(int c, float toNew, int[] keptNodes, int kept) {
+            QueryScorer fromCandidate = QueryScorer.forNode(metric, kernels, column, c);
+            for (int j = 0; j < kept; j += PASS) {
+                int n = Math.min(PASS, kept - j);
+                System.arraycopy(keptNodes, j, passNodes, 0, n);
+                fromCandidate.scoreNodes(passNodes, n, passScores, gather);
+                for (int i = 0; i < n; i++) {
+                    if (passScores[i] > toNew) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         /**
@@ -270,16 +288,14 @@ final class HnswBuilder {
                     return;
                 }
                 int max = graph.maxLinks(level);
-                int count = graph.copyLinks(neighbour, level, linkNodes, false);
+                int count = graph.copyLinks(neighbour, level, linkNodes, linkScores);
                 if (count < max) {
-                    graph.addLink(neighbour, level, node);
+                    graph.addLink(neighbour, level, node, score);
                     return;
                 }
-                // Candidates: the current links and the new node, scored from the neighbour's side, best first.
+                // Candidates: the current links with their kept scores and the new node, best first.
                 int[] nodes = pruneNodes;
                 float[] scores = pruneScores;
-                QueryScorer fromNeighbour = QueryScorer.forNode(metric, kernels, column, neighbour);
-                fromNeighbour.scoreNodes(linkNodes, count, linkScores, gather);
                 int n = 0;
                 for (int i = 0; i <= count; i++) {
                     int c = i < count ? linkNodes[i] : node;
@@ -295,7 +311,7 @@ final class HnswBuilder {
                 }
                 int kept = selectDiverse(nodes, scores, n, max, pruneChosen, pruneChosenScores);
                 assert kept >= 1 : "pruning dropped every link of node " + neighbour;
-                graph.setLinks(neighbour, level, pruneChosen, kept);
+                graph.setLinks(neighbour, level, pruneChosen, pruneChosenScores, kept);
             } finally {
                 lock.unlock();
             }

@@ -12,6 +12,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * the search's hot loop reads one contiguous run per node. The sparse upper levels are small arrays per
  * node and level.
  *
+ * <p>Each link's score (the metric's, between the two rows; symmetric) is kept beside it, at the same index
+ * of a float array of the same shape: a full list that must drop a link when a new one arrives chooses by
+ * the scores it already has instead of gathering and scoring its rows again (hnswlib keeps distances the
+ * same way during a build). Four bytes per link.
+ *
  * <p>Deleted vectors keep their nodes and links: they still route searches to their neighbours, and the
  * search skips them when it collects results.
  *
@@ -30,6 +35,9 @@ final class HnswGraph {
     private final int stride0;
     private int[] links0 = new int[0];
     private int[][][] upper = new int[0][][];
+    /** The links' scores, at the links' indices (a run's first slot, the count's, unused). */
+    private float[] scores0 = new float[0];
+    private float[][][] upperScores = new float[0][][];
     private byte[] levels = new byte[0];
     private int size;
     /** The entry point; its level is the top level, so one volatile write moves both together. */
@@ -84,10 +92,13 @@ final class HnswGraph {
         levels[node] = (byte) level;
         if (level > 0) {
             int[][] own = new int[level][];
+            float[][] ownScores = new float[level][];
             for (int l = 0; l < level; l++) {
                 own[l] = new int[maxLinks + 1];
+                ownScores[l] = new float[maxLinks + 1];
             }
             upper[node] = own;
+            upperScores[node] = ownScores;
         }
         size++;
     }
@@ -98,6 +109,8 @@ final class HnswGraph {
             int capacity = Math.max(nodes, Math.max(64, levels.length + (levels.length >> 1)));
             links0 = Arrays.copyOf(links0, capacity * stride0);
             upper = Arrays.copyOf(upper, capacity);
+            scores0 = Arrays.copyOf(scores0, capacity * stride0);
+            upperScores = Arrays.copyOf(upperScores, capacity);
             levels = Arrays.copyOf(levels, capacity);
         }
     }
@@ -113,6 +126,21 @@ final class HnswGraph {
     int[] linksArray(int node, int level) {
         assert level <= levels[node] : "node " + node + " is not on level " + level;
         return level == 0 ? links0 : upper[node][level - 1];
+    }
+
+    /** The scores of {@link #linksArray}'s links, at the same indices. */
+    private float[] scoresArray(int node, int level) {
+        return level == 0 ? scores0 : upperScores[node][level - 1];
+    }
+
+    /**
+     * Copies a node's links on a level and their scores into {@code nodes} and {@code scores}; returns how
+     * many. The caller holds the node's lock in a parallel build.
+     */
+    int copyLinks(int node, int level, int[] nodes, float[] scores) {
+        int count = copyLinks(node, level, nodes);
+        System.arraycopy(scoresArray(node, level), linksOffset(node, level) + 1, scores, 0, count);
+        return count;
     }
 
     /** Where a node's count-then-links run starts in {@link #linksArray}. */
@@ -194,8 +222,8 @@ final class HnswGraph {
         return linksArray(node, level)[linksOffset(node, level)];
     }
 
-    /** Replaces a node's links on a level with {@code nodes[0..count)}. */
-    void setLinks(int node, int level, int[] nodes, int count) {
+    /** Replaces a node's links on a level with {@code nodes[0..count)}, of scores {@code scores[0..count)}. */
+    void setLinks(int node, int level, int[] nodes, float[] scores, int count) {
         assert count <= maxLinks(level) : count + " links on level " + level + " exceed " + maxLinks(level);
         for (int i = 0; i < count; i++) {
             assert nodes[i] != node : "node " + node + " linked to itself on level " + level;
@@ -204,16 +232,18 @@ final class HnswGraph {
         int off = linksOffset(node, level);
         links[off] = count;
         System.arraycopy(nodes, 0, links, off + 1, count);
+        System.arraycopy(scores, 0, scoresArray(node, level), off + 1, count);
     }
 
-    /** Appends a link; the caller has checked there is room. */
-    void addLink(int node, int level, int neighbour) {
+    /** Appends a link of score {@code score}; the caller has checked there is room. */
+    void addLink(int node, int level, int neighbour, float score) {
         int[] links = linksArray(node, level);
         int off = linksOffset(node, level);
         int count = links[off];
         assert count < maxLinks(level) : "node " + node + " is full on level " + level;
         assert neighbour != node : "node " + node + " linked to itself";
         links[off + 1 + count] = neighbour;
+        scoresArray(node, level)[off + 1 + count] = score;
         links[off] = count + 1;
     }
 }
