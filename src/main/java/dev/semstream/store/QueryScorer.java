@@ -98,7 +98,7 @@ final class QueryScorer {
                     dimension), ordinal);
         }
         if (encoding == VectorEncoding.INT8) {
-            return ofCodes(queryScale * column.scale(ordinal) * kernels.dotInt8(queryCodes, queryCodesOffset,
+            return ofCodes(codeUnit(ordinal) * kernels.dotInt8(queryCodes, queryCodesOffset,
                     column.int8SlabOf(ordinal), column.offsetOf(ordinal), dimension), ordinal);
         }
         float[] slab = column.slabOf(ordinal);

@@ -283,16 +283,11 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
                     emit(sent, batch.encoders().get(m).modelId(), encoded.get(m).get(i));
                 }
                 buffer.delete(sent.event().getId());
-                missedByBatch(batch);
+                writtenWithout(batch.encoders());
             }
             i++;
         }
         metrics.batchEmitted(System.nanoTime() - start);
-    }
-
-    /** A batch's texts were written: see {@link #writtenWithout}. */
-    private void missedByBatch(InFlight batch) {
-        writtenWithout(batch.encoders());
     }
 
     /**
@@ -318,9 +313,8 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
             behindReportedFor = state.build().requestedAt();
             reportedCaughtUp = false;
             long now = context.currentSystemTimeMs();
-            context.forward(new Record<>(ControlRecords.progressKey(partition), ControlRecords.progress(
-                    new ControlState.BuildProgress(last.model(), last.requestedAt(), last.done(), last.total(), false,
-                            now)), now), EmbedderTopology.CONTROL_SINK);
+            forwardControl(ControlRecords.progressKey(partition), ControlRecords.progress(new ControlState.BuildProgress(
+                    last.model(), last.requestedAt(), last.done(), last.total(), false, now)), now);
         }
     }
 
@@ -424,9 +418,7 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
                 progressReportedAt = 0;
             }
             openIndex(building.get());
-            backfill.step(vectors, config.batchSize(), texts -> encoding.submit(building.get(), texts,
-                    metrics.encoderStages()), (source, vector) -> write(backfilled(source, building.get().modelId(),
-                    vector, now), vector.vector(), now));
+            step(backfill, now);
             reportProgress(state, partition, active, now);
             if (partition == 0 && state.caughtUp(building.get().modelId())
                     && switchWrittenFor != state.build().requestedAt()) {
@@ -479,7 +471,13 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
         if (repair == null || !repair.from().equals(previous) || !repair.to().equals(to)) {
             repair = new Backfill(previous, to);
         }
-        repair.step(vectors, config.batchSize(), texts -> encoding.submit(to, texts, metrics.encoderStages()),
+        step(repair, now);
+    }
+
+    /** One step of a re-embedding of this store's texts into {@code b}'s model, behind live batches. */
+    private void step(Backfill b, long now) {
+        Encoder to = b.to();
+        b.step(vectors, config.batchSize(), texts -> encoding.submit(to, texts, metrics.encoderStages()),
                 (source, vector) -> write(backfilled(source, to.modelId(), vector, now), vector.vector(), now));
     }
 
@@ -518,9 +516,8 @@ final class EmbedProcessor implements Processor<String, PendingText, Object, Obj
         String model = backfill.to().modelId();
         long done = models.get(model).live().size();
         long total = models.get(active).live().size();
-        context.forward(new Record<>(ControlRecords.progressKey(partition), ControlRecords.progress(
-                new ControlState.BuildProgress(model, state.build().requestedAt(), done, total, caughtUp, now)), now),
-                EmbedderTopology.CONTROL_SINK);
+        forwardControl(ControlRecords.progressKey(partition), ControlRecords.progress(new ControlState.BuildProgress(
+                model, state.build().requestedAt(), done, total, caughtUp, now)), now);
     }
 
     /** Every partition has the new model's vector of every text: the new model becomes the active one. */
